@@ -1,0 +1,54 @@
+//! Windows file-mapping objects (`CreateFileMapping`, `OpenFileMapping`, `MapViewOfFile`, …)
+//! with their exact semantics, on every OS.
+//!
+//! A program names a piece of memory, backed by the system's memory or by a file; other
+//! processes open it by name, map views of it and share the bytes. The name disappears when the
+//! last handle to it closes, in any process, even after a crash. On Linux no daemon is involved:
+//! processes coordinate through the kernel alone.
+//!
+//! - [`CreateOptions`] creates a section, or opens the live one of the same name and says so
+//!   with a [`Disposition`] (Windows' `ERROR_ALREADY_EXISTS`, as a value).
+//! - [`OpenOptions`] / [`FileMapping::open`] open a live section by name.
+//! - [`FileMapping::map_view`] maps a [`View`] at a 64 KiB-aligned address. Views outlive
+//!   handles.
+//! - Every failure is an [`Error`] that carries the Win32 error code Windows reports for it.
+//!
+//! Memory shared with other processes is never exposed as a safe `&[u8]`: views offer volatile
+//! copies, atomics and raw pointers, and slices only behind `unsafe`.
+//!
+//! # Examples
+//!
+//! ```
+//! use filemapping::{CreateOptions, Disposition, FileMapAccess, FileMapping};
+//!
+//! let name = format!("Local\\crate-doc-{}", std::process::id());
+//! let (sender, disposition) = CreateOptions::new().name(&name).size(2048).create()?;
+//! assert_eq!(disposition, Disposition::Created);
+//! sender.map_view(FileMapAccess::WRITE, 0, 0)?.write_at(0, b"hello")?;
+//!
+//! // Usually another process:
+//! let receiver = FileMapping::open(&name, FileMapAccess::READ)?;
+//! let mut buf = [0u8; 5];
+//! receiver.map_view(FileMapAccess::READ, 0, 0)?.read_at(0, &mut buf)?;
+//! assert_eq!(&buf, b"hello");
+//! # Ok::<(), filemapping::Error>(())
+//! ```
+
+mod error;
+mod granularity;
+mod mapping;
+mod name;
+mod namespace;
+mod options;
+mod protection;
+mod sys;
+mod view;
+
+pub use error::{Error, ErrorKind, Result};
+pub use granularity::{page_size, ALLOCATION_GRANULARITY};
+pub use mapping::{Backing, Disposition, FileMapping, SectionInfo};
+pub use name::Scope;
+pub use namespace::{Namespace, FILEMAPPING_DIR};
+pub use options::{CreateOptions, OpenOptions, Permissions};
+pub use protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+pub use view::View;

@@ -1,0 +1,596 @@
+//! [`FileMapping`]: a handle to a section (file-mapping object).
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::granularity::ALLOCATION_GRANULARITY;
+use crate::options::{CreateOptions, OpenOptions};
+use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+use crate::sys::{self, MapRequest, SectionOps};
+use crate::view::View;
+use std::path::PathBuf;
+
+/// Whether [`CreateOptions::create`] made a new object or opened a live one.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::Disposition;
+///
+/// assert_eq!(Disposition::OpenedExisting.win32_last_error(), 183); // ERROR_ALREADY_EXISTS
+/// assert!(Disposition::Created.is_created());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Disposition {
+    /// A new, zero-filled object was created (`GetLastError() == ERROR_SUCCESS`).
+    Created,
+    /// A live object of that name was opened (`GetLastError() == ERROR_ALREADY_EXISTS`).
+    OpenedExisting,
+}
+
+impl Disposition {
+    /// Whether a new object was created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!filemapping::Disposition::OpenedExisting.is_created());
+    /// ```
+    pub fn is_created(self) -> bool {
+        self == Disposition::Created
+    }
+
+    /// What Windows' `GetLastError` returns after a successful `CreateFileMapping`: 0 or 183.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(filemapping::Disposition::Created.win32_last_error(), 0);
+    /// ```
+    pub fn win32_last_error(self) -> u32 {
+        match self {
+            Disposition::Created => 0,
+            Disposition::OpenedExisting => 183,
+        }
+    }
+}
+
+/// What stores a section's bytes.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{Backing, CreateOptions};
+///
+/// let (map, _) = CreateOptions::new().size(4096).create()?;
+/// assert_eq!(map.info()?.backing(), &Backing::PagingFile);
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backing {
+    /// The system's memory (Windows' paging file; `/dev/shm` on Linux).
+    PagingFile,
+    /// A file, with its path where the OS can tell.
+    File(Option<PathBuf>),
+}
+
+/// What a section is: the answer to `NtQuerySection`, plus its name and backing.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, Protection, SectionAttributes};
+///
+/// let (map, _) = CreateOptions::new().size(0x3457).create()?;
+/// let info = map.info()?;
+/// assert_eq!(info.size(), 0x4000);
+/// assert_eq!(info.protection(), Protection::ReadWrite);
+/// assert_eq!(info.attributes(), SectionAttributes::COMMIT);
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionInfo {
+    pub(crate) size: u64,
+    pub(crate) protection: Protection,
+    pub(crate) attributes: SectionAttributes,
+    pub(crate) name: Option<String>,
+    pub(crate) backing: Backing,
+}
+
+impl SectionInfo {
+    /// The section size in bytes: page-rounded for the system's memory, exact for a file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// assert_eq!(map.info()?.size(), filemapping::page_size() as u64);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The maximum protection the section was created with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, Protection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).protection(Protection::WriteCopy).create()?;
+    /// assert_eq!(map.info()?.protection(), Protection::WriteCopy);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn protection(&self) -> Protection {
+        self.protection
+    }
+
+    /// The attributes as Windows reports them: `SEC_COMMIT` when none was given, `SEC_FILE`
+    /// (plus `SEC_NOCACHE`/`SEC_WRITECOMBINE`) for files.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, SectionAttributes};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).attributes(SectionAttributes::RESERVE).create()?;
+    /// assert_eq!(map.info()?.attributes(), SectionAttributes::RESERVE);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn attributes(&self) -> SectionAttributes {
+        self.attributes
+    }
+
+    /// The full name with its prefix (`Local\x`, `Global\x`), or `None` if unnamed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = format!("doc-info-name-{}", std::process::id());
+    /// let (map, _) = filemapping::CreateOptions::new().name(&name).size(1).create()?;
+    /// assert_eq!(map.info()?.name(), Some(format!("Local\\{name}").as_str()));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// What stores the bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Backing, CreateOptions};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// assert!(matches!(map.info()?.backing(), Backing::PagingFile));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn backing(&self) -> &Backing {
+        &self.backing
+    }
+}
+
+/// A handle to a section (a Windows file-mapping object).
+///
+/// A named section exists while at least one handle to it is open in any process; a process
+/// that dies closes its handles. The memory lives on while views of it exist, even after the
+/// last handle is closed (and the name is gone), as on Windows. Dropping the handle closes it.
+///
+/// # Platform notes
+///
+/// On Linux a handle is an open file description of an object file in the namespace directory,
+/// holding a shared lock; no daemon is involved. Unnamed sections are memfds sealed against
+/// resizing.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, FileMapAccess, FileMapping};
+///
+/// let name = format!("doc-mapping-{}", std::process::id());
+/// let (writer, _) = CreateOptions::new().name(&name).size(4096).create()?;
+/// let view = writer.map_view(FileMapAccess::WRITE, 0, 0)?;
+/// view.write_at(0, b"hi")?;
+///
+/// let reader = FileMapping::open(&name, FileMapAccess::READ)?;
+/// let mut buf = [0u8; 2];
+/// reader.map_view(FileMapAccess::READ, 0, 2)?.read_at(0, &mut buf)?;
+/// assert_eq!(&buf, b"hi");
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FileMapping {
+    inner: sys::Section,
+}
+
+impl FileMapping {
+    pub(crate) fn from_inner(inner: sys::Section) -> FileMapping {
+        FileMapping { inner }
+    }
+
+    /// Creates (or opens, if live) a named read-write section of `size` bytes backed by the
+    /// system's memory. Shorthand for [`CreateOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`CreateOptions::create`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Disposition, FileMapping};
+    ///
+    /// let name = format!("doc-short-{}", std::process::id());
+    /// let (map, disposition) = FileMapping::create(&name, 2048)?;
+    /// assert_eq!(disposition, Disposition::Created);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "CreateFileMappingW")]
+    pub fn create(name: &str, size: u64) -> Result<(FileMapping, Disposition)> {
+        CreateOptions::new().name(name).size(size).create()
+    }
+
+    /// Opens the live section `name` with `access`. Shorthand for [`OpenOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`OpenOptions::open`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, FileMapAccess, FileMapping};
+    ///
+    /// let err = FileMapping::open("doc-missing", FileMapAccess::READ).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound);
+    /// ```
+    #[doc(alias = "OpenFileMappingW")]
+    pub fn open(name: &str, access: FileMapAccess) -> Result<FileMapping> {
+        OpenOptions::new(access).open(name)
+    }
+
+    /// Maps a view of `len` bytes from `offset` (`MapViewOfFile`). `len == 0` maps to the end of
+    /// the section. The view's protection derives from `access` (spec §5.1) and the view stays
+    /// valid after this handle is closed.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::AccessDenied`]: the handle lacks the rights for `access` (spec §5.2), or
+    ///   the range runs past the section (spec §5.4).
+    /// - [`ErrorKind::InvalidParameter`]: the view would exceed the section's protection.
+    /// - [`ErrorKind::MappedAlignment`]: `offset` is not a multiple of 64 KiB.
+    /// - [`ErrorKind::NotEnoughMemory`]: no address space left.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(128 * 1024).create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 65536, 0)?;
+    /// assert_eq!(view.len(), 65536);
+    /// let err = map.map_view(FileMapAccess::READ, 4096, 0).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::MappedAlignment);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-mapviewoffile>
+    #[doc(alias = "MapViewOfFile")]
+    pub fn map_view(&self, access: FileMapAccess, offset: u64, len: usize) -> Result<View> {
+        self.map(access, offset, len, None)
+    }
+
+    /// Maps a view at exactly `base` (`MapViewOfFileEx`), which must be a multiple of 64 KiB and
+    /// free in this process. Never replaces an existing mapping.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_view`](Self::map_view), plus [`ErrorKind::MappedAlignment`] for a misaligned
+    /// base and [`ErrorKind::InvalidAddress`] when the range is in use.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(65536).create()?;
+    /// let first = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// let taken = first.as_ptr() as usize;
+    /// let err = map.map_view_at(FileMapAccess::WRITE, 0, 0, taken).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidAddress);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-mapviewoffileex>
+    #[doc(alias = "MapViewOfFileEx")]
+    pub fn map_view_at(
+        &self,
+        access: FileMapAccess,
+        offset: u64,
+        len: usize,
+        base: usize,
+    ) -> Result<View> {
+        self.map(access, offset, len, Some(base))
+    }
+
+    fn map(&self, access: FileMapAccess, offset: u64, len: usize, base: Option<usize>) -> Result<View> {
+        let request = self.view_request(access, offset, len, base)?;
+        let inner = self.inner.map(&request)?;
+        Ok(View::from_inner(inner, request.protection, offset))
+    }
+
+    /// The checks of `MapViewOfFile`, in Windows' order (spec §5.2–§5.4).
+    fn view_request(
+        &self,
+        access: FileMapAccess,
+        offset: u64,
+        len: usize,
+        base: Option<usize>,
+    ) -> Result<MapRequest> {
+        let protection = ViewProtection::for_access(access);
+        if !self.inner.access().contains(protection.required_access()) {
+            return Err(Error::new(
+                ErrorKind::AccessDenied,
+                format!("the handle's rights do not allow a {protection:?} view"),
+            ));
+        }
+        let granularity = ALLOCATION_GRANULARITY as u64;
+        if offset % granularity != 0 || base.map_or(false, |b| b % ALLOCATION_GRANULARITY != 0) {
+            return Err(Error::new(
+                ErrorKind::MappedAlignment,
+                "view offsets and base addresses must be multiples of 64 KiB",
+            ));
+        }
+        let info = self.inner.info();
+        if !info.protection.allows(protection) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("a {protection:?} view exceeds the section's {}", info.protection),
+            ));
+        }
+        let len = view_len(info.size, offset, len)?;
+        Ok(MapRequest {
+            protection,
+            offset,
+            len,
+            base,
+        })
+    }
+
+    /// What the section is (`NtQuerySection`). The handle needs `SECTION_QUERY` (spec §3).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the handle lacks `SECTION_QUERY`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// assert_eq!(map.info()?.size(), 4096);
+    /// let reader = map.duplicate(FileMapAccess::READ, false)?;
+    /// assert_eq!(reader.info().unwrap_err().kind(), ErrorKind::AccessDenied);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "NtQuerySection")]
+    pub fn info(&self) -> Result<SectionInfo> {
+        if !self.inner.access().contains(FileMapAccess::QUERY) {
+            return Err(Error::new(
+                ErrorKind::AccessDenied,
+                "the handle lacks SECTION_QUERY",
+            ));
+        }
+        Ok(self.inner.info().clone())
+    }
+
+    /// The section's full name (`Local\x` or `Global\x`), or `None` if unnamed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// assert!(map.name().is_none());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.inner.info().name.as_deref()
+    }
+
+    /// The rights of this handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// assert!(map.access().contains(FileMapAccess::READ | FileMapAccess::WRITE));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn access(&self) -> FileMapAccess {
+        self.inner.access()
+    }
+
+    /// The number of handles open on the section in all processes (what Windows reports through
+    /// `NtQueryObject`). A peer that holds the only other handle is gone when this drops to 1.
+    ///
+    /// # Platform notes
+    ///
+    /// On Linux a handle inherited by a child shares its open file description with the parent's
+    /// and counts once.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS cannot tell.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// assert_eq!(map.handle_count()?, 1);
+    /// let second = map.try_clone()?;
+    /// assert_eq!(map.handle_count()?, 2);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "NtQueryObject")]
+    pub fn handle_count(&self) -> Result<u64> {
+        self.inner.handle_count()
+    }
+
+    /// A second handle with the same rights (`DuplicateHandle` with `DUPLICATE_SAME_ACCESS`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the object's security no longer allows it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// let copy = map.try_clone()?;
+    /// assert_eq!(copy.access(), map.access());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "DuplicateHandle")]
+    pub fn try_clone(&self) -> Result<FileMapping> {
+        self.duplicate(self.access(), false)
+    }
+
+    /// A second handle with exactly `access` (`DuplicateHandle`), inheritable or not. Rights are
+    /// checked against the object's security, not against this handle's rights (spec §7).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the object's security refuses `access`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let reader = map.duplicate(FileMapAccess::READ, false)?;
+    /// let err = reader.map_view(FileMapAccess::WRITE, 0, 0).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AccessDenied);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "DuplicateHandle")]
+    pub fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<FileMapping> {
+        self.inner.duplicate(access, inheritable).map(FileMapping::from_inner)
+    }
+
+    /// For an inheritable handle: the text to pass to a child process (on its command line or in
+    /// its environment) so that it can adopt the handle with
+    /// [`from_inherit_token`](Self::from_inherit_token). `None` if the handle is not inheritable.
+    ///
+    /// Every child started while the handle is open inherits it, as with Windows'
+    /// `bInheritHandles = TRUE`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// assert_eq!(map.inherit_token(), None);
+    /// let child_copy = map.duplicate(map.access(), true)?;
+    /// assert!(child_copy.inherit_token().is_some());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn inherit_token(&self) -> Option<String> {
+        self.inner.inherit_token()
+    }
+
+    /// Adopts a handle inherited from the parent process, described by the parent's
+    /// [`inherit_token`](Self::inherit_token).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidHandle`] if the token is malformed or does not describe a section.
+    ///
+    /// # Safety
+    ///
+    /// The descriptors named by the token must have been inherited from the parent, be open,
+    /// and be owned by nothing else in this process; adopt each token at most once.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use filemapping::FileMapping;
+    ///
+    /// let token = std::env::var("MY_MAPPING").expect("set by the parent");
+    /// // SAFETY: the parent passed an inheritable handle's token, adopted only here.
+    /// let map = unsafe { FileMapping::from_inherit_token(&token)? };
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub unsafe fn from_inherit_token(token: &str) -> Result<FileMapping> {
+        // SAFETY: the caller upholds the contract of `SectionOps::adopt`, which is this
+        // function's own.
+        unsafe { sys::Section::adopt(token) }.map(FileMapping::from_inner)
+    }
+
+    /// Closes the handle (`CloseHandle`), reporting errors that dropping would ignore. Views stay
+    /// valid. If it was the last handle anywhere, the name is gone.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS failed to remove the name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, FileMapAccess, FileMapping};
+    ///
+    /// let name = format!("doc-close-{}", std::process::id());
+    /// let (map, _) = FileMapping::create(&name, 4096)?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// map.close()?;
+    /// view.write_at(0, b"still mapped")?;
+    /// let err = FileMapping::open(&name, FileMapAccess::READ).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "CloseHandle")]
+    pub fn close(self) -> Result<()> {
+        self.inner.close()
+    }
+}
+
+/// The view length: `len`, or the rest of the section for 0; the range must lie inside the
+/// section (spec §5.4, rows 78–80).
+fn view_len(size: u64, offset: u64, len: usize) -> Result<usize> {
+    let past = || {
+        Error::new(
+            ErrorKind::AccessDenied,
+            format!("the view runs past the end of the {size}-byte section"),
+        )
+    };
+    if offset >= size {
+        return Err(past());
+    }
+    let wanted = if len == 0 { size - offset } else { len as u64 };
+    if wanted > size - offset {
+        return Err(past());
+    }
+    usize::try_from(wanted).map_err(|_| {
+        Error::new(ErrorKind::NotEnoughMemory, "the view does not fit the address space")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_lengths_follow_spec_5_4() {
+        assert_eq!(view_len(0x3452, 0, 0x3452).unwrap(), 0x3452);
+        assert_eq!(view_len(0x3452, 0, 0x3453).unwrap_err().kind(), ErrorKind::AccessDenied);
+        assert_eq!(view_len(4096, 0, 0).unwrap(), 4096);
+        assert_eq!(view_len(65536, 65536, 0).unwrap_err().kind(), ErrorKind::AccessDenied);
+        assert_eq!(view_len(131072, 65536, 0).unwrap(), 65536);
+    }
+}

@@ -1,0 +1,89 @@
+//! Where named objects live: the namespace root.
+
+use std::path::{Path, PathBuf};
+
+/// The environment variable that relocates the namespace root for a process and its children.
+pub const FILEMAPPING_DIR: &str = "FILEMAPPING_DIR";
+
+/// A namespace root: the place where the `Local\` and `Global\` namespaces of named objects live.
+///
+/// Processes see each other's names only if they use the same root. The default is taken from
+/// the environment variable [`FILEMAPPING_DIR`] when it is set, else the system's shared-memory
+/// directory.
+///
+/// # Platform notes
+///
+/// On Linux the default root is `/dev/shm`. Under it, `filemapping-local-<uid>` (mode 0700, one
+/// per user) holds `Local\` and unprefixed names, and `filemapping-global` (mode 1777, sticky)
+/// holds `Global\` names. On Windows the kernel's object namespace is used and the root is
+/// ignored.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, Namespace};
+///
+/// let dir = std::env::temp_dir().join(format!("fm-doc-ns-{}", std::process::id()));
+/// let ns = Namespace::at(&dir);
+/// let (map, _) = CreateOptions::new().name("in-my-root").size(4096).namespace(&ns).create()?;
+/// assert_eq!(map.name(), Some("Local\\in-my-root"));
+/// # drop(map);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Namespace {
+    root: Option<PathBuf>,
+}
+
+impl Namespace {
+    /// The namespace selected by the environment: [`FILEMAPPING_DIR`] if set and non-empty, else
+    /// the system default. It is read each time an object is created or opened.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Namespace;
+    ///
+    /// assert_eq!(Namespace::from_env(), Namespace::default());
+    /// ```
+    pub fn from_env() -> Namespace {
+        Namespace { root: None }
+    }
+
+    /// A namespace rooted at `root`, which is created if it does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Namespace;
+    ///
+    /// let ns = Namespace::at("/tmp/my-app-objects");
+    /// assert_eq!(ns.root(), std::path::Path::new("/tmp/my-app-objects"));
+    /// ```
+    pub fn at(root: impl AsRef<Path>) -> Namespace {
+        Namespace {
+            root: Some(root.as_ref().to_path_buf()),
+        }
+    }
+
+    /// The root directory this namespace resolves to now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Namespace;
+    ///
+    /// let root = Namespace::from_env().root();
+    /// assert!(root.is_absolute() || std::env::var_os("FILEMAPPING_DIR").is_some());
+    /// ```
+    pub fn root(&self) -> PathBuf {
+        if let Some(root) = &self.root {
+            return root.clone();
+        }
+        match std::env::var_os(FILEMAPPING_DIR) {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => PathBuf::from(crate::sys::DEFAULT_ROOT),
+        }
+    }
+}

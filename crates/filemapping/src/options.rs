@@ -1,0 +1,471 @@
+//! Builders: [`CreateOptions`] (everything `CreateFileMapping` takes) and [`OpenOptions`]
+//! (`OpenFileMapping`). Options that only make sense on creation cannot be passed to open.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::{Disposition, FileMapping};
+use crate::name::{self, Parsed};
+use crate::namespace::Namespace;
+use crate::protection::{FileMapAccess, Protection, SectionAttributes};
+use crate::sys::{self, CreateRequest, OpenRequest, SectionOps};
+use std::fs::File;
+
+/// Who may open a new named object, besides its creator (the object's security).
+///
+/// The default is [`Permissions::OwnerOnly`], like the default security of a Windows object
+/// created by a normal user.
+///
+/// # Platform notes
+///
+/// On Linux these are the object file's mode bits: 0600, 0660, 0644 and 0666. A `Local\` name is
+/// never visible to other users, whatever its permissions; they matter for `Global\` names. On
+/// Windows they are ignored and the default security descriptor applies.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::Permissions;
+///
+/// assert_eq!(Permissions::default(), Permissions::OwnerOnly);
+/// assert_eq!(Permissions::EveryoneRead.mode(), 0o644);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Permissions {
+    /// Only the creating user (mode 0600).
+    #[default]
+    OwnerOnly,
+    /// The creating user and its group may read and write (0660).
+    OwnerAndGroup,
+    /// Everyone may read; only the owner may write (0644).
+    EveryoneRead,
+    /// Everyone may read and write (0666).
+    Everyone,
+}
+
+impl Permissions {
+    /// The Unix mode bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Permissions;
+    ///
+    /// assert_eq!(Permissions::OwnerOnly.mode(), 0o600);
+    /// ```
+    pub fn mode(self) -> u32 {
+        match self {
+            Permissions::OwnerOnly => 0o600,
+            Permissions::OwnerAndGroup => 0o660,
+            Permissions::EveryoneRead => 0o644,
+            Permissions::Everyone => 0o666,
+        }
+    }
+}
+
+/// Options for creating a section: the arguments of `CreateFileMappingW`.
+///
+/// The defaults are an unnamed section backed by the system's memory, `PAGE_READWRITE`,
+/// `SEC_COMMIT`, not inheritable, owner-only, in the environment's namespace.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, Disposition, FileMapAccess, Protection};
+///
+/// let name = format!("doc-create-{}", std::process::id());
+/// let (map, disposition) = CreateOptions::new()
+///     .name(&name)
+///     .size(2048)
+///     .protection(Protection::ReadWrite)
+///     .create()?;
+/// assert_eq!(disposition, Disposition::Created);
+///
+/// // Creating the same name again opens the live object, with its own size.
+/// let (again, disposition) = CreateOptions::new().name(&name).size(1 << 20).create()?;
+/// assert_eq!(disposition, Disposition::OpenedExisting);
+/// assert_eq!(again.info()?.size(), 4096); // 2048 rounded up to the page size
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-createfilemappingw>
+#[doc(alias = "CreateFileMappingW")]
+#[doc(alias = "CreateFileMappingA")]
+#[derive(Clone, Debug)]
+pub struct CreateOptions<'a> {
+    name: String,
+    size: u64,
+    protection: Protection,
+    attributes: SectionAttributes,
+    file: Option<&'a File>,
+    inheritable: bool,
+    permissions: Permissions,
+    namespace: Namespace,
+}
+
+impl Default for CreateOptions<'_> {
+    fn default() -> Self {
+        CreateOptions {
+            name: String::new(),
+            size: 0,
+            protection: Protection::ReadWrite,
+            attributes: SectionAttributes::NONE,
+            file: None,
+            inheritable: false,
+            permissions: Permissions::OwnerOnly,
+            namespace: Namespace::from_env(),
+        }
+    }
+}
+
+impl<'a> CreateOptions<'a> {
+    /// The default options (see the type's documentation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(4096).create()?;
+    /// assert_eq!(map.name(), None);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn new() -> CreateOptions<'a> {
+        CreateOptions::default()
+    }
+
+    /// The object's name (spec §4): case-sensitive, optionally prefixed with `Local\` or
+    /// `Global\`. An empty name makes an unnamed section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = format!("Local\\doc-name-{}", std::process::id());
+    /// let (map, _) = filemapping::CreateOptions::new().name(&name).size(1).create()?;
+    /// assert_eq!(map.name(), Some(name.as_str()));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.to_owned();
+        self
+    }
+
+    /// The maximum size in bytes (64-bit). Sections backed by the system's memory need a size
+    /// greater than zero, rounded up to the page size; for a file, 0 means the file's size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(4090).create()?;
+    /// assert_eq!(map.info()?.size(), 4096);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = size;
+        self
+    }
+
+    /// The section's maximum page protection. The handle's rights derive from it (spec §2.1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, Protection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).protection(Protection::ReadOnly).create()?;
+    /// assert!(!map.access().contains(FileMapAccess::WRITE));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn protection(mut self, protection: Protection) -> Self {
+        self.protection = protection;
+        self
+    }
+
+    /// Section attributes (`SEC_*`), validated on [`create`](Self::create) as spec §2.4 says.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, SectionAttributes};
+    ///
+    /// let both = SectionAttributes::RESERVE | SectionAttributes::COMMIT;
+    /// let err = CreateOptions::new().size(4096).attributes(both).create().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidParameter);
+    /// ```
+    pub fn attributes(mut self, attributes: SectionAttributes) -> Self {
+        self.attributes = attributes;
+        self
+    }
+
+    /// Backs the section with `file` instead of the system's memory. The file must be open for
+    /// reading, and for writing when the protection is writable (spec §2.3). A writable section
+    /// larger than the file extends the file on disk.
+    ///
+    /// # Platform notes
+    ///
+    /// Linux cannot forbid another program to truncate a mapped file, as Windows does
+    /// (`ERROR_USER_MAPPED_FILE`); touching a view past the new end then raises SIGBUS. Do not
+    /// truncate files that back live sections.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    /// use std::io::Write;
+    ///
+    /// let path = std::env::temp_dir().join(format!("fm-doc-file-{}", std::process::id()));
+    /// let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).open(&path)?;
+    /// file.write_all(b"hello")?;
+    /// let (map, _) = CreateOptions::new().file(&file).create()?;
+    /// assert_eq!(map.info()?.size(), 5);
+    /// let view = map.map_view(FileMapAccess::READ, 0, 0)?;
+    /// let mut buf = [0u8; 5];
+    /// view.read_at(0, &mut buf)?;
+    /// assert_eq!(&buf, b"hello");
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn file(mut self, file: &'a File) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    /// Whether child processes may inherit the handle (`bInheritHandle`). See
+    /// [`FileMapping::inherit_token`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(4096).inheritable(true).create()?;
+    /// assert!(map.inherit_token().is_some());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn inheritable(mut self, inheritable: bool) -> Self {
+        self.inheritable = inheritable;
+        self
+    }
+
+    /// Who else may open a new named object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, Permissions};
+    ///
+    /// let name = format!("Global\\doc-perm-{}", std::process::id());
+    /// let opts = CreateOptions::new().name(&name).size(4096).permissions(Permissions::EveryoneRead);
+    /// let (_map, _) = opts.create()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn permissions(mut self, permissions: Permissions) -> Self {
+        self.permissions = permissions;
+        self
+    }
+
+    /// The namespace to create the name in (default: [`Namespace::from_env`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, Namespace};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join("fm-doc-ns-create"));
+    /// let (map, _) = CreateOptions::new().name("x").size(1).namespace(&ns).create()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn namespace(mut self, namespace: &Namespace) -> Self {
+        self.namespace = namespace.clone();
+        self
+    }
+
+    /// Creates the section, or opens the live one of the same name.
+    ///
+    /// Returns the handle and whether it was [`Disposition::Created`] or
+    /// [`Disposition::OpenedExisting`] (Windows' `ERROR_ALREADY_EXISTS`). An existing object
+    /// keeps its own size, attributes and backing; the handle's rights still derive from the
+    /// protection asked for here (spec §2.5). Among processes racing to create one name, exactly
+    /// one sees `Created`.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::InvalidParameter`]: size 0 without a file; invalid attributes (spec §2.4).
+    /// - [`ErrorKind::PathNotFound`], [`ErrorKind::InvalidName`]: bad name (spec §4).
+    /// - [`ErrorKind::InvalidHandle`]: the name belongs to another type of object.
+    /// - [`ErrorKind::AccessDenied`], [`ErrorKind::FileInvalid`], [`ErrorKind::NotEnoughMemory`],
+    ///   [`ErrorKind::DiskFull`]: the file cannot back the section (spec §2.2, §2.3).
+    /// - [`ErrorKind::CommitmentLimit`]: the system's memory cannot back a `SEC_COMMIT` section.
+    /// - [`ErrorKind::BadExeFormat`]: `SEC_IMAGE` on something that is not an image.
+    /// - [`ErrorKind::Unsupported`]: `SEC_LARGE_PAGES` and `SEC_IMAGE` sections are not
+    ///   implemented yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind};
+    ///
+    /// let err = CreateOptions::new().name("NoSuchDir\\x").size(4096).create().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::PathNotFound);
+    /// ```
+    pub fn create(&self) -> Result<(FileMapping, Disposition)> {
+        let file_backed = self.file.is_some();
+        // Spec §2.1: the size check comes before any name lookup.
+        if !file_backed && self.size == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "a section backed by the system's memory needs a size greater than zero",
+            ));
+        }
+        let attributes = self.attributes.validate(file_backed)?;
+        check_supported(attributes, file_backed)?;
+        let name = match name::parse(&self.name)? {
+            Parsed::Unnamed => None,
+            Parsed::Directory => return Err(directory_error()),
+            Parsed::Object(name) => Some(name),
+        };
+        let request = CreateRequest {
+            name,
+            root: self.namespace.root(),
+            size: self.size,
+            protection: self.protection,
+            attributes,
+            file: self.file,
+            inheritable: self.inheritable,
+            permissions: self.permissions,
+        };
+        let (inner, disposition) = sys::Section::create(&request)?;
+        Ok((FileMapping::from_inner(inner), disposition))
+    }
+}
+
+/// `SEC_LARGE_PAGES` and pagefile `SEC_IMAGE` pass validation but are not implemented yet
+/// (`SEC_IMAGE` on a file is checked against the file by the backend).
+fn check_supported(attributes: SectionAttributes, file_backed: bool) -> Result<()> {
+    if attributes.contains(SectionAttributes::LARGE_PAGES) {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "SEC_LARGE_PAGES sections are not supported yet",
+        ));
+    }
+    if attributes.contains(SectionAttributes::IMAGE) && !file_backed {
+        return Err(Error::new(
+            ErrorKind::BadExeFormat,
+            "SEC_IMAGE needs an executable image file",
+        ));
+    }
+    Ok(())
+}
+
+/// `Local\` or `Global\` alone names the namespace directory, not an object
+/// (`STATUS_OBJECT_TYPE_MISMATCH`).
+fn directory_error() -> Error {
+    Error::new(
+        ErrorKind::InvalidHandle,
+        "the name is a namespace, not a file mapping",
+    )
+}
+
+/// Options for opening a named section: the arguments of `OpenFileMappingW`.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, FileMapAccess, OpenOptions};
+///
+/// let name = format!("doc-open-{}", std::process::id());
+/// let (_creator, _) = CreateOptions::new().name(&name).size(4096).create()?;
+/// let reader = OpenOptions::new(FileMapAccess::READ).open(&name)?;
+/// assert_eq!(reader.access(), FileMapAccess::READ);
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-openfilemappingw>
+#[doc(alias = "OpenFileMappingW")]
+#[doc(alias = "OpenFileMappingA")]
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    access: FileMapAccess,
+    inheritable: bool,
+    namespace: Namespace,
+}
+
+impl OpenOptions {
+    /// Options to open with `access` (`dwDesiredAccess`). The handle gets exactly these rights,
+    /// except that `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{FileMapAccess, OpenOptions};
+    ///
+    /// let opts = OpenOptions::new(FileMapAccess::ALL_ACCESS);
+    /// # let _ = opts;
+    /// ```
+    pub fn new(access: FileMapAccess) -> OpenOptions {
+        OpenOptions {
+            access,
+            inheritable: false,
+            namespace: Namespace::from_env(),
+        }
+    }
+
+    /// Whether child processes may inherit the handle (`bInheritHandle`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{FileMapAccess, OpenOptions};
+    ///
+    /// let opts = OpenOptions::new(FileMapAccess::READ).inheritable(true);
+    /// # let _ = opts;
+    /// ```
+    pub fn inheritable(mut self, inheritable: bool) -> Self {
+        self.inheritable = inheritable;
+        self
+    }
+
+    /// The namespace to look the name up in (default: [`Namespace::from_env`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{FileMapAccess, Namespace, OpenOptions};
+    ///
+    /// let opts = OpenOptions::new(FileMapAccess::READ).namespace(&Namespace::at("/tmp/ns"));
+    /// # let _ = opts;
+    /// ```
+    pub fn namespace(mut self, namespace: &Namespace) -> Self {
+        self.namespace = namespace.clone();
+        self
+    }
+
+    /// Opens the live section named `name`.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::NotFound`]: no live object has this name (also after every holder died).
+    /// - [`ErrorKind::InvalidHandle`]: the name belongs to another type of object, or is empty.
+    /// - [`ErrorKind::PathNotFound`], [`ErrorKind::InvalidName`]: bad name (spec §4).
+    /// - [`ErrorKind::AccessDenied`]: the object's security refuses the access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, FileMapAccess, OpenOptions};
+    ///
+    /// let err = OpenOptions::new(FileMapAccess::READ).open("doc-nope").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound);
+    /// ```
+    pub fn open(&self, name: &str) -> Result<FileMapping> {
+        let name = match name::parse(name)? {
+            Parsed::Object(name) => name,
+            Parsed::Unnamed | Parsed::Directory => return Err(directory_error()),
+        };
+        let request = OpenRequest {
+            name: &name,
+            root: self.namespace.root(),
+            access: FileMapAccess::for_open(self.access),
+            inheritable: self.inheritable,
+        };
+        sys::Section::open(&request).map(FileMapping::from_inner)
+    }
+}

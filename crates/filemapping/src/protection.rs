@@ -1,0 +1,694 @@
+//! Page protections (`PAGE_*`), section attributes (`SEC_*`) and access rights (`FILE_MAP_*`),
+//! with the rules of spec §2.1, §2.4 and §5 that tie them together. Platform-free.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::fmt;
+use std::ops::{BitAnd, BitOr, BitOrAssign};
+
+/// The maximum page protection of a section, fixed at creation (`flProtect`'s page part).
+///
+/// Exactly these six values are valid for a section (spec §2.1 step 2). `ReadOnly` and
+/// `WriteCopy` sections behave the same, as do `ExecuteRead` and `ExecuteWriteCopy` (spec §5.3).
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::Protection;
+///
+/// assert_eq!(Protection::from_raw(0x04)?, Protection::ReadWrite);
+/// assert_eq!(Protection::ReadWrite.to_raw(), 0x04); // PAGE_READWRITE
+/// assert!(Protection::from_raw(0x01).is_err()); // PAGE_NOACCESS is not a section protection
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protection {
+    /// `PAGE_READONLY` (0x02).
+    ReadOnly,
+    /// `PAGE_READWRITE` (0x04).
+    ReadWrite,
+    /// `PAGE_WRITECOPY` (0x08).
+    WriteCopy,
+    /// `PAGE_EXECUTE_READ` (0x20).
+    ExecuteRead,
+    /// `PAGE_EXECUTE_READWRITE` (0x40).
+    ExecuteReadWrite,
+    /// `PAGE_EXECUTE_WRITECOPY` (0x80).
+    ExecuteWriteCopy,
+}
+
+const PROTECTIONS: [(Protection, u32); 6] = [
+    (Protection::ReadOnly, 0x02),
+    (Protection::ReadWrite, 0x04),
+    (Protection::WriteCopy, 0x08),
+    (Protection::ExecuteRead, 0x20),
+    (Protection::ExecuteReadWrite, 0x40),
+    (Protection::ExecuteWriteCopy, 0x80),
+];
+
+impl Protection {
+    /// Parses a `PAGE_*` value. Anything but the six section protections (0, `PAGE_NOACCESS`,
+    /// `PAGE_EXECUTE`, combinations, modifiers) is `ERROR_INVALID_PARAMETER` (spec §2.1, rows
+    /// 18–19).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidParameter`] for any other value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, Protection};
+    ///
+    /// assert_eq!(Protection::from_raw(0x80)?, Protection::ExecuteWriteCopy);
+    /// assert_eq!(Protection::from_raw(0x06).unwrap_err().kind(), ErrorKind::InvalidParameter);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn from_raw(raw: u32) -> Result<Protection> {
+        PROTECTIONS
+            .iter()
+            .find(|(_, value)| *value == raw)
+            .map(|(p, _)| *p)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!("{raw:#x} is not a section page protection"),
+                )
+            })
+    }
+
+    /// The `PAGE_*` value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Protection;
+    ///
+    /// assert_eq!(Protection::ExecuteRead.to_raw(), 0x20);
+    /// ```
+    pub fn to_raw(self) -> u32 {
+        PROTECTIONS.iter().find(|(p, _)| *p == self).map_or(0, |e| e.1)
+    }
+
+    /// Whether views of the section may be shared-writable (`PAGE_READWRITE`,
+    /// `PAGE_EXECUTE_READWRITE`). Only such protections extend a backing file (spec §2.2).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Protection;
+    ///
+    /// assert!(Protection::ReadWrite.is_writable());
+    /// assert!(!Protection::WriteCopy.is_writable());
+    /// ```
+    pub fn is_writable(self) -> bool {
+        matches!(self, Protection::ReadWrite | Protection::ExecuteReadWrite)
+    }
+
+    /// Whether views of the section may be executable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Protection;
+    ///
+    /// assert!(Protection::ExecuteRead.is_executable());
+    /// assert!(!Protection::ReadOnly.is_executable());
+    /// ```
+    pub fn is_executable(self) -> bool {
+        matches!(
+            self,
+            Protection::ExecuteRead | Protection::ExecuteReadWrite | Protection::ExecuteWriteCopy
+        )
+    }
+
+    /// The access a handle returned by `CreateFileMapping` gets for this protection (spec §2.1
+    /// step 3): `STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_READ`, plus
+    /// `SECTION_MAP_WRITE` when writable and `SECTION_MAP_EXECUTE` when executable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{FileMapAccess, Protection};
+    ///
+    /// let access = Protection::ReadOnly.handle_access();
+    /// assert!(access.contains(FileMapAccess::READ));
+    /// assert!(!access.contains(FileMapAccess::WRITE));
+    /// ```
+    pub fn handle_access(self) -> FileMapAccess {
+        let mut access =
+            FileMapAccess::STANDARD_RIGHTS_REQUIRED | FileMapAccess::QUERY | FileMapAccess::READ;
+        if self.is_writable() {
+            access |= FileMapAccess::WRITE;
+        }
+        if self.is_executable() {
+            access |= FileMapAccess::MAP_EXECUTE;
+        }
+        access
+    }
+
+    /// Whether a view with protection `view` may be made of a section with this maximum
+    /// protection (spec §5.3; a stronger view fails with `STATUS_SECTION_PROTECTION`).
+    pub(crate) fn allows(self, view: ViewProtection) -> bool {
+        let (_, write, execute) = view.rights();
+        let shared_write = write && !view.is_copy_on_write();
+        (!shared_write || self.is_writable()) && (!execute || self.is_executable())
+    }
+}
+
+impl fmt::Display for Protection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protection::ReadOnly => "PAGE_READONLY",
+            Protection::ReadWrite => "PAGE_READWRITE",
+            Protection::WriteCopy => "PAGE_WRITECOPY",
+            Protection::ExecuteRead => "PAGE_EXECUTE_READ",
+            Protection::ExecuteReadWrite => "PAGE_EXECUTE_READWRITE",
+            Protection::ExecuteWriteCopy => "PAGE_EXECUTE_WRITECOPY",
+        })
+    }
+}
+
+/// The protection of one view, derived from the access it was mapped with (spec §5.1).
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{FileMapAccess, ViewProtection};
+///
+/// assert_eq!(ViewProtection::for_access(FileMapAccess::COPY), ViewProtection::WriteCopy);
+/// // FILE_MAP_COPY | FILE_MAP_READ is read-only, not copy-on-write.
+/// assert_eq!(
+///     ViewProtection::for_access(FileMapAccess::COPY | FileMapAccess::READ),
+///     ViewProtection::ReadOnly
+/// );
+/// assert_eq!(ViewProtection::ReadWrite.to_raw(), 0x04);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ViewProtection {
+    /// `PAGE_NOACCESS` (0x01): mapped, but any access faults.
+    NoAccess,
+    /// `PAGE_READONLY` (0x02).
+    ReadOnly,
+    /// `PAGE_READWRITE` (0x04).
+    ReadWrite,
+    /// `PAGE_WRITECOPY` (0x08): writes go to private copies of the pages.
+    WriteCopy,
+    /// `PAGE_EXECUTE_READ` (0x20).
+    ExecuteRead,
+    /// `PAGE_EXECUTE_READWRITE` (0x40).
+    ExecuteReadWrite,
+    /// `PAGE_EXECUTE_WRITECOPY` (0x80).
+    ExecuteWriteCopy,
+}
+
+impl ViewProtection {
+    /// Derives the view protection from `FILE_MAP_*` access exactly as `MapViewOfFile` does
+    /// (spec §5.1): strip `FILE_MAP_EXECUTE`; exactly `FILE_MAP_COPY` is copy-on-write; else
+    /// `FILE_MAP_WRITE` is read-write; else `FILE_MAP_READ` is read-only; else no access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{FileMapAccess, ViewProtection};
+    ///
+    /// let rx = FileMapAccess::EXECUTE | FileMapAccess::READ;
+    /// assert_eq!(ViewProtection::for_access(rx), ViewProtection::ExecuteRead);
+    /// assert_eq!(ViewProtection::for_access(FileMapAccess::EXECUTE), ViewProtection::NoAccess);
+    /// ```
+    pub fn for_access(access: FileMapAccess) -> ViewProtection {
+        let execute = access.contains(FileMapAccess::EXECUTE);
+        let rest = FileMapAccess(access.0 & !FileMapAccess::EXECUTE.0);
+        let (plain, exec) = if rest == FileMapAccess::COPY {
+            (ViewProtection::WriteCopy, ViewProtection::ExecuteWriteCopy)
+        } else if rest.contains(FileMapAccess::WRITE) {
+            (ViewProtection::ReadWrite, ViewProtection::ExecuteReadWrite)
+        } else if rest.contains(FileMapAccess::READ) {
+            (ViewProtection::ReadOnly, ViewProtection::ExecuteRead)
+        } else {
+            return ViewProtection::NoAccess;
+        };
+        if execute {
+            exec
+        } else {
+            plain
+        }
+    }
+
+    /// The `PAGE_*` value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection;
+    ///
+    /// assert_eq!(ViewProtection::NoAccess.to_raw(), 0x01);
+    /// ```
+    pub fn to_raw(self) -> u32 {
+        match self {
+            ViewProtection::NoAccess => 0x01,
+            ViewProtection::ReadOnly => 0x02,
+            ViewProtection::ReadWrite => 0x04,
+            ViewProtection::WriteCopy => 0x08,
+            ViewProtection::ExecuteRead => 0x20,
+            ViewProtection::ExecuteReadWrite => 0x40,
+            ViewProtection::ExecuteWriteCopy => 0x80,
+        }
+    }
+
+    /// `(read, write, execute)`: what the view lets the process do with its pages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection;
+    ///
+    /// assert_eq!(ViewProtection::WriteCopy.rights(), (true, true, false));
+    /// ```
+    pub fn rights(self) -> (bool, bool, bool) {
+        match self {
+            ViewProtection::NoAccess => (false, false, false),
+            ViewProtection::ReadOnly => (true, false, false),
+            ViewProtection::ReadWrite | ViewProtection::WriteCopy => (true, true, false),
+            ViewProtection::ExecuteRead => (true, false, true),
+            ViewProtection::ExecuteReadWrite | ViewProtection::ExecuteWriteCopy => {
+                (true, true, true)
+            }
+        }
+    }
+
+    /// Whether writes go to private copies that no other view sees.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection;
+    ///
+    /// assert!(ViewProtection::ExecuteWriteCopy.is_copy_on_write());
+    /// assert!(!ViewProtection::ReadWrite.is_copy_on_write());
+    /// ```
+    pub fn is_copy_on_write(self) -> bool {
+        matches!(
+            self,
+            ViewProtection::WriteCopy | ViewProtection::ExecuteWriteCopy
+        )
+    }
+
+    /// The handle rights a view of this protection needs (spec §5.2). Read-write views need
+    /// only `SECTION_MAP_WRITE`.
+    pub(crate) fn required_access(self) -> FileMapAccess {
+        let base = match self {
+            ViewProtection::ReadWrite | ViewProtection::ExecuteReadWrite => FileMapAccess::WRITE,
+            _ => FileMapAccess::READ,
+        };
+        if self.rights().2 {
+            base | FileMapAccess::MAP_EXECUTE
+        } else {
+            base
+        }
+    }
+}
+
+/// Access rights of a file-mapping handle, and the access requested for a view
+/// (`FILE_MAP_*` / `SECTION_*` values, spec §0.3).
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::FileMapAccess;
+///
+/// let rw = FileMapAccess::READ | FileMapAccess::WRITE;
+/// assert!(rw.contains(FileMapAccess::WRITE));
+/// assert_eq!(rw.bits(), 0x6);
+/// assert!(!FileMapAccess::ALL_ACCESS.contains(FileMapAccess::EXECUTE));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FileMapAccess(u32);
+
+impl FileMapAccess {
+    /// No rights.
+    pub const NONE: FileMapAccess = FileMapAccess(0);
+    /// `FILE_MAP_COPY` (0x1): alone, a copy-on-write view. Numerically `SECTION_QUERY`.
+    pub const COPY: FileMapAccess = FileMapAccess(0x1);
+    /// `SECTION_QUERY` (0x1): the right to query the section.
+    pub const QUERY: FileMapAccess = FileMapAccess(0x1);
+    /// `FILE_MAP_WRITE` / `SECTION_MAP_WRITE` (0x2).
+    pub const WRITE: FileMapAccess = FileMapAccess(0x2);
+    /// `FILE_MAP_READ` / `SECTION_MAP_READ` (0x4).
+    pub const READ: FileMapAccess = FileMapAccess(0x4);
+    /// `SECTION_MAP_EXECUTE` (0x8): the handle right needed for executable views. It does not
+    /// make a view executable by itself.
+    pub const MAP_EXECUTE: FileMapAccess = FileMapAccess(0x8);
+    /// `SECTION_EXTEND_SIZE` (0x10).
+    pub const EXTEND_SIZE: FileMapAccess = FileMapAccess(0x10);
+    /// `FILE_MAP_EXECUTE` (0x20): asks for an executable view.
+    pub const EXECUTE: FileMapAccess = FileMapAccess(0x20);
+    /// `STANDARD_RIGHTS_REQUIRED` (0xF0000).
+    pub const STANDARD_RIGHTS_REQUIRED: FileMapAccess = FileMapAccess(0xF_0000);
+    /// `FILE_MAP_ALL_ACCESS` / `SECTION_ALL_ACCESS` (0xF001F). It does not contain
+    /// `FILE_MAP_EXECUTE`.
+    pub const ALL_ACCESS: FileMapAccess = FileMapAccess(0xF_001F);
+
+    /// Wraps raw `FILE_MAP_*` bits. Every value is accepted; unknown bits are kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::FileMapAccess;
+    ///
+    /// assert_eq!(FileMapAccess::from_bits(0x4), FileMapAccess::READ);
+    /// ```
+    pub const fn from_bits(bits: u32) -> FileMapAccess {
+        FileMapAccess(bits)
+    }
+
+    /// The raw bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::FileMapAccess;
+    ///
+    /// assert_eq!(FileMapAccess::ALL_ACCESS.bits(), 0xF001F);
+    /// ```
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set in `self`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::FileMapAccess;
+    ///
+    /// assert!(FileMapAccess::ALL_ACCESS.contains(FileMapAccess::READ | FileMapAccess::WRITE));
+    /// ```
+    pub const fn contains(self, other: FileMapAccess) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The rights `OpenFileMapping` grants for `desired`: exactly the request, except that
+    /// `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3).
+    pub(crate) fn for_open(desired: FileMapAccess) -> FileMapAccess {
+        if desired == FileMapAccess::COPY {
+            FileMapAccess::READ
+        } else {
+            desired
+        }
+    }
+}
+
+impl BitOr for FileMapAccess {
+    type Output = FileMapAccess;
+    fn bitor(self, rhs: FileMapAccess) -> FileMapAccess {
+        FileMapAccess(self.0 | rhs.0)
+    }
+}
+
+impl BitOrAssign for FileMapAccess {
+    fn bitor_assign(&mut self, rhs: FileMapAccess) {
+        self.0 |= rhs.0;
+    }
+}
+
+impl BitAnd for FileMapAccess {
+    type Output = FileMapAccess;
+    fn bitand(self, rhs: FileMapAccess) -> FileMapAccess {
+        FileMapAccess(self.0 & rhs.0)
+    }
+}
+
+/// Section attributes (`SEC_*` values OR-ed into `flProtect`, spec §2.4).
+///
+/// Any bits may be set; [`CreateOptions::create`](crate::CreateOptions::create) validates the
+/// combination against the backing exactly as Windows does.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::SectionAttributes;
+///
+/// let attrs = SectionAttributes::COMMIT | SectionAttributes::NOCACHE;
+/// assert_eq!(attrs.bits(), 0x1800_0000);
+/// assert!(attrs.contains(SectionAttributes::COMMIT));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SectionAttributes(u32);
+
+impl SectionAttributes {
+    /// No attribute: means `SEC_COMMIT`.
+    pub const NONE: SectionAttributes = SectionAttributes(0);
+    /// `SEC_FILE` (0x0080_0000): reported for file-backed sections; invalid as input.
+    pub const FILE: SectionAttributes = SectionAttributes(0x0080_0000);
+    /// `SEC_IMAGE` (0x0100_0000).
+    pub const IMAGE: SectionAttributes = SectionAttributes(0x0100_0000);
+    /// `SEC_RESERVE` (0x0400_0000).
+    pub const RESERVE: SectionAttributes = SectionAttributes(0x0400_0000);
+    /// `SEC_COMMIT` (0x0800_0000), the default.
+    pub const COMMIT: SectionAttributes = SectionAttributes(0x0800_0000);
+    /// `SEC_NOCACHE` (0x1000_0000).
+    pub const NOCACHE: SectionAttributes = SectionAttributes(0x1000_0000);
+    /// `SEC_WRITECOMBINE` (0x4000_0000).
+    pub const WRITECOMBINE: SectionAttributes = SectionAttributes(0x4000_0000);
+    /// `SEC_LARGE_PAGES` (0x8000_0000).
+    pub const LARGE_PAGES: SectionAttributes = SectionAttributes(0x8000_0000);
+    /// `SEC_IMAGE_NO_EXECUTE` (0x1100_0000) = `SEC_IMAGE | SEC_NOCACHE`.
+    pub const IMAGE_NO_EXECUTE: SectionAttributes = SectionAttributes(0x1100_0000);
+
+    /// Every `SEC_*` bit (spec §2.1 step 1).
+    pub(crate) const ALL: SectionAttributes = SectionAttributes(0xDD80_0000);
+
+    /// Wraps raw `SEC_*` bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::SectionAttributes;
+    ///
+    /// assert_eq!(SectionAttributes::from_bits(0x0400_0000), SectionAttributes::RESERVE);
+    /// ```
+    pub const fn from_bits(bits: u32) -> SectionAttributes {
+        SectionAttributes(bits)
+    }
+
+    /// The raw bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::SectionAttributes;
+    ///
+    /// assert_eq!(SectionAttributes::COMMIT.bits(), 0x0800_0000);
+    /// ```
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::SectionAttributes;
+    ///
+    /// assert!(!SectionAttributes::RESERVE.contains(SectionAttributes::COMMIT));
+    /// ```
+    pub const fn contains(self, other: SectionAttributes) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Splits a raw `flProtect` into its page protection and its `SEC_*` bits (spec §2.1 step
+    /// 1). The protection part is still unvalidated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::SectionAttributes;
+    ///
+    /// let (page, attrs) = SectionAttributes::split_fl_protect(0x0800_0004);
+    /// assert_eq!(page, 0x04);
+    /// assert_eq!(attrs, SectionAttributes::COMMIT);
+    /// ```
+    pub const fn split_fl_protect(fl_protect: u32) -> (u32, SectionAttributes) {
+        (
+            fl_protect & !Self::ALL.0,
+            SectionAttributes(fl_protect & Self::ALL.0),
+        )
+    }
+
+    /// Validates a combination for the given backing (spec §2.4 validity table) and returns the
+    /// attributes the section reports (`SEC_COMMIT` added when none; `SEC_FILE` for files, where
+    /// `SEC_COMMIT`/`SEC_RESERVE` have no effect).
+    pub(crate) fn validate(self, file_backed: bool) -> Result<SectionAttributes> {
+        use SectionAttributes as S;
+        let bad = |why: &str| {
+            Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("section attributes {:#x}: {why}", self.0),
+            ))
+        };
+        if self == S::NONE {
+            return Ok(if file_backed { S::FILE } else { S::COMMIT });
+        }
+        if self.contains(S::FILE) {
+            return bad("SEC_FILE is not an input attribute");
+        }
+        if self.contains(S::IMAGE) {
+            return self.validate_image();
+        }
+        let commit = self.contains(S::COMMIT);
+        let reserve = self.contains(S::RESERVE);
+        if commit == reserve {
+            return bad("exactly one of SEC_COMMIT and SEC_RESERVE must be given");
+        }
+        if self.contains(S::LARGE_PAGES) && (reserve || file_backed) {
+            return bad("SEC_LARGE_PAGES needs SEC_COMMIT and the paging file");
+        }
+        let modifiers = SectionAttributes(self.0 & (S::NOCACHE.0 | S::WRITECOMBINE.0));
+        if file_backed {
+            Ok(S::FILE | modifiers)
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// `SEC_IMAGE` allows nothing else but `SEC_NOCACHE` (`SEC_IMAGE_NO_EXECUTE`).
+    fn validate_image(self) -> Result<SectionAttributes> {
+        if self != SectionAttributes::IMAGE && self != SectionAttributes::IMAGE_NO_EXECUTE {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("SEC_IMAGE cannot be combined with {:#x}", self.0),
+            ));
+        }
+        Ok(self)
+    }
+}
+
+impl BitOr for SectionAttributes {
+    type Output = SectionAttributes;
+    fn bitor(self, rhs: SectionAttributes) -> SectionAttributes {
+        SectionAttributes(self.0 | rhs.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FileMapAccess as A;
+    use Protection as P;
+    use ViewProtection as V;
+
+    #[test]
+    fn protections_round_trip_and_reject_the_rest() {
+        for (p, raw) in PROTECTIONS {
+            assert_eq!(P::from_raw(raw).unwrap(), p);
+            assert_eq!(p.to_raw(), raw);
+        }
+        // Spec rows 18-19.
+        for raw in [0, 0x01, 0x10, 0x06, 0x30, 0x0C, 0x90, 0x104, 0x204] {
+            assert_eq!(
+                P::from_raw(raw).unwrap_err().kind(),
+                ErrorKind::InvalidParameter
+            );
+        }
+    }
+
+    #[test]
+    fn view_protection_follows_spec_5_1() {
+        let cases = [
+            (A::READ, V::ReadOnly),
+            (A::WRITE, V::ReadWrite),
+            (A::COPY, V::WriteCopy),
+            (A::ALL_ACCESS, V::ReadWrite),
+            (A::COPY | A::READ, V::ReadOnly),
+            (A::COPY | A::WRITE, V::ReadWrite),
+            (A::EXECUTE | A::READ, V::ExecuteRead),
+            (A::EXECUTE | A::WRITE, V::ExecuteReadWrite),
+            (A::EXECUTE | A::COPY, V::ExecuteWriteCopy),
+            (A::EXECUTE, V::NoAccess),
+            (A::NONE, V::NoAccess),
+            (A::MAP_EXECUTE | A::READ, V::ReadOnly),
+        ];
+        for (access, view) in cases {
+            assert_eq!(V::for_access(access), view, "{access:?}");
+        }
+    }
+
+    /// The compatibility matrix of spec §5.3, for handles returned by `CreateFileMapping`.
+    #[test]
+    fn compatibility_matrix_spec_5_3() {
+        let columns = [
+            A::READ,
+            A::WRITE,
+            A::COPY,
+            A::ALL_ACCESS,
+            A::EXECUTE | A::READ,
+            A::EXECUTE | A::WRITE,
+            A::EXECUTE | A::COPY,
+            A::NONE,
+        ];
+        use Option::None as X;
+        let rows: [(P, [Option<V>; 8]); 6] = [
+            (P::ReadOnly, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, X, X, X, Some(V::NoAccess)]),
+            (P::WriteCopy, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, X, X, X, Some(V::NoAccess)]),
+            (P::ReadWrite, [Some(V::ReadOnly), Some(V::ReadWrite), Some(V::WriteCopy), Some(V::ReadWrite), X, X, X, Some(V::NoAccess)]),
+            (P::ExecuteRead, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, Some(V::ExecuteRead), X, Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
+            (P::ExecuteWriteCopy, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, Some(V::ExecuteRead), X, Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
+            (P::ExecuteReadWrite, [Some(V::ReadOnly), Some(V::ReadWrite), Some(V::WriteCopy), Some(V::ReadWrite), Some(V::ExecuteRead), Some(V::ExecuteReadWrite), Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
+        ];
+        for (section, expected) in rows {
+            let handle = section.handle_access();
+            for (access, want) in columns.iter().zip(expected) {
+                let view = V::for_access(*access);
+                let ok = handle.contains(view.required_access()) && section.allows(view);
+                assert_eq!(ok.then(|| view), want, "{section} {access:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn attribute_validity_table_spec_2_4() {
+        use SectionAttributes as S;
+        let ok_pagefile = [
+            S::NONE,
+            S::COMMIT,
+            S::COMMIT | S::NOCACHE,
+            S::COMMIT | S::WRITECOMBINE,
+            S::RESERVE,
+            S::RESERVE | S::NOCACHE,
+            S::RESERVE | S::WRITECOMBINE,
+            S::COMMIT | S::LARGE_PAGES,
+        ];
+        for a in ok_pagefile {
+            assert!(a.validate(false).is_ok(), "{a:?}");
+        }
+        let bad_pagefile = [
+            S::RESERVE | S::COMMIT,
+            S::NOCACHE,
+            S::WRITECOMBINE,
+            S::LARGE_PAGES,
+            S::RESERVE | S::LARGE_PAGES,
+            S::IMAGE | S::RESERVE,
+            S::IMAGE | S::COMMIT,
+            S::FILE,
+            S::FILE | S::RESERVE,
+            S::FILE | S::COMMIT,
+        ];
+        for a in bad_pagefile {
+            assert_eq!(a.validate(false).unwrap_err().kind(), ErrorKind::InvalidParameter);
+        }
+        assert_eq!(S::NONE.validate(true).unwrap(), S::FILE);
+        assert_eq!(S::RESERVE.validate(true).unwrap(), S::FILE);
+        assert_eq!(
+            (S::COMMIT | S::NOCACHE).validate(true).unwrap(),
+            S::FILE | S::NOCACHE
+        );
+        assert_eq!(S::NONE.validate(false).unwrap(), S::COMMIT);
+        for a in [S::COMMIT | S::LARGE_PAGES, S::RESERVE | S::LARGE_PAGES, S::NOCACHE] {
+            assert_eq!(a.validate(true).unwrap_err().kind(), ErrorKind::InvalidParameter);
+        }
+        assert!(S::IMAGE.validate(true).is_ok());
+        assert!(S::IMAGE_NO_EXECUTE.validate(true).is_ok());
+        assert!((S::IMAGE | S::WRITECOMBINE).validate(true).is_err());
+    }
+}

@@ -1,0 +1,206 @@
+//! Thin, safe wrappers over the file syscalls the namespace needs. Each returns the raw `errno`
+//! on failure; callers turn it into an [`Error`](crate::Error) with context.
+
+use std::ffi::{CStr, CString};
+use std::os::unix::io::{FromRawFd, OwnedFd, RawFd};
+
+/// A syscall result: the value, or `errno`.
+pub(crate) type Sys<T> = std::result::Result<T, i32>;
+
+pub(crate) fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+}
+
+/// Turns a `-1`-on-error return value into `Sys`.
+fn check(ret: libc::c_int) -> Sys<libc::c_int> {
+    if ret < 0 {
+        Err(errno())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Wraps a fresh descriptor returned by a syscall.
+fn owned(ret: libc::c_int) -> Sys<OwnedFd> {
+    let fd = check(ret)?;
+    // SAFETY: `fd` was just returned by the kernel as a new descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+pub(crate) fn cstring(s: &str) -> Sys<CString> {
+    CString::new(s).map_err(|_| libc::EINVAL)
+}
+
+/// `openat(dir, name, flags | O_CLOEXEC, mode)`.
+pub(crate) fn open_at(dir: RawFd, name: &CStr, flags: libc::c_int, mode: u32) -> Sys<OwnedFd> {
+    // SAFETY: `name` is a NUL-terminated string that outlives the call; the kernel checks `dir`.
+    owned(unsafe { libc::openat(dir, name.as_ptr(), flags | libc::O_CLOEXEC, mode) })
+}
+
+/// Opens a new open file description for the file behind `fd` (through `/proc/self/fd`).
+pub(crate) fn reopen(fd: RawFd, flags: libc::c_int) -> Sys<OwnedFd> {
+    let path = cstring(&format!("/proc/self/fd/{fd}"))?;
+    open_at(libc::AT_FDCWD, &path, flags, 0)
+}
+
+/// `mkdirat(dir, name, mode)`; an existing entry is not an error.
+pub(crate) fn mkdir_at(dir: RawFd, name: &CStr, mode: u32) -> Sys<()> {
+    // SAFETY: `name` is NUL-terminated and outlives the call.
+    match check(unsafe { libc::mkdirat(dir, name.as_ptr(), mode) }) {
+        Ok(_) => Ok(()),
+        Err(libc::EEXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// `unlinkat(dir, name, 0)`.
+pub(crate) fn unlink_at(dir: RawFd, name: &CStr) -> Sys<()> {
+    // SAFETY: `name` is NUL-terminated and outlives the call.
+    check(unsafe { libc::unlinkat(dir, name.as_ptr(), 0) }).map(drop)
+}
+
+/// Gives the unnamed file `fd` (from `O_TMPFILE`) the name `dir/name`; `EEXIST` if taken.
+pub(crate) fn link_fd(fd: RawFd, dir: RawFd, name: &CStr) -> Sys<()> {
+    let src = cstring(&format!("/proc/self/fd/{fd}"))?;
+    // SAFETY: both paths are NUL-terminated and outlive the call.
+    let ret = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            src.as_ptr(),
+            dir,
+            name.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    check(ret).map(drop)
+}
+
+pub(crate) fn fstat(fd: RawFd) -> Sys<libc::stat> {
+    // SAFETY: `stat` is plain old data; all-zero is a valid value that fstat overwrites.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable `stat` for the duration of the call.
+    check(unsafe { libc::fstat(fd, &mut st) })?;
+    Ok(st)
+}
+
+pub(crate) fn fchmod(fd: RawFd, mode: u32) -> Sys<()> {
+    // SAFETY: fchmod takes no pointers.
+    check(unsafe { libc::fchmod(fd, mode) }).map(drop)
+}
+
+/// Writes all of `buf` at `offset`.
+pub(crate) fn pwrite_all(fd: RawFd, mut buf: &[u8], mut offset: u64) -> Sys<()> {
+    while !buf.is_empty() {
+        let off = i64::try_from(offset).map_err(|_| libc::EFBIG)?;
+        // SAFETY: `buf` is a valid readable slice of `buf.len()` bytes.
+        let n = unsafe { libc::pwrite(fd, buf.as_ptr().cast(), buf.len(), off) };
+        if n < 0 {
+            match errno() {
+                libc::EINTR => continue,
+                e => return Err(e),
+            }
+        }
+        let n = n as usize;
+        buf = &buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+/// Reads into all of `buf` from `offset`; `EIO` if the file ends first.
+pub(crate) fn pread_exact(fd: RawFd, buf: &mut [u8], offset: u64) -> Sys<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let off = i64::try_from(offset + done as u64).map_err(|_| libc::EFBIG)?;
+        let rest = &mut buf[done..];
+        // SAFETY: `rest` is a valid writable slice of `rest.len()` bytes.
+        let n = unsafe { libc::pread(fd, rest.as_mut_ptr().cast(), rest.len(), off) };
+        match n {
+            0 => return Err(libc::EIO),
+            n if n < 0 && errno() == libc::EINTR => continue,
+            n if n < 0 => return Err(errno()),
+            n => done += n as usize,
+        }
+    }
+    Ok(())
+}
+
+/// Reserves the byte range `[offset, offset + len)`, extending the file if needed. Falls back to
+/// `ftruncate` (no reservation) on file systems without `fallocate`.
+pub(crate) fn allocate(fd: RawFd, offset: u64, len: u64) -> Sys<()> {
+    let off = i64::try_from(offset).map_err(|_| libc::EFBIG)?;
+    let n = i64::try_from(len).map_err(|_| libc::EFBIG)?;
+    let end = off.checked_add(n).ok_or(libc::EFBIG)?;
+    loop {
+        // SAFETY: fallocate takes no pointers.
+        match check(unsafe { libc::fallocate(fd, 0, off, n) }) {
+            Ok(_) => return Ok(()),
+            Err(libc::EINTR) => continue,
+            Err(libc::EOPNOTSUPP) => return set_len(fd, end as u64),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `ftruncate(fd, len)`.
+pub(crate) fn set_len(fd: RawFd, len: u64) -> Sys<()> {
+    let len = i64::try_from(len).map_err(|_| libc::EFBIG)?;
+    // SAFETY: ftruncate takes no pointers.
+    check(unsafe { libc::ftruncate(fd, len) }).map(drop)
+}
+
+/// The access mode (`O_RDONLY`, `O_WRONLY` or `O_RDWR`) the descriptor was opened with.
+pub(crate) fn access_mode(fd: RawFd) -> Sys<libc::c_int> {
+    // SAFETY: F_GETFL takes no pointer argument.
+    check(unsafe { libc::fcntl(fd, libc::F_GETFL) }).map(|flags| flags & libc::O_ACCMODE)
+}
+
+/// `dup` with or without `FD_CLOEXEC`.
+pub(crate) fn dup(fd: RawFd, cloexec: bool) -> Sys<OwnedFd> {
+    let cmd = if cloexec {
+        libc::F_DUPFD_CLOEXEC
+    } else {
+        libc::F_DUPFD
+    };
+    // SAFETY: F_DUPFD(_CLOEXEC) takes an integer argument and returns a new descriptor.
+    owned(unsafe { libc::fcntl(fd, cmd, 0) })
+}
+
+/// Sets or clears `FD_CLOEXEC`.
+pub(crate) fn set_cloexec(fd: RawFd, cloexec: bool) -> Sys<()> {
+    let flag = if cloexec { libc::FD_CLOEXEC } else { 0 };
+    // SAFETY: F_SETFD takes an integer argument.
+    check(unsafe { libc::fcntl(fd, libc::F_SETFD, flag) }).map(drop)
+}
+
+/// `memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)`.
+pub(crate) fn memfd() -> Sys<OwnedFd> {
+    let flags = libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING;
+    // SAFETY: the name is a NUL-terminated literal.
+    owned(unsafe { libc::memfd_create(b"filemapping\0".as_ptr().cast(), flags) })
+}
+
+/// Seals a memfd against shrinking and growing, so that no view can ever fault with SIGBUS.
+pub(crate) fn seal_size(fd: RawFd) -> Sys<()> {
+    let seals = libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_SEAL;
+    // SAFETY: F_ADD_SEALS takes an integer argument.
+    check(unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) }).map(drop)
+}
+
+/// The path the descriptor was opened with, as the kernel reports it.
+pub(crate) fn path_of(fd: RawFd) -> Option<std::path::PathBuf> {
+    std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()
+}
+
+/// The page size of this system.
+pub(crate) fn page_size() -> usize {
+    // SAFETY: sysconf takes no pointers.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(size).unwrap_or(4096)
+}
+
+/// The effective user id of this process.
+pub(crate) fn euid() -> u32 {
+    // SAFETY: geteuid cannot fail and takes no arguments.
+    unsafe { libc::geteuid() }
+}

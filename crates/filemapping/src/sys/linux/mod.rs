@@ -1,0 +1,24 @@
+//! Linux: the Windows object namespace emulated with files, open file description locks and
+//! `mmap` (DESIGN, "The Linux namespace"). No daemon: processes coordinate through the kernel.
+
+mod dir;
+mod errors;
+mod fd;
+mod file;
+mod filename;
+mod header;
+mod lock;
+mod object;
+mod section;
+mod view;
+
+pub(crate) use section::Section;
+pub(crate) use view::View;
+
+/// The default namespace root.
+pub(crate) const DEFAULT_ROOT: &str = "/dev/shm";
+
+/// The system's page size.
+pub(crate) fn page_size() -> usize {
+    fd::page_size()
+}

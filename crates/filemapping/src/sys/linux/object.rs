@@ -1,0 +1,179 @@
+//! The crash-safe, handle-counted lifetime of a name (DESIGN, "The Linux namespace").
+//!
+//! - A handle is an open file description (OFD) of the object file with a shared lock on
+//!   [`HOLD`]. The kernel drops the lock when the last descriptor of that OFD closes, including
+//!   at process death.
+//! - Publishing: the object file is built unnamed (`O_TMPFILE`), its holder lock taken, then it is
+//!   linked into place. `EEXIST` means another creator won; nobody can see a half-built object.
+//! - Attaching: an opener that can lock [`HOLD`] exclusively has found a stale name (every holder
+//!   died): it unlinks it and reports "not found". Otherwise it takes the shared lock and checks
+//!   that the file is still linked (a closer may have removed it in between).
+//! - Releasing: a closer serialises with other closers on [`CLOSING`], then tries to upgrade to an
+//!   exclusive lock on [`HOLD`]. Success means it was the last handle anywhere: it unlinks the
+//!   name. Only an exclusive holder of a still-linked file ever unlinks it, so a name is never
+//!   removed from under a live handle, and never removed twice.
+
+use super::fd::{self, Sys};
+use super::lock::{self, Lock, CLOSING, HOLD};
+use std::ffi::CString;
+use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+
+/// Where a named object lives: its namespace directory and its file name there.
+#[derive(Debug)]
+pub(crate) struct Place {
+    pub(crate) dir: Arc<OwnedFd>,
+    pub(crate) file: CString,
+}
+
+/// An attached handle: the OFD holding the shared lock, and whether it was opened read-write.
+pub(crate) struct Attached {
+    pub(crate) fd: OwnedFd,
+    pub(crate) writable: bool,
+}
+
+/// How many times an opener retries while a closer is removing the name it found.
+const MAX_RETRIES: u32 = 10_000;
+
+/// Makes the unnamed object file `tmp` (already holding its shared lock) visible as `place`.
+/// `Ok(false)`: the name is taken.
+pub(crate) fn publish(tmp: &OwnedFd, place: &Place) -> Sys<bool> {
+    match fd::link_fd(tmp.as_raw_fd(), place.dir.as_raw_fd(), &place.file) {
+        Ok(()) => Ok(true),
+        Err(libc::EEXIST) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Attaches a new handle to the object named by `place`. `Ok(None)`: no live object has that
+/// name. `need_write`: the handle must be able to write (else read-only is accepted when the
+/// file's permissions refuse writing).
+pub(crate) fn attach(place: &Place, need_write: bool) -> Sys<Option<Attached>> {
+    for attempt in 0..MAX_RETRIES {
+        match try_attach(place, need_write)? {
+            Step::Done(found) => return Ok(found),
+            Step::Retry => backoff(attempt),
+        }
+    }
+    Err(libc::EBUSY)
+}
+
+enum Step {
+    Done(Option<Attached>),
+    Retry,
+}
+
+fn try_attach(place: &Place, need_write: bool) -> Sys<Step> {
+    let (obj, writable) = match open_object(place, need_write)? {
+        Some(opened) => opened,
+        None => return Ok(Step::Done(None)),
+    };
+    let raw = obj.as_raw_fd();
+    if stale(raw, writable)? {
+        if writable && linked(raw)? {
+            fd::unlink_at(place.dir.as_raw_fd(), &place.file)?;
+        }
+        return Ok(Step::Done(None));
+    }
+    match lock::try_lock(raw, Lock::Shared, HOLD) {
+        Ok(()) if linked(raw)? => Ok(Step::Done(Some(Attached { fd: obj, writable }))),
+        Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the object file read-write, or read-only when allowed and writing is refused.
+fn open_object(place: &Place, need_write: bool) -> Sys<Option<(OwnedFd, bool)>> {
+    let dir = place.dir.as_raw_fd();
+    let flags = libc::O_NOFOLLOW | libc::O_NOCTTY;
+    let result = match fd::open_at(dir, &place.file, flags | libc::O_RDWR, 0) {
+        Ok(obj) => Ok((obj, true)),
+        Err(libc::EACCES) if !need_write => {
+            fd::open_at(dir, &place.file, flags | libc::O_RDONLY, 0).map(|obj| (obj, false))
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(opened) => Ok(Some(opened)),
+        Err(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether no handle holds the object. A writable opener proves it by taking the exclusive lock
+/// (and keeps it until the descriptor closes); a read-only one can only look.
+fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
+    if !writable {
+        return Ok(!lock::is_held_elsewhere(fd, HOLD)?);
+    }
+    match lock::try_lock(fd, Lock::Exclusive, HOLD) {
+        Ok(()) => Ok(true),
+        Err(libc::EAGAIN) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the file is still linked into its namespace.
+fn linked(fd: RawFd) -> Sys<bool> {
+    Ok(fd::fstat(fd)?.st_nlink > 0)
+}
+
+fn backoff(attempt: u32) {
+    if attempt < 50 {
+        std::thread::yield_now();
+    } else {
+        std::thread::sleep(std::time::Duration::from_micros(100));
+    }
+}
+
+/// Closes a handle, removing the name if it was the last handle anywhere.
+///
+/// `shared` says the handle's OFD may also be held by a child process that inherited it: then
+/// the decision is taken on a fresh OFD, after the handle's descriptor is closed.
+pub(crate) fn release(obj: OwnedFd, writable: bool, place: Option<&Place>, shared: bool) -> Sys<()> {
+    let place = match place {
+        Some(place) if writable => place,
+        _ => return Ok(()),
+    };
+    let judge = if shared {
+        let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
+        drop(obj);
+        fresh
+    } else {
+        obj
+    };
+    let raw = judge.as_raw_fd();
+    lock::lock_wait(raw, CLOSING)?;
+    match lock::try_lock(raw, Lock::Exclusive, HOLD) {
+        Ok(()) if linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
+        Ok(()) | Err(libc::EAGAIN) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the object at `place` has no live handle (for listings and clean-up). `None` if the
+/// name does not exist.
+pub(crate) fn is_stale(place: &Place) -> Sys<Option<bool>> {
+    let flags = libc::O_NOFOLLOW | libc::O_RDONLY;
+    match fd::open_at(place.dir.as_raw_fd(), &place.file, flags, 0) {
+        Ok(obj) => Ok(Some(!lock::is_held_elsewhere(obj.as_raw_fd(), HOLD)?)),
+        Err(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes the name at `place` if every holder is gone. `Ok(true)` if this call removed it.
+pub(crate) fn remove_if_stale(place: &Place) -> Sys<bool> {
+    let flags = libc::O_NOFOLLOW | libc::O_RDWR;
+    let obj = match fd::open_at(place.dir.as_raw_fd(), &place.file, flags, 0) {
+        Ok(obj) => obj,
+        Err(libc::ENOENT) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let raw = obj.as_raw_fd();
+    if stale(raw, true)? && linked(raw)? {
+        fd::unlink_at(place.dir.as_raw_fd(), &place.file)?;
+        return Ok(true);
+    }
+    Ok(false)
+}

@@ -1,0 +1,500 @@
+//! Section handles on Linux: object files in the namespace (or memfds for unnamed sections),
+//! each handle its own open file description holding the holder lock.
+
+use super::errors::os_error;
+use super::fd;
+use super::file::{self, FileBacking};
+use super::header::{Bad, Header, ObjectKind, Store};
+use super::lock::{self, Lock, HOLD};
+use super::object::{self, Place};
+use super::view::{Mapping, View};
+use super::{dir, filename};
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::{Backing, Disposition, SectionInfo};
+use crate::name::{ObjectName, Scope};
+use crate::protection::{FileMapAccess, Protection, SectionAttributes};
+use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
+use std::os::unix::io::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One handle to a section.
+#[derive(Debug)]
+pub(crate) struct Section {
+    /// The object file's open file description, holding the shared lock on `HOLD`.
+    obj: Option<OwnedFd>,
+    writable: bool,
+    /// The backing file of a file-backed section.
+    file: Option<Arc<OwnedFd>>,
+    meta: Arc<Meta>,
+    access: FileMapAccess,
+    place: Option<Arc<Place>>,
+    inheritable: bool,
+}
+
+/// What every handle of one section shares.
+#[derive(Debug)]
+struct Meta {
+    info: SectionInfo,
+    data_offset: u64,
+    dev: u64,
+    ino: u64,
+}
+
+impl SectionOps for Section {
+    type View = View;
+
+    fn create(req: &CreateRequest<'_>) -> Result<(Section, Disposition)> {
+        let backing = match req.file {
+            Some(f) => Some(file::prepare(f, req.protection, req.attributes, req.size, req.inheritable)?),
+            None => None,
+        };
+        match &req.name {
+            None => Ok((build(req, backing, None)?, Disposition::Created)),
+            Some(name) => create_named(req, name, backing),
+        }
+    }
+
+    fn open(req: &OpenRequest<'_>) -> Result<Section> {
+        let place = Arc::new(place_of(&req.root, req.name)?);
+        open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
+            Error::new(ErrorKind::NotFound, format!("no object is named {}", req.name.full()))
+        })
+    }
+
+    fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Section> {
+        let obj = self.obj()?;
+        let (fd, writable) = reopen(obj, access.contains(FileMapAccess::WRITE), inheritable)?;
+        lock::try_lock(fd.as_raw_fd(), Lock::Shared, HOLD)
+            .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
+        let file = match &self.file {
+            Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
+            other => other.clone(),
+        };
+        Ok(Section {
+            obj: Some(fd),
+            writable,
+            file,
+            meta: Arc::clone(&self.meta),
+            access,
+            place: self.place.clone(),
+            inheritable,
+        })
+    }
+
+    fn info(&self) -> &SectionInfo {
+        &self.meta.info
+    }
+
+    fn access(&self) -> FileMapAccess {
+        self.access
+    }
+
+    fn handle_count(&self) -> Result<u64> {
+        lock::count_holders(self.meta.dev, self.meta.ino).map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(libc::EIO);
+            os_error(ErrorKind::Other, "cannot read /proc/locks", errno)
+        })
+    }
+
+    fn map(&self, req: &MapRequest) -> Result<View> {
+        let (fd, base_offset) = match &self.file {
+            Some(f) => (f.as_raw_fd(), 0),
+            None => (self.obj()?.as_raw_fd(), self.meta.data_offset),
+        };
+        View::map(&Mapping {
+            fd,
+            offset: base_offset + req.offset,
+            len: req.len,
+            protection: req.protection,
+            base: req.base,
+            file: self.file.as_ref(),
+        })
+    }
+
+    fn inherit_token(&self) -> Option<String> {
+        let obj = self.obj.as_ref()?;
+        if !self.inheritable {
+            return None;
+        }
+        let file = self.file.as_ref().map_or(-1, |f| f.as_raw_fd());
+        Some(format!("{},{},{:x}", obj.as_raw_fd(), file, self.access.bits()))
+    }
+
+    unsafe fn adopt(token: &str) -> Result<Section> {
+        let (obj, file, access) = parse_token(token)?;
+        // SAFETY: the caller guarantees that the token names inherited descriptors that nothing
+        // else in this process owns.
+        let obj = unsafe { OwnedFd::from_raw_fd(obj) };
+        // SAFETY: as above, for the backing file's descriptor.
+        let file = file.map(|f| Arc::new(unsafe { OwnedFd::from_raw_fd(f) }));
+        adopt_fds(obj, file, access)
+    }
+
+    fn close(mut self) -> Result<()> {
+        self.release()
+    }
+}
+
+impl Drop for Section {
+    fn drop(&mut self) {
+        // Errors cannot be reported from drop; `close` reports them.
+        let _ = self.release();
+    }
+}
+
+impl Section {
+    fn obj(&self) -> Result<&OwnedFd> {
+        self.obj
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidHandle, "the handle is closed"))
+    }
+
+    fn release(&mut self) -> Result<()> {
+        let obj = match self.obj.take() {
+            Some(obj) => obj,
+            None => return Ok(()),
+        };
+        object::release(obj, self.writable, self.place.as_deref(), self.inheritable)
+            .map_err(|e| os_error(ErrorKind::Other, "cannot close the handle", e))
+    }
+}
+
+fn place_of(root: &std::path::Path, name: &ObjectName) -> Result<Place> {
+    let dir = dir::open(root, name.scope)?;
+    let file = fd::cstring(&filename::encode(&name.leaf))
+        .map_err(|e| os_error(ErrorKind::InvalidName, "bad name", e))?;
+    Ok(Place { dir, file })
+}
+
+/// Create-or-open: open the live object, else publish a new one; repeat if another creator wins
+/// the race to publish, so exactly one creator sees `Created` (DESIGN invariant 4).
+fn create_named(
+    req: &CreateRequest<'_>,
+    name: &ObjectName,
+    mut backing: Option<FileBacking>,
+) -> Result<(Section, Disposition)> {
+    let place = Arc::new(place_of(&req.root, name)?);
+    let access = req.protection.handle_access();
+    let mut built: Option<Section> = None;
+    loop {
+        if let Some(existing) = open_named(&place, name, access, req.inheritable)? {
+            return Ok((existing, Disposition::OpenedExisting));
+        }
+        let section = match built.take() {
+            Some(section) => section,
+            None => build(req, backing.take(), Some(&place))?,
+        };
+        let published = object::publish(section.obj()?, &place)
+            .map_err(|e| os_error(ErrorKind::Other, "cannot publish the object", e))?;
+        if published {
+            return Ok((section, Disposition::Created));
+        }
+        built = Some(section);
+    }
+}
+
+/// Builds a new, unpublished section: object file with header and reserved memory, holder lock.
+fn build(req: &CreateRequest<'_>, backing: Option<FileBacking>, place: Option<&Arc<Place>>) -> Result<Section> {
+    let obj = match place {
+        Some(place) => tmpfile(place.dir.as_raw_fd(), req)?,
+        None => fd::memfd().map_err(|e| os_error(ErrorKind::NotEnoughMemory, "memfd_create", e))?,
+    };
+    let raw = obj.as_raw_fd();
+    let header = header_for(req, backing.as_ref());
+    let data_offset = header.data_offset;
+    fd::pwrite_all(raw, &header.encode(), 0).map_err(commit_error)?;
+    match &backing {
+        Some(b) if b.grow => file::grow(b)?,
+        Some(_) => {}
+        None => reserve_memory(raw, req, data_offset, header.size, place.is_none())?,
+    }
+    lock::try_lock(raw, Lock::Shared, HOLD).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
+    if req.inheritable {
+        fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+    }
+    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    let info = info_from(&header);
+    Ok(Section {
+        obj: Some(obj),
+        writable: true,
+        file: backing.map(|b| Arc::new(b.fd)),
+        meta: Arc::new(Meta { info, data_offset, dev: st.st_dev, ino: st.st_ino }),
+        access: req.protection.handle_access(),
+        place: place.cloned(),
+        inheritable: req.inheritable,
+    })
+}
+
+fn tmpfile(dir: RawFd, req: &CreateRequest<'_>) -> Result<OwnedFd> {
+    let flags = libc::O_TMPFILE | libc::O_RDWR;
+    let mode = req.permissions.mode();
+    let here = fd::cstring(".").map_err(|e| os_error(ErrorKind::Other, "", e))?;
+    let obj = fd::open_at(dir, &here, flags, mode)
+        .map_err(|e| os_error(ErrorKind::Other, "cannot create the object file", e))?;
+    if mode != 0o600 {
+        fd::fchmod(obj.as_raw_fd(), mode).map_err(|e| os_error(ErrorKind::Other, "fchmod", e))?;
+    }
+    Ok(obj)
+}
+
+fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header {
+    let name = req.name.as_ref().map(ObjectName::full).unwrap_or_default();
+    let (size, store, data_offset) = match backing {
+        Some(b) => {
+            let store = Store::File { path: b.path.clone(), dev: b.dev, ino: b.ino };
+            (b.size, store, 0)
+        }
+        None => {
+            let page = fd::page_size() as u64;
+            let fixed = super::header::FIXED_LEN as u64 + name.len() as u64;
+            let offset = (fixed + page - 1) / page * page;
+            (round_to_page(req.size), Store::Memory, offset)
+        }
+    };
+    Header {
+        kind: ObjectKind::Section as u32,
+        protection: req.protection.to_raw(),
+        attributes: req.attributes.bits(),
+        size,
+        data_offset,
+        name,
+        store,
+    }
+}
+
+/// Page-rounded pagefile size (spec §2.2); absurd sizes saturate and fail at reservation.
+fn round_to_page(size: u64) -> u64 {
+    let page = fd::page_size() as u64;
+    size.checked_add(page - 1).map_or(u64::MAX, |s| s / page * page)
+}
+
+/// Reserves the memory of a section backed by the system's memory. `SEC_COMMIT` reserves every
+/// byte now, so a full `/dev/shm` fails here and never later with SIGBUS. `SEC_RESERVE` only
+/// sets the size.
+fn reserve_memory(raw: RawFd, req: &CreateRequest<'_>, offset: u64, size: u64, memfd: bool) -> Result<()> {
+    if offset.checked_add(size).map_or(true, |end| end > i64::MAX as u64) {
+        return Err(Error::new(
+            ErrorKind::NotEnoughMemory,
+            format!("a section of {} bytes is too big", req.size),
+        ));
+    }
+    let result = if req.attributes.contains(SectionAttributes::RESERVE) {
+        fd::set_len(raw, offset + size)
+    } else {
+        fd::allocate(raw, offset, size)
+    };
+    result.map_err(commit_error)?;
+    if memfd {
+        fd::seal_size(raw).map_err(|e| os_error(ErrorKind::Other, "cannot seal the memfd", e))?;
+    }
+    Ok(())
+}
+
+fn commit_error(errno: i32) -> Error {
+    let kind = match errno {
+        libc::ENOSPC | libc::EDQUOT => ErrorKind::CommitmentLimit,
+        libc::EFBIG => ErrorKind::NotEnoughMemory,
+        _ => ErrorKind::Other,
+    };
+    os_error(kind, "the system's memory cannot back the whole section", errno)
+}
+
+/// Opens the live object at `place`, if there is one.
+fn open_named(place: &Arc<Place>, name: &ObjectName, access: FileMapAccess, inheritable: bool) -> Result<Option<Section>> {
+    let need_write = access.contains(FileMapAccess::WRITE);
+    let attached = object::attach(place, need_write).map_err(|e| {
+        os_error(ErrorKind::Other, &format!("cannot open {}", name.full()), e)
+    })?;
+    let attached = match attached {
+        Some(a) => a,
+        None => return Ok(None),
+    };
+    let raw = attached.fd.as_raw_fd();
+    let header = read_header(raw)?;
+    if header.name != name.full() {
+        return Err(Error::new(ErrorKind::InvalidName, "the name collides with another name's hash"));
+    }
+    if inheritable {
+        fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+    }
+    let file = open_store(&header, inheritable)?;
+    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    Ok(Some(Section {
+        obj: Some(attached.fd),
+        writable: attached.writable,
+        file,
+        meta: Arc::new(Meta {
+            info: info_from(&header),
+            data_offset: header.data_offset,
+            dev: st.st_dev,
+            ino: st.st_ino,
+        }),
+        access,
+        place: Some(Arc::clone(place)),
+        inheritable,
+    }))
+}
+
+/// Reads and checks an object file's header; another object type is `ERROR_INVALID_HANDLE`
+/// (spec §4, rows 39–41).
+fn read_header(raw: RawFd) -> Result<Header> {
+    let mut buf = vec![0u8; 4096.min(file_len(raw)?)];
+    let header = loop {
+        fd::pread_exact(raw, &mut buf, 0).map_err(|e| os_error(ErrorKind::Other, "read header", e))?;
+        match Header::decode(&buf) {
+            Ok(header) => break header,
+            Err(Bad::Short(n)) if n <= file_len(raw)? && n > buf.len() => buf.resize(n, 0),
+            Err(_) => return Err(not_a_section()),
+        }
+    };
+    if header.kind != ObjectKind::Section as u32 || Protection::from_raw(header.protection).is_err() {
+        return Err(not_a_section());
+    }
+    Ok(header)
+}
+
+fn file_len(raw: RawFd) -> Result<usize> {
+    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    Ok(st.st_size as usize)
+}
+
+fn not_a_section() -> Error {
+    Error::new(ErrorKind::InvalidHandle, "the name belongs to an object that is not a file mapping")
+}
+
+/// Opens the backing file of a file-backed section and checks that it is still the same file.
+fn open_store(header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>> {
+    let (path, dev, ino) = match &header.store {
+        Store::Memory => return Ok(None),
+        Store::File { path, dev, ino } => (path, *dev, *ino),
+    };
+    let writable = Protection::from_raw(header.protection).map_or(false, Protection::is_writable);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(writable);
+    let f = options.open(path).map_err(|e| moved(path, e.raw_os_error()))?;
+    let st = fd::fstat(f.as_raw_fd()).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    if (st.st_dev, st.st_ino) != (dev, ino) {
+        return Err(moved(path, None));
+    }
+    let fd = OwnedFd::from(f);
+    if inheritable {
+        fd::set_cloexec(fd.as_raw_fd(), false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+    }
+    Ok(Some(Arc::new(fd)))
+}
+
+fn moved(path: &std::path::Path, errno: Option<i32>) -> Error {
+    let err = Error::new(
+        ErrorKind::NotFound,
+        format!("the section's backing file {} was moved or deleted", path.display()),
+    );
+    match errno {
+        Some(libc::EACCES) => Error::new(ErrorKind::AccessDenied, format!("cannot open {}", path.display())),
+        Some(e) => err.with_os_error(e),
+        None => err,
+    }
+}
+
+fn info_from(header: &Header) -> SectionInfo {
+    let backing = match &header.store {
+        Store::Memory => Backing::PagingFile,
+        Store::File { path, .. } => Backing::File(Some(path.clone()).filter(|p| !p.as_os_str().is_empty())),
+    };
+    SectionInfo {
+        size: header.size,
+        protection: Protection::from_raw(header.protection).unwrap_or(Protection::ReadOnly),
+        attributes: SectionAttributes::from_bits(header.attributes),
+        name: Some(header.name.clone()).filter(|n| !n.is_empty()),
+        backing,
+    }
+}
+
+/// A new open file description of the same object, read-write when possible.
+fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd, bool)> {
+    let raw = obj.as_raw_fd();
+    let (fd, writable) = match fd::reopen(raw, libc::O_RDWR) {
+        Ok(fd) => (fd, true),
+        Err(libc::EACCES) if !need_write => (reopen_ro(raw)?, false),
+        Err(e) => return Err(os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e)),
+    };
+    if inheritable {
+        fd::set_cloexec(fd.as_raw_fd(), false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+    }
+    Ok((fd, writable))
+}
+
+fn reopen_ro(raw: RawFd) -> Result<OwnedFd> {
+    fd::reopen(raw, libc::O_RDONLY).map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e))
+}
+
+fn dup(raw: RawFd, cloexec: bool) -> Result<OwnedFd> {
+    fd::dup(raw, cloexec).map_err(|e| os_error(ErrorKind::Other, "dup", e))
+}
+
+fn parse_token(token: &str) -> Result<(RawFd, Option<RawFd>, FileMapAccess)> {
+    let bad = || Error::new(ErrorKind::InvalidHandle, format!("{token:?} is not an inherited handle"));
+    let mut parts = token.split(',');
+    let mut next = || parts.next().ok_or_else(bad);
+    let obj: RawFd = next()?.parse().map_err(|_| bad())?;
+    let file: RawFd = next()?.parse().map_err(|_| bad())?;
+    let access = u32::from_str_radix(next()?, 16).map_err(|_| bad())?;
+    if obj < 0 || parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok((obj, Some(file).filter(|f| *f >= 0), FileMapAccess::from_bits(access)))
+}
+
+/// Builds a handle around inherited descriptors, after checking that they are one of ours.
+fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) -> Result<Section> {
+    let raw = obj.as_raw_fd();
+    let header = read_header(raw)?;
+    let writable = fd::access_mode(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))? == libc::O_RDWR;
+    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
+    let place = if header.name.is_empty() { None } else { inherited_place(raw, &header.name, &st)? };
+    Ok(Section {
+        obj: Some(obj),
+        writable,
+        file,
+        meta: Arc::new(Meta {
+            info: info_from(&header),
+            data_offset: header.data_offset,
+            dev: st.st_dev,
+            ino: st.st_ino,
+        }),
+        access,
+        place,
+        inheritable: true,
+    })
+}
+
+/// Finds the namespace directory of an inherited named object from the path the kernel reports
+/// for it, and checks that the name there is this very object.
+fn inherited_place(raw: RawFd, name: &str, st: &libc::stat) -> Result<Option<Arc<Place>>> {
+    let path: PathBuf = match fd::path_of(raw) {
+        Some(p) if st.st_nlink > 0 => p,
+        _ => return Ok(None),
+    };
+    let parsed = match crate::name::parse(name)? {
+        crate::name::Parsed::Object(parsed) => parsed,
+        _ => return Ok(None),
+    };
+    let root = path.parent().and_then(|d| d.parent()).unwrap_or(&path);
+    let place = place_of(root, &parsed)?;
+    let here = fd::open_at(place.dir.as_raw_fd(), &place.file, libc::O_RDONLY | libc::O_NOFOLLOW, 0)
+        .and_then(|f| fd::fstat(f.as_raw_fd()))
+        .map_err(|e| os_error(ErrorKind::InvalidHandle, "the inherited object's name", e))?;
+    if (here.st_dev, here.st_ino) != (st.st_dev, st.st_ino) || parsed.scope != scope_of(&path) {
+        return Err(Error::new(ErrorKind::InvalidHandle, "the inherited object's name moved"));
+    }
+    Ok(Some(Arc::new(place)))
+}
+
+fn scope_of(path: &std::path::Path) -> Scope {
+    let dir = path.parent().and_then(|d| d.file_name());
+    if dir == Some(std::ffi::OsStr::new(&dir::dir_name(Scope::Global))) {
+        Scope::Global
+    } else {
+        Scope::Local
+    }
+}

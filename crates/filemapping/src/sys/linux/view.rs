@@ -1,0 +1,187 @@
+//! Views: `mmap`s placed at 64 KiB-aligned addresses, with page-rounded lengths (spec §5.4).
+
+use super::errors::os_error;
+use super::fd;
+use crate::error::{Error, ErrorKind, Result};
+use crate::granularity::ALLOCATION_GRANULARITY;
+use crate::protection::ViewProtection;
+use crate::sys::ViewOps;
+use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+
+/// One mapped view. It owns its pages and unmaps them on drop.
+#[derive(Debug)]
+pub(crate) struct View {
+    ptr: *mut u8,
+    len: usize,
+    region: usize,
+    /// The backing file, kept open while the view exists (spec §1.5) and used for durable flushes.
+    file: Option<Arc<OwnedFd>>,
+}
+
+// SAFETY: a `View` is an address range plus a descriptor. The mapping stays valid until `Drop`,
+// no method hands out references tied to a thread, and the memory may be shared with other
+// processes anyway, so every access already goes through raw pointers or atomics.
+unsafe impl Send for View {}
+// SAFETY: as for `Send`: `&View` only exposes the raw address and syscalls on the range.
+unsafe impl Sync for View {}
+
+/// What to map: a descriptor range and how.
+pub(crate) struct Mapping<'a> {
+    pub(crate) fd: RawFd,
+    pub(crate) offset: u64,
+    pub(crate) len: usize,
+    pub(crate) protection: ViewProtection,
+    pub(crate) base: Option<usize>,
+    pub(crate) file: Option<&'a Arc<OwnedFd>>,
+}
+
+impl View {
+    /// Maps `m` at a 64 KiB-aligned address (or exactly at `m.base`).
+    pub(crate) fn map(m: &Mapping<'_>) -> Result<View> {
+        let region = round_up(m.len, fd::page_size()).ok_or_else(too_big)?;
+        let offset = i64::try_from(m.offset).map_err(|_| too_big())?;
+        let (prot, flags) = prot_flags(m.protection);
+        let ptr = match m.base {
+            Some(base) => map_at(base, region, prot, flags, m.fd, offset)?,
+            None => map_aligned(region, prot, flags, m.fd, offset)?,
+        };
+        Ok(View {
+            ptr,
+            len: m.len,
+            region,
+            file: m.file.cloned(),
+        })
+    }
+}
+
+fn prot_flags(protection: ViewProtection) -> (libc::c_int, libc::c_int) {
+    let (read, write, exec) = protection.rights();
+    let mut prot = libc::PROT_NONE;
+    if read {
+        prot |= libc::PROT_READ;
+    }
+    if write {
+        prot |= libc::PROT_WRITE;
+    }
+    if exec {
+        prot |= libc::PROT_EXEC;
+    }
+    let share = if protection.is_copy_on_write() {
+        libc::MAP_PRIVATE
+    } else {
+        libc::MAP_SHARED
+    };
+    (prot, share)
+}
+
+fn too_big() -> Error {
+    Error::new(ErrorKind::NotEnoughMemory, "the view does not fit the address space")
+}
+
+fn round_up(n: usize, to: usize) -> Option<usize> {
+    Some(n.checked_add(to - 1)? / to * to)
+}
+
+fn map_error(errno: i32) -> Error {
+    os_error(ErrorKind::NotEnoughMemory, "cannot map the view", errno)
+}
+
+/// `MapViewOfFileEx` with a base: exactly there, or `ERROR_INVALID_ADDRESS` if the range is in
+/// use (spec rows 83–85). Never replaces an existing mapping.
+fn map_at(base: usize, region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
+    let flags = flags | libc::MAP_FIXED_NOREPLACE;
+    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping; the kernel checks the range.
+    let ptr = unsafe { libc::mmap(base as *mut libc::c_void, region, prot, flags, fd, off) };
+    if ptr == libc::MAP_FAILED {
+        return match fd::errno() {
+            libc::EEXIST => Err(Error::new(ErrorKind::InvalidAddress, "the address range is in use")),
+            e => Err(map_error(e)),
+        };
+    }
+    if ptr as usize != base {
+        // An old kernel that treats the flag as a hint put it elsewhere.
+        unmap(ptr.cast(), region);
+        return Err(Error::new(ErrorKind::InvalidAddress, "the address range is in use"));
+    }
+    Ok(ptr.cast())
+}
+
+/// Maps at a system-chosen, 64 KiB-aligned address: reserve more than needed, map over the
+/// aligned part of the reservation, and give back the rest.
+fn map_aligned(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
+    let span = region.checked_add(ALLOCATION_GRANULARITY).ok_or_else(too_big)?;
+    let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+    // SAFETY: a fresh anonymous PROT_NONE reservation at a kernel-chosen address touches no
+    // existing mapping.
+    let start = unsafe { libc::mmap(std::ptr::null_mut(), span, libc::PROT_NONE, anon, -1, 0) };
+    if start == libc::MAP_FAILED {
+        return Err(map_error(fd::errno()));
+    }
+    let start = start as usize;
+    let aligned = round_up(start, ALLOCATION_GRANULARITY).ok_or_else(too_big)?;
+    let fixed = flags | libc::MAP_FIXED;
+    // SAFETY: `[aligned, aligned + region)` lies inside the reservation made above, which this
+    // function owns, so MAP_FIXED replaces nothing but our own placeholder.
+    let ptr = unsafe { libc::mmap(aligned as *mut libc::c_void, region, prot, fixed, fd, off) };
+    let err = fd::errno();
+    unmap(start as *mut u8, aligned - start);
+    let end = aligned + region;
+    unmap(end as *mut u8, start + span - end);
+    if ptr == libc::MAP_FAILED {
+        unmap(aligned as *mut u8, region);
+        return Err(map_error(err));
+    }
+    Ok(ptr.cast())
+}
+
+/// Unmaps a range this module mapped; nothing to do for an empty range.
+fn unmap(ptr: *mut u8, len: usize) {
+    if len > 0 {
+        // SAFETY: callers pass only ranges inside mappings this module created and still owns;
+        // no reference into them outlives this call.
+        unsafe { libc::munmap(ptr.cast(), len) };
+    }
+}
+
+impl ViewOps for View {
+    fn as_ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()> {
+        let page = fd::page_size();
+        let start = offset / page * page;
+        let end = if len == 0 { self.region } else { offset + len };
+        let flags = if durable { libc::MS_SYNC } else { libc::MS_ASYNC };
+        // SAFETY: `[ptr + start, ptr + end)` lies inside this view (checked by the caller against
+        // `len`, and `start` is rounded down to a page inside it); msync does not access memory
+        // through Rust references.
+        let ret = unsafe { libc::msync(self.ptr.add(start).cast(), end - start, flags) };
+        if ret != 0 {
+            return Err(os_error(ErrorKind::Other, "msync", fd::errno()));
+        }
+        match (&self.file, durable) {
+            // SAFETY: fsync takes no pointers; the descriptor is owned by the Arc.
+            (Some(file), true) if unsafe { libc::fsync(file.as_raw_fd()) } != 0 => {
+                Err(os_error(ErrorKind::Other, "fsync", fd::errno()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn unmap(self) -> Result<()> {
+        drop(self);
+        Ok(())
+    }
+}
+
+impl Drop for View {
+    fn drop(&mut self) {
+        unmap(self.ptr, self.region);
+    }
+}

@@ -1,0 +1,94 @@
+//! The only place with platform code. Each backend implements [`SectionOps`] and [`ViewOps`];
+//! the rest of the crate is platform-free and talks to the backend through these two traits.
+
+use crate::error::Result;
+use crate::mapping::{Disposition, SectionInfo};
+use crate::name::ObjectName;
+use crate::options::Permissions;
+use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+use std::path::PathBuf;
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+pub(crate) use linux::{page_size, Section, View, DEFAULT_ROOT};
+
+#[cfg(not(target_os = "linux"))]
+mod unsupported;
+#[cfg(not(target_os = "linux"))]
+pub(crate) use unsupported::{page_size, Section, View, DEFAULT_ROOT};
+
+/// A validated request to create a section (everything `CreateFileMapping` takes).
+pub(crate) struct CreateRequest<'a> {
+    pub(crate) name: Option<ObjectName>,
+    pub(crate) root: PathBuf,
+    /// The size asked for; 0 means "the file's size" for file-backed sections.
+    pub(crate) size: u64,
+    pub(crate) protection: Protection,
+    /// The attributes as the section will report them (already validated).
+    pub(crate) attributes: SectionAttributes,
+    pub(crate) file: Option<&'a std::fs::File>,
+    pub(crate) inheritable: bool,
+    pub(crate) permissions: Permissions,
+}
+
+/// A request to open a section by name.
+pub(crate) struct OpenRequest<'a> {
+    pub(crate) name: &'a ObjectName,
+    pub(crate) root: PathBuf,
+    pub(crate) access: FileMapAccess,
+    pub(crate) inheritable: bool,
+}
+
+/// A validated request to map a view: the range is inside the section, the offset aligned, and
+/// the handle's rights suffice.
+pub(crate) struct MapRequest {
+    pub(crate) protection: ViewProtection,
+    pub(crate) offset: u64,
+    pub(crate) len: usize,
+    pub(crate) base: Option<usize>,
+}
+
+/// A section handle of one backend: the contract every platform implements.
+pub(crate) trait SectionOps: Sized + Send + Sync {
+    /// The backend's view type.
+    type View: ViewOps;
+    /// Creates a section, or opens the live one of the same name (spec §2).
+    fn create(req: &CreateRequest<'_>) -> Result<(Self, Disposition)>;
+    /// Opens a live named section (spec §3).
+    fn open(req: &OpenRequest<'_>) -> Result<Self>;
+    /// A new handle to the same section with `access` (spec §7).
+    fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Self>;
+    /// What the section is.
+    fn info(&self) -> &SectionInfo;
+    /// The rights of this handle.
+    fn access(&self) -> FileMapAccess;
+    /// The number of handles open on the section, in all processes.
+    fn handle_count(&self) -> Result<u64>;
+    /// Maps a view (spec §5).
+    fn map(&self, req: &MapRequest) -> Result<Self::View>;
+    /// The text a child process passes to [`SectionOps::adopt`], if the handle is inheritable.
+    fn inherit_token(&self) -> Option<String>;
+    /// Adopts an inherited handle described by `token`.
+    ///
+    /// # Safety
+    ///
+    /// The handle(s) named by the token must be inherited from the parent and owned by nothing
+    /// else in this process.
+    unsafe fn adopt(token: &str) -> Result<Self>;
+    /// Closes the handle, removing the name if it was the last handle anywhere.
+    fn close(self) -> Result<()>;
+}
+
+/// A mapped view of one backend.
+pub(crate) trait ViewOps: Send + Sync {
+    /// The first byte of the view.
+    fn as_ptr(&self) -> *mut u8;
+    /// The length that was asked for (or the rest of the section).
+    fn len(&self) -> usize;
+    /// Writes dirty pages of `[offset, offset + len)` back to a backing file; with `durable`, waits
+    /// for them and for the file's data to reach the disk.
+    fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()>;
+    /// Unmaps the view.
+    fn unmap(self) -> Result<()>;
+}

@@ -1,0 +1,76 @@
+//! A stub backend for platforms without an implementation yet: every constructor fails with
+//! [`ErrorKind::Unsupported`], so dependent crates still build there.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::{Disposition, SectionInfo};
+use crate::protection::FileMapAccess;
+use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps, ViewOps};
+
+/// The default namespace root (unused).
+pub(crate) const DEFAULT_ROOT: &str = "";
+
+/// The page size assumed where the OS is not asked.
+pub(crate) fn page_size() -> usize {
+    4096
+}
+
+fn unsupported() -> Error {
+    Error::new(ErrorKind::Unsupported, "file mappings are not implemented on this platform yet")
+}
+
+/// Uninhabited: no section can exist here.
+#[derive(Debug)]
+pub(crate) enum Section {}
+
+/// Uninhabited: no view can exist here.
+#[derive(Debug)]
+pub(crate) enum View {}
+
+impl SectionOps for Section {
+    type View = View;
+    fn create(_: &CreateRequest<'_>) -> Result<(Section, Disposition)> {
+        Err(unsupported())
+    }
+    fn open(_: &OpenRequest<'_>) -> Result<Section> {
+        Err(unsupported())
+    }
+    fn duplicate(&self, _: FileMapAccess, _: bool) -> Result<Section> {
+        match *self {}
+    }
+    fn info(&self) -> &SectionInfo {
+        match *self {}
+    }
+    fn access(&self) -> FileMapAccess {
+        match *self {}
+    }
+    fn handle_count(&self) -> Result<u64> {
+        match *self {}
+    }
+    fn map(&self, _: &MapRequest) -> Result<View> {
+        match *self {}
+    }
+    fn inherit_token(&self) -> Option<String> {
+        match *self {}
+    }
+    unsafe fn adopt(_: &str) -> Result<Section> {
+        Err(unsupported())
+    }
+    fn close(self) -> Result<()> {
+        match self {}
+    }
+}
+
+impl ViewOps for View {
+    fn as_ptr(&self) -> *mut u8 {
+        match *self {}
+    }
+    fn len(&self) -> usize {
+        match *self {}
+    }
+    fn flush(&self, _: usize, _: usize, _: bool) -> Result<()> {
+        match *self {}
+    }
+    fn unmap(self) -> Result<()> {
+        match self {}
+    }
+}

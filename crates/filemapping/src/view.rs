@@ -1,0 +1,470 @@
+//! [`View`]: a mapped range of a section.
+//!
+//! Memory shared with other processes is outside Rust's aliasing model, so the safe API never
+//! hands out `&[u8]` or `&mut [u8]`: it copies with volatile accesses, gives atomics at aligned
+//! offsets, or a raw pointer. Slices are available behind `unsafe` with a written contract.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::protection::ViewProtection;
+use crate::sys::{self, ViewOps};
+use std::sync::atomic::{AtomicU32, AtomicU64};
+
+/// A view of a section, mapped into this process (`MapViewOfFile`'s result). Dropping it unmaps
+/// it (`UnmapViewOfFile`). A view keeps the section's memory alive even after every handle is
+/// closed.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{CreateOptions, FileMapAccess};
+///
+/// let (map, _) = CreateOptions::new().size(4096).create()?;
+/// let a = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+/// let b = map.map_view(FileMapAccess::READ, 0, 0)?;
+/// a.write_at(100, b"shared")?;
+/// let mut buf = [0u8; 6];
+/// b.read_at(100, &mut buf)?;
+/// assert_eq!(&buf, b"shared");
+/// assert_ne!(a.as_ptr(), b.as_ptr());
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct View {
+    inner: sys::View,
+    protection: ViewProtection,
+    offset: u64,
+}
+
+impl View {
+    pub(crate) fn from_inner(inner: sys::View, protection: ViewProtection, offset: u64) -> View {
+        View {
+            inner,
+            protection,
+            offset,
+        }
+    }
+
+    /// The address of the view's first byte, a multiple of 64 KiB.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, ALLOCATION_GRANULARITY};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// let view = map.map_view(FileMapAccess::READ, 0, 0)?;
+    /// assert_eq!(view.as_ptr() as usize % ALLOCATION_GRANULARITY, 0);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.inner.as_ptr()
+    }
+
+    /// The number of bytes asked for (or up to the section's end).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(10_000).create()?;
+    /// assert_eq!(map.map_view(FileMapAccess::READ, 0, 10)?.len(), 10);
+    /// assert_eq!(map.map_view(FileMapAccess::READ, 0, 0)?.len(), 12288);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether the view has no bytes (never true: a view maps at least one byte).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// assert!(!map.map_view(FileMapAccess::READ, 0, 0)?.is_empty());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The mapped length rounded up to the page size, as `VirtualQuery` reports `RegionSize`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// assert_eq!(map.map_view(FileMapAccess::READ, 0, 10)?.region_size(), filemapping::page_size());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn region_size(&self) -> usize {
+        let page = crate::page_size();
+        (self.len() + page - 1) / page * page
+    }
+
+    /// The view's protection (spec §5.1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, ViewProtection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// let view = map.map_view(FileMapAccess::COPY, 0, 0)?;
+    /// assert_eq!(view.protection(), ViewProtection::WriteCopy);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn protection(&self) -> ViewProtection {
+        self.protection
+    }
+
+    /// The offset in the section where the view starts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(131072).create()?;
+    /// assert_eq!(map.map_view(FileMapAccess::READ, 65536, 0)?.offset(), 65536);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn check(&self, offset: usize, len: usize, write: bool) -> Result<()> {
+        let (readable, writable, _) = self.protection.rights();
+        if !(if write { writable } else { readable }) {
+            return Err(Error::new(
+                ErrorKind::AccessDenied,
+                format!("a {:?} view cannot be {}", self.protection, if write { "written" } else { "read" }),
+            ));
+        }
+        if offset.checked_add(len).map_or(true, |end| end > self.len()) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("bytes {offset}..+{len} are outside the {}-byte view", self.len()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Copies bytes from the view at `offset` into `buf`, with volatile reads.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] for a no-access view; [`ErrorKind::InvalidParameter`] if the
+    /// range is outside the view.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let view = map.map_view(FileMapAccess::READ, 0, 0)?;
+    /// let mut buf = [1u8; 4];
+    /// view.read_at(0, &mut buf)?;
+    /// assert_eq!(buf, [0; 4]); // new sections are zero-filled
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn read_at(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
+        self.check(offset, buf.len(), false)?;
+        // SAFETY: `check` proved `[offset, offset + buf.len())` is inside this readable view,
+        // which stays mapped while `self` is borrowed.
+        unsafe { volatile_copy_from(self.as_ptr().add(offset), buf) };
+        Ok(())
+    }
+
+    /// Copies `data` into the view at `offset`, with volatile writes.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] for a view that cannot be written; [`ErrorKind::InvalidParameter`]
+    /// if the range is outside the view.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// map.map_view(FileMapAccess::WRITE, 0, 0)?.write_at(0, b"x")?;
+    /// let ro = map.map_view(FileMapAccess::READ, 0, 0)?;
+    /// assert_eq!(ro.write_at(0, b"x").unwrap_err().kind(), ErrorKind::AccessDenied);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn write_at(&self, offset: usize, data: &[u8]) -> Result<()> {
+        self.check(offset, data.len(), true)?;
+        // SAFETY: `check` proved `[offset, offset + data.len())` is inside this writable view,
+        // which stays mapped while `self` is borrowed.
+        unsafe { volatile_copy_to(self.as_ptr().add(offset), data) };
+        Ok(())
+    }
+
+    fn atomic_ptr(&self, offset: usize, size: usize) -> Result<*mut u8> {
+        self.check(offset, size, true)?;
+        if offset % size != 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("offset {offset} is not aligned to {size} bytes"),
+            ));
+        }
+        // SAFETY: `check` proved the range is inside the view.
+        Ok(unsafe { self.as_ptr().add(offset) })
+    }
+
+    /// An atomic 32-bit word at `offset` (a multiple of 4), shared with every process that maps
+    /// the same bytes. The view must be writable, since an atomic can be stored to.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] for a view that cannot be written; [`ErrorKind::InvalidParameter`]
+    /// for a misaligned or out-of-range offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    /// use std::sync::atomic::Ordering;
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// view.atomic_u32(8)?.fetch_add(5, Ordering::SeqCst);
+    /// assert_eq!(view.atomic_u32(8)?.load(Ordering::SeqCst), 5);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn atomic_u32(&self, offset: usize) -> Result<&AtomicU32> {
+        let ptr = self.atomic_ptr(offset, 4)?;
+        // SAFETY: the pointer is 4-aligned (view base is page-aligned, offset checked), inside the
+        // writable view for 4 bytes, and lives as long as `&self`. Atomics are sound on memory
+        // that other processes access concurrently.
+        Ok(unsafe { &*ptr.cast::<AtomicU32>() })
+    }
+
+    /// An atomic 64-bit word at `offset` (a multiple of 8). See [`atomic_u32`](Self::atomic_u32).
+    ///
+    /// # Errors
+    ///
+    /// As [`atomic_u32`](Self::atomic_u32).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    /// use std::sync::atomic::Ordering;
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// view.atomic_u64(16)?.store(u64::MAX, Ordering::Release);
+    /// assert!(view.atomic_u64(12).is_err());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn atomic_u64(&self, offset: usize) -> Result<&AtomicU64> {
+        let ptr = self.atomic_ptr(offset, 8)?;
+        // SAFETY: as in `atomic_u32`, with 8-byte alignment and size.
+        Ok(unsafe { &*ptr.cast::<AtomicU64>() })
+    }
+
+    /// The view's bytes as a slice.
+    ///
+    /// # Safety
+    ///
+    /// The view must be readable, and while the slice lives no one may write these bytes: no
+    /// other view in this or another process, and no writer of the backing file. That holds, for
+    /// example, for a read-only section whose file nobody writes, or for bytes that a protocol
+    /// has handed to this process.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let view = map.map_view(FileMapAccess::READ, 0, 16)?;
+    /// // SAFETY: the section is unnamed and has no writable view.
+    /// let bytes = unsafe { view.as_slice() };
+    /// assert_eq!(bytes, &[0u8; 16]);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub unsafe fn as_slice(&self) -> &[u8] {
+        // SAFETY: the view maps `len` bytes at `as_ptr` for as long as `self` lives; the caller
+        // guarantees readability and that no one writes them meanwhile.
+        unsafe { std::slice::from_raw_parts(self.as_ptr(), self.len()) }
+    }
+
+    /// The view's bytes as a mutable slice.
+    ///
+    /// # Safety
+    ///
+    /// The view must be writable, and while the slice lives no one else may read or write these
+    /// bytes: no other view in this or another process, and no user of the backing file. A
+    /// copy-on-write view of a section nobody writes, or bytes a protocol has handed to this
+    /// process exclusively, qualify.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let mut view = map.map_view(FileMapAccess::COPY, 0, 0)?;
+    /// // SAFETY: a copy-on-write view of an unnamed section: its pages are private to it.
+    /// unsafe { view.as_mut_slice()[0] = 7 };
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub unsafe fn as_mut_slice(&mut self) -> &mut [u8] {
+        // SAFETY: as for `as_slice`; `&mut self` makes the slice unique within this process and
+        // the caller guarantees exclusivity across processes and writability.
+        unsafe { std::slice::from_raw_parts_mut(self.as_ptr(), self.len()) }
+    }
+
+    /// Starts writing the view's dirty pages to the backing file (`FlushViewOfFile` with size 0).
+    /// Succeeds at once for sections backed by the system's memory.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// map.map_view(FileMapAccess::WRITE, 0, 0)?.flush()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-flushviewoffile>
+    #[doc(alias = "FlushViewOfFile")]
+    pub fn flush(&self) -> Result<()> {
+        self.inner.flush(0, 0, false)
+    }
+
+    /// Starts writing the dirty pages of `[offset, offset + len)` to the backing file; `len == 0`
+    /// means to the end of the view.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidParameter`] if the range is outside the view.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(8192).create()?;
+    /// map.map_view(FileMapAccess::WRITE, 0, 0)?.flush_range(4096, 100)?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "FlushViewOfFile")]
+    pub fn flush_range(&self, offset: usize, len: usize) -> Result<()> {
+        if offset.checked_add(len).map_or(true, |end| end > self.len()) {
+            return Err(Error::new(ErrorKind::InvalidParameter, "the range is outside the view"));
+        }
+        self.inner.flush(offset, len, false)
+    }
+
+    /// Writes the view's dirty pages to the backing file and waits until they, and the file's
+    /// data, are on disk (`FlushViewOfFile` followed by `FlushFileBuffers`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS reports an I/O error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let path = std::env::temp_dir().join(format!("fm-doc-durable-{}", std::process::id()));
+    /// let file = std::fs::OpenOptions::new().read(true).write(true).create(true).open(&path)?;
+    /// let (map, _) = CreateOptions::new().file(&file).size(4096).create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// view.write_at(0, b"saved")?;
+    /// view.flush_durable()?;
+    /// assert_eq!(&std::fs::read(&path)?[..5], b"saved");
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "FlushFileBuffers")]
+    pub fn flush_durable(&self) -> Result<()> {
+        self.inner.flush(0, 0, true)
+    }
+
+    /// Unmaps the view (`UnmapViewOfFile`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidAddress`] if the OS no longer knows the view.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess};
+    ///
+    /// let (map, _) = CreateOptions::new().size(1).create()?;
+    /// map.map_view(FileMapAccess::READ, 0, 0)?.unmap()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "UnmapViewOfFile")]
+    pub fn unmap(self) -> Result<()> {
+        self.inner.unmap()
+    }
+}
+
+/// Copies from shared memory with volatile reads, a word at a time where aligned.
+///
+/// # Safety
+///
+/// `src` must be valid for reads of `dst.len()` bytes.
+unsafe fn volatile_copy_from(src: *const u8, dst: &mut [u8]) {
+    let mut i = 0;
+    while i < dst.len() {
+        // SAFETY: `i < dst.len()`, so `src + i` is inside the range the caller vouched for.
+        let at = unsafe { src.add(i) };
+        if at as usize % 8 == 0 && dst.len() - i >= 8 {
+            // SAFETY: aligned and 8 readable bytes remain.
+            let word = unsafe { std::ptr::read_volatile(at.cast::<u64>()) };
+            dst[i..i + 8].copy_from_slice(&word.to_ne_bytes());
+            i += 8;
+        } else {
+            // SAFETY: one readable byte at `at`.
+            dst[i] = unsafe { std::ptr::read_volatile(at) };
+            i += 1;
+        }
+    }
+}
+
+/// Copies into shared memory with volatile writes, a word at a time where aligned.
+///
+/// # Safety
+///
+/// `dst` must be valid for writes of `src.len()` bytes.
+unsafe fn volatile_copy_to(dst: *mut u8, src: &[u8]) {
+    let mut i = 0;
+    while i < src.len() {
+        // SAFETY: `i < src.len()`, so `dst + i` is inside the range the caller vouched for.
+        let at = unsafe { dst.add(i) };
+        if at as usize % 8 == 0 && src.len() - i >= 8 {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&src[i..i + 8]);
+            // SAFETY: aligned and 8 writable bytes remain.
+            unsafe { std::ptr::write_volatile(at.cast::<u64>(), u64::from_ne_bytes(word)) };
+            i += 8;
+        } else {
+            // SAFETY: one writable byte at `at`.
+            unsafe { std::ptr::write_volatile(at, src[i]) };
+            i += 1;
+        }
+    }
+}
