@@ -26,6 +26,10 @@ pub(crate) struct Section {
     writable: bool,
     /// The backing file of a file-backed section.
     file: Option<Arc<OwnedFd>>,
+    /// For a section in the system's memory: a second open file description of the object file,
+    /// which views map. It never holds a lock: a mapping keeps its file description alive, and
+    /// views must not keep the holder lock (the name lives only as long as handles, spec §1.3).
+    mem: Option<Arc<OwnedFd>>,
     meta: Arc<Meta>,
     access: FileMapAccess,
     place: Option<Arc<Place>>,
@@ -71,10 +75,15 @@ impl SectionOps for Section {
             Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
             other => other.clone(),
         };
+        let mem = match &self.mem {
+            Some(_) if writable != self.writable => Some(mem_fd(&fd, writable)?),
+            other => other.clone(),
+        };
         Ok(Section {
             obj: Some(fd),
             writable,
             file,
+            mem,
             meta: Arc::clone(&self.meta),
             access,
             place: self.place.clone(),
@@ -98,9 +107,11 @@ impl SectionOps for Section {
     }
 
     fn map(&self, req: &MapRequest) -> Result<View> {
-        let (fd, base_offset) = match &self.file {
-            Some(f) => (f.as_raw_fd(), 0),
-            None => (self.obj()?.as_raw_fd(), self.meta.data_offset),
+        self.obj()?;
+        let (fd, base_offset) = match (&self.file, &self.mem) {
+            (Some(f), _) => (f.as_raw_fd(), 0),
+            (None, Some(m)) => (m.as_raw_fd(), self.meta.data_offset),
+            (None, None) => return Err(Error::new(ErrorKind::InvalidHandle, "no data")),
         };
         View::map(&Mapping {
             fd,
@@ -215,10 +226,15 @@ fn build(req: &CreateRequest<'_>, backing: Option<FileBacking>, place: Option<&A
     }
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     let info = info_from(&header);
+    let mem = match backing {
+        None => Some(mem_fd(&obj, true)?),
+        Some(_) => None,
+    };
     Ok(Section {
         obj: Some(obj),
         writable: true,
         file: backing.map(|b| Arc::new(b.fd)),
+        mem,
         meta: Arc::new(Meta { info, data_offset, dev: st.st_dev, ino: st.st_ino }),
         access: req.protection.handle_access(),
         place: place.cloned(),
@@ -319,11 +335,13 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, access: FileMapAccess, inhe
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     let file = open_store(&header, inheritable)?;
+    let mem = memory_fd(&header, &attached.fd, attached.writable)?;
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     Ok(Some(Section {
         obj: Some(attached.fd),
         writable: attached.writable,
         file,
+        mem,
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
@@ -424,6 +442,21 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     Ok((fd, writable))
 }
 
+/// The lock-free description that views of a section in the system's memory map.
+fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
+    let flags = if writable { libc::O_RDWR } else { libc::O_RDONLY };
+    fd::reopen(obj.as_raw_fd(), flags)
+        .map(Arc::new)
+        .map_err(|e| os_error(ErrorKind::Other, "cannot open the section's memory", e))
+}
+
+fn memory_fd(header: &Header, obj: &OwnedFd, writable: bool) -> Result<Option<Arc<OwnedFd>>> {
+    match header.store {
+        Store::Memory => mem_fd(obj, writable).map(Some),
+        Store::File { .. } => Ok(None),
+    }
+}
+
 fn reopen_ro(raw: RawFd) -> Result<OwnedFd> {
     fd::reopen(raw, libc::O_RDONLY).map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e))
 }
@@ -452,10 +485,12 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
     let writable = fd::access_mode(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))? == libc::O_RDWR;
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
     let place = if header.name.is_empty() { None } else { inherited_place(raw, &header.name, &st)? };
+    let mem = memory_fd(&header, &obj, writable)?;
     Ok(Section {
         obj: Some(obj),
         writable,
         file,
+        mem,
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
