@@ -117,7 +117,10 @@ impl ErrorKind {
     /// assert_eq!(ErrorKind::from_win32_code(0), None);
     /// ```
     pub fn from_win32_code(code: u32) -> Option<ErrorKind> {
-        TABLE.iter().find(|(_, c)| *c == code).map(|(kind, _)| *kind)
+        TABLE
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(kind, _)| *kind)
     }
 
     /// The symbolic Win32 name of this kind's code, such as `"ERROR_ACCESS_DENIED"`.
@@ -394,7 +397,10 @@ mod tests {
     fn display_names_the_code_and_the_os_error() {
         let err = Error::new(ErrorKind::AccessDenied, "cannot open").with_os_error(13);
         let text = err.to_string();
-        assert!(text.starts_with("cannot open (ERROR_ACCESS_DENIED, 5): "), "{text}");
+        assert!(
+            text.starts_with("cannot open (ERROR_ACCESS_DENIED, 5): "),
+            "{text}"
+        );
         let io: io::Error = err.into();
         assert_eq!(io.kind(), io::ErrorKind::PermissionDenied);
     }

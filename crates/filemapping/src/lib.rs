@@ -48,7 +48,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use granularity::{page_size, ALLOCATION_GRANULARITY};
 pub use mapping::{Backing, Disposition, FileMapping, SectionInfo};
 pub use name::Scope;
-pub use namespace::{Namespace, FILEMAPPING_DIR};
+pub use namespace::{Entry, Namespace, FILEMAPPING_DIR};
 pub use options::{CreateOptions, OpenOptions, Permissions};
 pub use protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
 pub use view::View;

@@ -317,7 +317,13 @@ impl FileMapping {
         self.map(access, offset, len, Some(base))
     }
 
-    fn map(&self, access: FileMapAccess, offset: u64, len: usize, base: Option<usize>) -> Result<View> {
+    fn map(
+        &self,
+        access: FileMapAccess,
+        offset: u64,
+        len: usize,
+        base: Option<usize>,
+    ) -> Result<View> {
         let request = self.view_request(access, offset, len, base)?;
         let inner = self.inner.map(&request)?;
         Ok(View::from_inner(inner, request.protection, offset))
@@ -349,7 +355,10 @@ impl FileMapping {
         if !info.protection.allows(protection) {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("a {protection:?} view exceeds the section's {}", info.protection),
+                format!(
+                    "a {protection:?} view exceeds the section's {}",
+                    info.protection
+                ),
             ));
         }
         let len = view_len(info.size, offset, len)?;
@@ -482,7 +491,9 @@ impl FileMapping {
     /// ```
     #[doc(alias = "DuplicateHandle")]
     pub fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<FileMapping> {
-        self.inner.duplicate(access, inheritable).map(FileMapping::from_inner)
+        self.inner
+            .duplicate(access, inheritable)
+            .map(FileMapping::from_inner)
     }
 
     /// For an inheritable handle: the text to pass to a child process (on its command line or in
@@ -577,7 +588,10 @@ fn view_len(size: u64, offset: u64, len: usize) -> Result<usize> {
         return Err(past());
     }
     usize::try_from(wanted).map_err(|_| {
-        Error::new(ErrorKind::NotEnoughMemory, "the view does not fit the address space")
+        Error::new(
+            ErrorKind::NotEnoughMemory,
+            "the view does not fit the address space",
+        )
     })
 }
 
@@ -588,9 +602,15 @@ mod tests {
     #[test]
     fn view_lengths_follow_spec_5_4() {
         assert_eq!(view_len(0x3452, 0, 0x3452).unwrap(), 0x3452);
-        assert_eq!(view_len(0x3452, 0, 0x3453).unwrap_err().kind(), ErrorKind::AccessDenied);
+        assert_eq!(
+            view_len(0x3452, 0, 0x3453).unwrap_err().kind(),
+            ErrorKind::AccessDenied
+        );
         assert_eq!(view_len(4096, 0, 0).unwrap(), 4096);
-        assert_eq!(view_len(65536, 65536, 0).unwrap_err().kind(), ErrorKind::AccessDenied);
+        assert_eq!(
+            view_len(65536, 65536, 0).unwrap_err().kind(),
+            ErrorKind::AccessDenied
+        );
         assert_eq!(view_len(131072, 65536, 0).unwrap(), 65536);
     }
 }

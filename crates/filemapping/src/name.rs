@@ -118,14 +118,27 @@ mod tests {
         assert_eq!(parse("Local\\Foo").unwrap(), object(Scope::Local, "Foo"));
         assert_eq!(parse("Global\\Foo").unwrap(), object(Scope::Global, "Foo"));
         // Row 44: keywords are case-sensitive. Row 43: unknown directories.
-        for bad in ["local\\Foo", "GLOBAL\\Foo", "NoSuchDir\\Foo", "Local\\a\\b", "\\Foo"] {
-            assert_eq!(parse(bad).unwrap_err().kind(), ErrorKind::PathNotFound, "{bad}");
+        for bad in [
+            "local\\Foo",
+            "GLOBAL\\Foo",
+            "NoSuchDir\\Foo",
+            "Local\\a\\b",
+            "\\Foo",
+        ] {
+            assert_eq!(
+                parse(bad).unwrap_err().kind(),
+                ErrorKind::PathNotFound,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn names_keep_their_case_and_odd_characters() {
-        assert_eq!(parse("WINE TEST MAPPING").unwrap(), object(Scope::Local, "WINE TEST MAPPING"));
+        assert_eq!(
+            parse("WINE TEST MAPPING").unwrap(),
+            object(Scope::Local, "WINE TEST MAPPING")
+        );
         assert_eq!(parse("a/b..c").unwrap(), object(Scope::Local, "a/b..c"));
         assert_eq!(parse("..").unwrap(), object(Scope::Local, ".."));
     }

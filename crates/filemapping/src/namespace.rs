@@ -1,5 +1,8 @@
 //! Where named objects live: the namespace root.
 
+use crate::error::Result;
+use crate::mapping::SectionInfo;
+use crate::name::Scope;
 use std::path::{Path, PathBuf};
 
 /// The environment variable that relocates the namespace root for a process and its children.
@@ -85,5 +88,133 @@ impl Namespace {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
             _ => PathBuf::from(crate::sys::DEFAULT_ROOT),
         }
+    }
+
+    /// Every name in the `scope` namespace, sorted. Names whose holders all died are listed
+    /// with [`Entry::is_live`] false; they behave as if they did not exist.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`](crate::ErrorKind::AccessDenied) if the namespace directory
+    /// is unsafe; [`ErrorKind::Other`](crate::ErrorKind::Other) if it cannot be read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, Namespace, Scope};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-list-{}", std::process::id())));
+    /// let (_map, _) = CreateOptions::new().name("listed").size(4096).namespace(&ns).create()?;
+    /// let entries = ns.list(Scope::Local)?;
+    /// assert_eq!(entries[0].name(), "Local\\listed");
+    /// assert!(entries[0].is_live());
+    /// assert_eq!(entries[0].handle_count(), Some(1));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn list(&self, scope: Scope) -> Result<Vec<Entry>> {
+        crate::sys::list(&self.root(), scope)
+    }
+
+    /// Removes the names of `scope` whose holders all died (after a crash) and returns them.
+    /// Live names are never touched. Opening or creating a stale name also removes it, so this
+    /// is only housekeeping.
+    ///
+    /// # Errors
+    ///
+    /// As [`list`](Self::list).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Namespace, Scope};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-gc-{}", std::process::id())));
+    /// assert!(ns.remove_stale(Scope::Local)?.is_empty());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn remove_stale(&self, scope: Scope) -> Result<Vec<String>> {
+        crate::sys::remove_stale(&self.root(), scope)
+    }
+}
+
+/// A name found in a namespace by [`Namespace::list`].
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{Namespace, Scope};
+///
+/// for entry in Namespace::from_env().list(Scope::Local)? {
+///     println!("{} live={} handles={:?}", entry.name(), entry.is_live(), entry.handle_count());
+/// }
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub(crate) name: String,
+    pub(crate) live: bool,
+    pub(crate) info: Option<SectionInfo>,
+    pub(crate) handle_count: Option<u64>,
+}
+
+impl Entry {
+    /// The full name, with its `Local\` or `Global\` prefix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Global)?;
+    /// for entry in entries {
+    ///     assert!(entry.name().starts_with("Global\\"));
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether a handle to it is open somewhere. `false` means every holder died.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
+    /// let live = entries.iter().filter(|e| e.is_live()).count();
+    /// # let _ = live;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+
+    /// What the section is, if its header could be read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
+    /// for entry in entries {
+    ///     if let Some(info) = entry.info() {
+    ///         println!("{}: {} bytes", entry.name(), info.size());
+    ///     }
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn info(&self) -> Option<&SectionInfo> {
+        self.info.as_ref()
+    }
+
+    /// The number of handles open on it system-wide, where the OS can tell.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
+    /// let handles: u64 = entries.iter().filter_map(|e| e.handle_count()).sum();
+    /// # let _ = handles;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn handle_count(&self) -> Option<u64> {
+        self.handle_count
     }
 }

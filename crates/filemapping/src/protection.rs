@@ -86,7 +86,10 @@ impl Protection {
     /// assert_eq!(Protection::ExecuteRead.to_raw(), 0x20);
     /// ```
     pub fn to_raw(self) -> u32 {
-        PROTECTIONS.iter().find(|(p, _)| *p == self).map_or(0, |e| e.1)
+        PROTECTIONS
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or(0, |e| e.1)
     }
 
     /// Whether views of the section may be shared-writable (`PAGE_READWRITE`,
@@ -629,19 +632,91 @@ mod tests {
         ];
         use Option::None as X;
         let rows: [(P, [Option<V>; 8]); 6] = [
-            (P::ReadOnly, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, X, X, X, Some(V::NoAccess)]),
-            (P::WriteCopy, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, X, X, X, Some(V::NoAccess)]),
-            (P::ReadWrite, [Some(V::ReadOnly), Some(V::ReadWrite), Some(V::WriteCopy), Some(V::ReadWrite), X, X, X, Some(V::NoAccess)]),
-            (P::ExecuteRead, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, Some(V::ExecuteRead), X, Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
-            (P::ExecuteWriteCopy, [Some(V::ReadOnly), X, Some(V::WriteCopy), X, Some(V::ExecuteRead), X, Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
-            (P::ExecuteReadWrite, [Some(V::ReadOnly), Some(V::ReadWrite), Some(V::WriteCopy), Some(V::ReadWrite), Some(V::ExecuteRead), Some(V::ExecuteReadWrite), Some(V::ExecuteWriteCopy), Some(V::NoAccess)]),
+            (
+                P::ReadOnly,
+                [
+                    Some(V::ReadOnly),
+                    X,
+                    Some(V::WriteCopy),
+                    X,
+                    X,
+                    X,
+                    X,
+                    Some(V::NoAccess),
+                ],
+            ),
+            (
+                P::WriteCopy,
+                [
+                    Some(V::ReadOnly),
+                    X,
+                    Some(V::WriteCopy),
+                    X,
+                    X,
+                    X,
+                    X,
+                    Some(V::NoAccess),
+                ],
+            ),
+            (
+                P::ReadWrite,
+                [
+                    Some(V::ReadOnly),
+                    Some(V::ReadWrite),
+                    Some(V::WriteCopy),
+                    Some(V::ReadWrite),
+                    X,
+                    X,
+                    X,
+                    Some(V::NoAccess),
+                ],
+            ),
+            (
+                P::ExecuteRead,
+                [
+                    Some(V::ReadOnly),
+                    X,
+                    Some(V::WriteCopy),
+                    X,
+                    Some(V::ExecuteRead),
+                    X,
+                    Some(V::ExecuteWriteCopy),
+                    Some(V::NoAccess),
+                ],
+            ),
+            (
+                P::ExecuteWriteCopy,
+                [
+                    Some(V::ReadOnly),
+                    X,
+                    Some(V::WriteCopy),
+                    X,
+                    Some(V::ExecuteRead),
+                    X,
+                    Some(V::ExecuteWriteCopy),
+                    Some(V::NoAccess),
+                ],
+            ),
+            (
+                P::ExecuteReadWrite,
+                [
+                    Some(V::ReadOnly),
+                    Some(V::ReadWrite),
+                    Some(V::WriteCopy),
+                    Some(V::ReadWrite),
+                    Some(V::ExecuteRead),
+                    Some(V::ExecuteReadWrite),
+                    Some(V::ExecuteWriteCopy),
+                    Some(V::NoAccess),
+                ],
+            ),
         ];
         for (section, expected) in rows {
             let handle = section.handle_access();
             for (access, want) in columns.iter().zip(expected) {
                 let view = V::for_access(*access);
                 let ok = handle.contains(view.required_access()) && section.allows(view);
-                assert_eq!(ok.then(|| view), want, "{section} {access:?}");
+                assert_eq!(ok.then_some(view), want, "{section} {access:?}");
             }
         }
     }
@@ -675,7 +750,10 @@ mod tests {
             S::FILE | S::COMMIT,
         ];
         for a in bad_pagefile {
-            assert_eq!(a.validate(false).unwrap_err().kind(), ErrorKind::InvalidParameter);
+            assert_eq!(
+                a.validate(false).unwrap_err().kind(),
+                ErrorKind::InvalidParameter
+            );
         }
         assert_eq!(S::NONE.validate(true).unwrap(), S::FILE);
         assert_eq!(S::RESERVE.validate(true).unwrap(), S::FILE);
@@ -684,8 +762,15 @@ mod tests {
             S::FILE | S::NOCACHE
         );
         assert_eq!(S::NONE.validate(false).unwrap(), S::COMMIT);
-        for a in [S::COMMIT | S::LARGE_PAGES, S::RESERVE | S::LARGE_PAGES, S::NOCACHE] {
-            assert_eq!(a.validate(true).unwrap_err().kind(), ErrorKind::InvalidParameter);
+        for a in [
+            S::COMMIT | S::LARGE_PAGES,
+            S::RESERVE | S::LARGE_PAGES,
+            S::NOCACHE,
+        ] {
+            assert_eq!(
+                a.validate(true).unwrap_err().kind(),
+                ErrorKind::InvalidParameter
+            );
         }
         assert!(S::IMAGE.validate(true).is_ok());
         assert!(S::IMAGE_NO_EXECUTE.validate(true).is_ok());

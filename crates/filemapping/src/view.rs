@@ -143,13 +143,20 @@ impl View {
         if !(if write { writable } else { readable }) {
             return Err(Error::new(
                 ErrorKind::AccessDenied,
-                format!("a {:?} view cannot be {}", self.protection, if write { "written" } else { "read" }),
+                format!(
+                    "a {:?} view cannot be {}",
+                    self.protection,
+                    if write { "written" } else { "read" }
+                ),
             ));
         }
         if offset.checked_add(len).map_or(true, |end| end > self.len()) {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("bytes {offset}..+{len} are outside the {}-byte view", self.len()),
+                format!(
+                    "bytes {offset}..+{len} are outside the {}-byte view",
+                    self.len()
+                ),
             ));
         }
         Ok(())
@@ -369,7 +376,10 @@ impl View {
     #[doc(alias = "FlushViewOfFile")]
     pub fn flush_range(&self, offset: usize, len: usize) -> Result<()> {
         if offset.checked_add(len).map_or(true, |end| end > self.len()) {
-            return Err(Error::new(ErrorKind::InvalidParameter, "the range is outside the view"));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "the range is outside the view",
+            ));
         }
         self.inner.flush(offset, len, false)
     }

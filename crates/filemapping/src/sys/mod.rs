@@ -11,12 +11,12 @@ use std::path::PathBuf;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{page_size, Section, View, DEFAULT_ROOT};
+pub(crate) use linux::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
 
 #[cfg(not(target_os = "linux"))]
 mod unsupported;
 #[cfg(not(target_os = "linux"))]
-pub(crate) use unsupported::{page_size, Section, View, DEFAULT_ROOT};
+pub(crate) use unsupported::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).
 pub(crate) struct CreateRequest<'a> {

@@ -15,7 +15,23 @@ pub(crate) fn page_size() -> usize {
 }
 
 fn unsupported() -> Error {
-    Error::new(ErrorKind::Unsupported, "file mappings are not implemented on this platform yet")
+    Error::new(
+        ErrorKind::Unsupported,
+        "file mappings are not implemented on this platform yet",
+    )
+}
+
+/// Nothing to list.
+pub(crate) fn list(
+    _: &std::path::Path,
+    _: crate::name::Scope,
+) -> Result<Vec<crate::namespace::Entry>> {
+    Err(unsupported())
+}
+
+/// Nothing to remove.
+pub(crate) fn remove_stale(_: &std::path::Path, _: crate::name::Scope) -> Result<Vec<String>> {
+    Err(unsupported())
 }
 
 /// Uninhabited: no section can exist here.

@@ -18,7 +18,9 @@ fn peer_entry() {
 }
 
 fn open_in(dir: &TestDir, name: &str, access: FileMapAccess) -> filemapping::Result<FileMapping> {
-    OpenOptions::new(access).namespace(&dir.namespace()).open(name)
+    OpenOptions::new(access)
+        .namespace(&dir.namespace())
+        .open(name)
 }
 
 fn create_in(dir: &TestDir, name: &str, size: u64) -> (FileMapping, Disposition) {
@@ -36,13 +38,23 @@ fn data_written_in_one_process_is_read_in_another() {
     let (map, _) = create_in(&dir, "shared", 4096);
     let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
     view.write_at(0, b"from-parent").unwrap();
-    let peer = Peer::spawn(&dir.path, "open shared 6; map 6; read 0 11; write 100 from-child; count");
+    let peer = Peer::spawn(
+        &dir.path,
+        "open shared 6; map 6; read 0 11; write 100 from-child; count",
+    );
     let lines = peer.finish();
-    assert_eq!(lines, ["opened", "mapped", "read from-parent", "wrote", "count 2"]);
+    assert_eq!(
+        lines,
+        ["opened", "mapped", "read from-parent", "wrote", "count 2"]
+    );
     let mut buf = [0u8; 10];
     view.read_at(100, &mut buf).unwrap();
     assert_eq!(&buf, b"from-child");
-    assert_eq!(map.handle_count().unwrap(), 1, "the peer's handle died with it");
+    assert_eq!(
+        map.handle_count().unwrap(),
+        1,
+        "the peer's handle died with it"
+    );
     drop(map);
     assert!(dir.leftovers().is_empty());
 }
@@ -50,7 +62,10 @@ fn data_written_in_one_process_is_read_in_another() {
 #[test]
 fn a_holder_killed_with_sigkill_leaves_no_name_behind() {
     let dir = TestDir::new("sigkill");
-    let mut peer = Peer::spawn(&dir.path, "create doomed 4096; map 6; write 0 stale-data; ready");
+    let mut peer = Peer::spawn(
+        &dir.path,
+        "create doomed 4096; map 6; write 0 stale-data; ready",
+    );
     peer.expect("created");
     peer.expect("mapped");
     peer.expect("wrote");
@@ -65,7 +80,11 @@ fn a_holder_killed_with_sigkill_leaves_no_name_behind() {
     let (fresh, disposition) = create_in(&dir, "doomed", 4096);
     assert_eq!(disposition, Disposition::Created);
     let mut buf = [0xffu8; 10];
-    fresh.map_view(FileMapAccess::READ, 0, 0).unwrap().read_at(0, &mut buf).unwrap();
+    fresh
+        .map_view(FileMapAccess::READ, 0, 0)
+        .unwrap()
+        .read_at(0, &mut buf)
+        .unwrap();
     assert_eq!(buf, [0u8; 10], "a fresh object is zero-filled");
     drop(fresh);
     assert!(dir.leftovers().is_empty(), "{:?}", dir.leftovers());
@@ -81,7 +100,11 @@ fn a_stale_name_is_replaced_on_create_without_an_open_first() {
     assert_eq!(dir.leftovers().len(), 1, "the killed holder left its file");
     let (fresh, disposition) = create_in(&dir, "stale", 4096);
     assert_eq!(disposition, Disposition::Created);
-    assert_eq!(fresh.info().unwrap().size(), 4096, "the new object, not the stale one");
+    assert_eq!(
+        fresh.info().unwrap().size(),
+        4096,
+        "the new object, not the stale one"
+    );
     drop(fresh);
     assert!(dir.leftovers().is_empty());
 }
@@ -100,9 +123,17 @@ fn closing_all_handles_removes_the_name_while_views_still_work() {
     assert!(dir.leftovers().is_empty());
     let (other, disposition) = create_in(&dir, "keep", 4096);
     assert_eq!(disposition, Disposition::Created);
-    other.map_view(FileMapAccess::WRITE, 0, 0).unwrap().write_at(0, b"new-object").unwrap();
+    other
+        .map_view(FileMapAccess::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"new-object")
+        .unwrap();
     peer.resume();
-    assert_eq!(peer.finish(), ["read still-here"], "the old view keeps the old memory");
+    assert_eq!(
+        peer.finish(),
+        ["read still-here"],
+        "the old view keeps the old memory"
+    );
 }
 
 #[test]
@@ -117,13 +148,27 @@ fn thirty_two_processes_race_to_create_one_name_a_hundred_times() {
     let reports: Vec<Vec<String>> = peers.into_iter().map(Peer::finish).collect();
     for gen in 0..GENERATIONS {
         let prefix = format!("gen {gen} ");
-        let lines: Vec<&String> = reports.iter().flatten().filter(|l| l.starts_with(&prefix)).collect();
+        let lines: Vec<&String> = reports
+            .iter()
+            .flatten()
+            .filter(|l| l.starts_with(&prefix))
+            .collect();
         assert_eq!(lines.len() as u64, PEERS, "generation {gen}: {lines:?}");
-        let creators: Vec<(usize, &&String)> =
-            lines.iter().enumerate().filter(|(_, l)| l.contains(" created ")).collect();
-        assert_eq!(creators.len(), 1, "generation {gen}: exactly one creator: {lines:?}");
+        let creators: Vec<(usize, &&String)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains(" created "))
+            .collect();
+        assert_eq!(
+            creators.len(),
+            1,
+            "generation {gen}: exactly one creator: {lines:?}"
+        );
         let stamp = lines[0].rsplit(' ').next().unwrap();
-        assert!(lines.iter().all(|l| l.ends_with(&format!(" {stamp}"))), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| l.ends_with(&format!(" {stamp}"))),
+            "{lines:?}"
+        );
         assert_ne!(stamp, "0");
     }
     drop(ctl);
@@ -141,7 +186,10 @@ fn an_inherited_handle_keeps_the_name_alive_in_the_child() {
         .namespace(&dir.namespace())
         .create()
         .unwrap();
-    map.map_view(FileMapAccess::WRITE, 0, 0).unwrap().write_at(0, b"inherited").unwrap();
+    map.map_view(FileMapAccess::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"inherited")
+        .unwrap();
     let token = map.inherit_token().expect("inheritable");
     let mut cmd = peer_command(&dir.path, "adopt FM_TOKEN; map 4; read 0 9; ready; count");
     cmd.env("FM_TOKEN", token);
@@ -164,8 +212,15 @@ fn an_inherited_handle_keeps_the_name_alive_in_the_child() {
 #[test]
 fn a_duplicated_read_only_handle_is_inherited_with_its_access() {
     let dir = TestDir::new("dup-inherit");
-    let (map, _) = CreateOptions::new().size(4096).namespace(&dir.namespace()).create().unwrap();
-    map.map_view(FileMapAccess::WRITE, 0, 0).unwrap().write_at(0, b"unnamed").unwrap();
+    let (map, _) = CreateOptions::new()
+        .size(4096)
+        .namespace(&dir.namespace())
+        .create()
+        .unwrap();
+    map.map_view(FileMapAccess::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"unnamed")
+        .unwrap();
     let guard = util::inherit_lock();
     let reader = map.duplicate(FileMapAccess::READ, true).unwrap();
     assert_eq!(map.handle_count().unwrap(), 2);
@@ -175,7 +230,10 @@ fn a_duplicated_read_only_handle_is_inherited_with_its_access() {
     drop(reader);
     drop(guard);
     // Spec row 73: a FILE_MAP_READ duplicate cannot map a writable view.
-    assert_eq!(peer.finish(), ["adopted", "error 5", "mapped", "read unnamed"]);
+    assert_eq!(
+        peer.finish(),
+        ["adopted", "error 5", "mapped", "read unnamed"]
+    );
     assert_eq!(map.handle_count().unwrap(), 1);
 }
 
@@ -204,12 +262,18 @@ fn a_local_object_of_one_user_cannot_be_opened_by_another() {
     let lines = Peer::start(cmd).finish();
     // Another user's Local namespace is its own: the name does not exist there. Global objects
     // follow their permissions.
-    assert_eq!(lines, ["error 2", "error 2", "error 5", "error 5", "opened", "mapped"]);
+    assert_eq!(
+        lines,
+        ["error 2", "error 2", "error 5", "error 5", "opened", "mapped"]
+    );
 }
 
 fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0")))
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
@@ -218,4 +282,40 @@ fn make_world_traversable(dir: &TestDir) {
     use std::os::unix::fs::PermissionsExt;
     let sticky = std::fs::Permissions::from_mode(0o1777);
     std::fs::set_permissions(&dir.path, sticky).unwrap();
+}
+
+#[test]
+fn stale_names_are_never_listed_as_live_and_are_collected() {
+    use filemapping::Scope;
+    let dir = TestDir::new("gc");
+    let (_live, _) = create_in(&dir, "alive", 4096);
+    let mut peer = Peer::spawn(&dir.path, "create crashed 4096; ready");
+    peer.expect("created");
+    peer.expect("ready");
+    let ns = dir.namespace();
+    let before = ns.list(Scope::Local).unwrap();
+    let summary: Vec<(&str, bool, Option<u64>)> = before
+        .iter()
+        .map(|e| (e.name(), e.is_live(), e.handle_count()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Local\\alive", true, Some(1)),
+            ("Local\\crashed", true, Some(1))
+        ]
+    );
+    peer.kill();
+    let after = ns.list(Scope::Local).unwrap();
+    assert_eq!(after[1].name(), "Local\\crashed");
+    assert!(!after[1].is_live(), "every holder died");
+    assert_eq!(after[1].info().map(|i| i.size()), Some(4096));
+    assert_eq!(ns.remove_stale(Scope::Local).unwrap(), ["Local\\crashed"]);
+    let names: Vec<String> = ns
+        .list(Scope::Local)
+        .unwrap()
+        .iter()
+        .map(|e| e.name().to_owned())
+        .collect();
+    assert_eq!(names, ["Local\\alive"]);
 }

@@ -98,28 +98,37 @@ fn step(state: &mut State, words: &[&str]) -> filemapping::Result<()> {
 }
 
 fn handle(state: &State) -> filemapping::Result<&FileMapping> {
-    state.map.as_ref().ok_or_else(|| {
-        filemapping::Error::new(filemapping::ErrorKind::InvalidHandle, "no handle")
-    })
+    state
+        .map
+        .as_ref()
+        .ok_or_else(|| filemapping::Error::new(filemapping::ErrorKind::InvalidHandle, "no handle"))
 }
 
 fn view(state: &State) -> filemapping::Result<&View> {
-    state.view.as_ref().ok_or_else(|| {
-        filemapping::Error::new(filemapping::ErrorKind::InvalidAddress, "no view")
-    })
+    state
+        .view
+        .as_ref()
+        .ok_or_else(|| filemapping::Error::new(filemapping::ErrorKind::InvalidAddress, "no view"))
 }
 
 fn create(state: &mut State, name: &str, size: u64) -> filemapping::Result<()> {
     let (map, disposition) = CreateOptions::new().name(name).size(size).create()?;
     state.map = Some(map);
-    say(if disposition.is_created() { "created" } else { "existing" });
+    say(if disposition.is_created() {
+        "created"
+    } else {
+        "existing"
+    });
     Ok(())
 }
 
 fn read(state: &State, offset: usize, len: usize) -> filemapping::Result<()> {
     let mut buf = vec![0u8; len];
     view(state)?.read_at(offset, &mut buf)?;
-    let text: String = buf.iter().map(|&b| if b == 0 { '.' } else { char::from(b) }).collect();
+    let text: String = buf
+        .iter()
+        .map(|&b| if b == 0 { '.' } else { char::from(b) })
+        .collect();
     say(&format!("read {text}"));
     Ok(())
 }
@@ -129,7 +138,10 @@ fn spin(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut rounds = 0u32;
     while !cond() {
-        assert!(Instant::now() < deadline, "peer timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "peer timed out waiting for {what}"
+        );
         rounds += 1;
         if rounds < 100 {
             std::thread::yield_now();
@@ -147,11 +159,14 @@ fn spin(what: &str, mut cond: impl FnMut() -> bool) {
 /// Then it arrives, waits until all peers hold the object, reads the stamp, closes and leaves.
 /// It reports `gen G created|existing STAMP`.
 fn race(peers: u64, generations: u64, id: u64) -> filemapping::Result<()> {
-    let ctl = FileMapping::open("ctl", FileMapAccess::WRITE)?.map_view(FileMapAccess::WRITE, 0, 0)?;
+    let ctl =
+        FileMapping::open("ctl", FileMapAccess::WRITE)?.map_view(FileMapAccess::WRITE, 0, 0)?;
     for gen in 0..generations as usize {
         if gen > 0 {
             let left = ctl.atomic_u64(16 * (gen - 1) + 8)?;
-            spin("the previous generation", || left.load(Ordering::SeqCst) == peers);
+            spin("the previous generation", || {
+                left.load(Ordering::SeqCst) == peers
+            });
         }
         let (map, disposition) = CreateOptions::new().name("race").size(4096).create()?;
         let shared = map.map_view(FileMapAccess::WRITE, 0, 0)?;
@@ -163,9 +178,15 @@ fn race(peers: u64, generations: u64, id: u64) -> filemapping::Result<()> {
         }
         let arrived = ctl.atomic_u64(16 * gen)?;
         arrived.fetch_add(1, Ordering::SeqCst);
-        spin("all peers to arrive", || arrived.load(Ordering::SeqCst) == peers);
+        spin("all peers to arrive", || {
+            arrived.load(Ordering::SeqCst) == peers
+        });
         let stamp = shared.atomic_u64(0)?.load(Ordering::SeqCst);
-        let verb = if disposition.is_created() { "created" } else { "existing" };
+        let verb = if disposition.is_created() {
+            "created"
+        } else {
+            "existing"
+        };
         say(&format!("gen {gen} {verb} {stamp}"));
         drop(shared);
         map.close()?;

@@ -72,11 +72,18 @@ pub(crate) struct Peer {
 pub(crate) fn peer_command(dir: &Path, script: &str) -> Command {
     let exe = std::env::current_exe().expect("test binary");
     let mut cmd = Command::new(exe);
-    cmd.args(["--exact", "peer_entry", "--ignored", "--nocapture", "--test-threads=1", "-q"])
-        .env(filemapping::FILEMAPPING_DIR, dir)
-        .env(crate::peer::SCRIPT, script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped());
+    cmd.args([
+        "--exact",
+        "peer_entry",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+        "-q",
+    ])
+    .env(filemapping::FILEMAPPING_DIR, dir)
+    .env(crate::peer::SCRIPT, script)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped());
     cmd
 }
 

@@ -36,6 +36,9 @@ pub(crate) fn open(root: &Path, scope: Scope) -> Result<Arc<OwnedFd>> {
 
 /// Opens the namespace directory without creating anything; `None` if it does not exist.
 pub(crate) fn open_existing(root: &Path, scope: Scope) -> Result<Option<OwnedFd>> {
+    if !root.exists() {
+        return Ok(None);
+    }
     let root_fd = open_root(root, false)?;
     let name = cstring(&dir_name(scope)).map_err(|e| os_error(ErrorKind::InvalidName, "", e))?;
     match fd::open_at(root_fd.as_raw_fd(), &name, DIR_FLAGS, 0) {
@@ -87,21 +90,22 @@ fn verify(dir: &OwnedFd, scope: Scope) -> Result<()> {
     let mode = st.st_mode & 0o7777;
     let refuse = |why: String| Err(Error::new(ErrorKind::AccessDenied, why));
     match scope {
-        Scope::Local if st.st_uid != me => {
-            refuse(format!("the Local namespace directory is owned by uid {}", st.st_uid))
-        }
-        Scope::Local if mode & 0o022 != 0 => {
-            refuse(format!("the Local namespace directory is writable by others ({mode:o})"))
-        }
+        Scope::Local if st.st_uid != me => refuse(format!(
+            "the Local namespace directory is owned by uid {}",
+            st.st_uid
+        )),
+        Scope::Local if mode & 0o022 != 0 => refuse(format!(
+            "the Local namespace directory is writable by others ({mode:o})"
+        )),
         Scope::Global if st.st_uid != me && st.st_uid != 0 => refuse(format!(
             "the Global namespace directory is owned by uid {}, not by root",
             st.st_uid
         )),
         Scope::Global if mode != 0o1777 && st.st_uid == me => fd::fchmod(dir.as_raw_fd(), 0o1777)
             .map_err(|e| os_error(ErrorKind::AccessDenied, "chmod the Global directory", e)),
-        Scope::Global if mode & 0o1000 == 0 => {
-            refuse(format!("the Global namespace directory is not sticky ({mode:o})"))
-        }
+        Scope::Global if mode & 0o1000 == 0 => refuse(format!(
+            "the Global namespace directory is not sticky ({mode:o})"
+        )),
         _ => Ok(()),
     }
 }

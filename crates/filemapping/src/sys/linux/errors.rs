@@ -20,9 +20,21 @@ mod tests {
 
     #[test]
     fn errno_picks_the_kind() {
-        assert_eq!(os_error(ErrorKind::Other, "x", libc::EACCES).kind(), ErrorKind::AccessDenied);
-        assert_eq!(os_error(ErrorKind::Other, "x", libc::ENOMEM).kind(), ErrorKind::NotEnoughMemory);
-        assert_eq!(os_error(ErrorKind::DiskFull, "x", libc::ENOSPC).kind(), ErrorKind::DiskFull);
-        assert_eq!(os_error(ErrorKind::Other, "x", libc::EIO).raw_os_error(), Some(libc::EIO));
+        assert_eq!(
+            os_error(ErrorKind::Other, "x", libc::EACCES).kind(),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            os_error(ErrorKind::Other, "x", libc::ENOMEM).kind(),
+            ErrorKind::NotEnoughMemory
+        );
+        assert_eq!(
+            os_error(ErrorKind::DiskFull, "x", libc::ENOSPC).kind(),
+            ErrorKind::DiskFull
+        );
+        assert_eq!(
+            os_error(ErrorKind::Other, "x", libc::EIO).raw_os_error(),
+            Some(libc::EIO)
+        );
     }
 }

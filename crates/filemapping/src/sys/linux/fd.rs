@@ -8,7 +8,9 @@ use std::os::unix::io::{FromRawFd, OwnedFd, RawFd};
 pub(crate) type Sys<T> = std::result::Result<T, i32>;
 
 pub(crate) fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
 }
 
 /// Turns a `-1`-on-error return value into `Sys`.

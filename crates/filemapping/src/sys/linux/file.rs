@@ -97,7 +97,10 @@ fn image_error(raw: RawFd) -> Error {
             "SEC_IMAGE sections are not supported yet",
         );
     }
-    Error::new(ErrorKind::BadExeFormat, "SEC_IMAGE needs an executable image file")
+    Error::new(
+        ErrorKind::BadExeFormat,
+        "SEC_IMAGE needs an executable image file",
+    )
 }
 
 /// The section size and whether the file must grow (spec §2.2, rows 4–12).
@@ -126,7 +129,9 @@ fn section_size(file_size: u64, requested: u64, protection: Protection) -> Resul
 /// Extends the file to the section size, reserving its blocks.
 pub(crate) fn grow(backing: &FileBacking) -> Result<()> {
     let raw = backing.fd.as_raw_fd();
-    let current = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?.st_size as u64;
+    let current = fd::fstat(raw)
+        .map_err(|e| os_error(ErrorKind::Other, "fstat", e))?
+        .st_size as u64;
     if current >= backing.size {
         return Ok(());
     }
@@ -148,11 +153,26 @@ mod tests {
     fn sizes_follow_spec_2_2() {
         use Protection::*;
         assert_eq!(section_size(0x3456, 0, ReadOnly).unwrap(), (0x3456, false));
-        assert_eq!(section_size(0, 0, ReadWrite).unwrap_err().kind(), ErrorKind::FileInvalid);
-        assert_eq!(section_size(0x3456, 0x3457, ReadOnly).unwrap_err().kind(), ErrorKind::NotEnoughMemory);
-        assert_eq!(section_size(4096, 8192, WriteCopy).unwrap_err().kind(), ErrorKind::NotEnoughMemory);
-        assert_eq!(section_size(4096, 0x10_0000, ReadWrite).unwrap(), (0x10_0000, true));
+        assert_eq!(
+            section_size(0, 0, ReadWrite).unwrap_err().kind(),
+            ErrorKind::FileInvalid
+        );
+        assert_eq!(
+            section_size(0x3456, 0x3457, ReadOnly).unwrap_err().kind(),
+            ErrorKind::NotEnoughMemory
+        );
+        assert_eq!(
+            section_size(4096, 8192, WriteCopy).unwrap_err().kind(),
+            ErrorKind::NotEnoughMemory
+        );
+        assert_eq!(
+            section_size(4096, 0x10_0000, ReadWrite).unwrap(),
+            (0x10_0000, true)
+        );
         assert_eq!(section_size(4096, 36, ReadOnly).unwrap(), (36, false));
-        assert_eq!(section_size(4096, u64::MAX, ReadWrite).unwrap_err().kind(), ErrorKind::NotEnoughMemory);
+        assert_eq!(
+            section_size(4096, u64::MAX, ReadWrite).unwrap_err().kind(),
+            ErrorKind::NotEnoughMemory
+        );
     }
 }

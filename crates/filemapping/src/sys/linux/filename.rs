@@ -40,11 +40,14 @@ pub(crate) fn decode(file: &str) -> Option<String> {
         }
     }
     let leaf = String::from_utf8(out).ok()?;
-    (encode(&leaf) == file).then(|| leaf)
+    (encode(&leaf) == file).then_some(leaf)
 }
 
 fn keeps(byte: u8, first: bool) -> bool {
-    (byte.is_ascii_graphic() || byte == b' ') && byte != b'/' && byte != b'%' && !(first && byte == b'.')
+    (byte.is_ascii_graphic() || byte == b' ')
+        && byte != b'/'
+        && byte != b'%'
+        && !(first && byte == b'.')
 }
 
 /// FNV-1a over the name, with a different offset basis per `seed`.
@@ -86,7 +89,15 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for name in ["x", ".hidden", "..", "a/b\\c", "\u{1F600} smile", "%41", "%H00"] {
+        for name in [
+            "x",
+            ".hidden",
+            "..",
+            "a/b\\c",
+            "\u{1F600} smile",
+            "%41",
+            "%H00",
+        ] {
             let file = encode(name);
             assert!(file.len() <= NAME_MAX && !file.contains('/'));
             assert_eq!(decode(&file).as_deref(), Some(name), "{file}");

@@ -25,11 +25,7 @@ pub(crate) enum Store {
     /// In the object file itself, from `data_offset`.
     Memory,
     /// In a file, identified by its path and `(device, inode)`.
-    File {
-        path: PathBuf,
-        dev: u64,
-        ino: u64,
-    },
+    File { path: PathBuf, dev: u64, ino: u64 },
 }
 
 /// A decoded header.
@@ -181,7 +177,10 @@ mod tests {
     #[test]
     fn short_and_foreign_input_is_reported() {
         let bytes = sample(Store::Memory).encode();
-        assert_eq!(Header::decode(&bytes[..FIXED_LEN]), Err(Bad::Short(bytes.len())));
+        assert_eq!(
+            Header::decode(&bytes[..FIXED_LEN]),
+            Err(Bad::Short(bytes.len()))
+        );
         assert_eq!(Header::decode(&bytes[..10]), Err(Bad::Foreign));
         assert_eq!(Header::decode(&[0u8; 200]), Err(Bad::Foreign));
     }

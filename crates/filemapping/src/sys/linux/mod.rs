@@ -7,11 +7,13 @@ mod fd;
 mod file;
 mod filename;
 mod header;
+mod listing;
 mod lock;
 mod object;
 mod section;
 mod view;
 
+pub(crate) use listing::{list, remove_stale};
 pub(crate) use section::Section;
 pub(crate) use view::View;
 

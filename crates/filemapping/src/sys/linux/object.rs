@@ -130,7 +130,12 @@ fn backoff(attempt: u32) {
 ///
 /// `shared` says the handle's OFD may also be held by a child process that inherited it: then
 /// the decision is taken on a fresh OFD, after the handle's descriptor is closed.
-pub(crate) fn release(obj: OwnedFd, writable: bool, place: Option<&Place>, shared: bool) -> Sys<()> {
+pub(crate) fn release(
+    obj: OwnedFd,
+    writable: bool,
+    place: Option<&Place>,
+    shared: bool,
+) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
         _ => return Ok(()),
@@ -147,17 +152,6 @@ pub(crate) fn release(obj: OwnedFd, writable: bool, place: Option<&Place>, share
     match lock::try_lock(raw, Lock::Exclusive, HOLD) {
         Ok(()) if linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
         Ok(()) | Err(libc::EAGAIN) => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Whether the object at `place` has no live handle (for listings and clean-up). `None` if the
-/// name does not exist.
-pub(crate) fn is_stale(place: &Place) -> Sys<Option<bool>> {
-    let flags = libc::O_NOFOLLOW | libc::O_RDONLY;
-    match fd::open_at(place.dir.as_raw_fd(), &place.file, flags, 0) {
-        Ok(obj) => Ok(Some(!lock::is_held_elsewhere(obj.as_raw_fd(), HOLD)?)),
-        Err(libc::ENOENT) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -50,7 +50,13 @@ impl SectionOps for Section {
 
     fn create(req: &CreateRequest<'_>) -> Result<(Section, Disposition)> {
         let backing = match req.file {
-            Some(f) => Some(file::prepare(f, req.protection, req.attributes, req.size, req.inheritable)?),
+            Some(f) => Some(file::prepare(
+                f,
+                req.protection,
+                req.attributes,
+                req.size,
+                req.inheritable,
+            )?),
             None => None,
         };
         match &req.name {
@@ -62,7 +68,10 @@ impl SectionOps for Section {
     fn open(req: &OpenRequest<'_>) -> Result<Section> {
         let place = Arc::new(place_of(&req.root, req.name)?);
         open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
-            Error::new(ErrorKind::NotFound, format!("no object is named {}", req.name.full()))
+            Error::new(
+                ErrorKind::NotFound,
+                format!("no object is named {}", req.name.full()),
+            )
         })
     }
 
@@ -129,7 +138,12 @@ impl SectionOps for Section {
             return None;
         }
         let file = self.file.as_ref().map_or(-1, |f| f.as_raw_fd());
-        Some(format!("{},{},{:x}", obj.as_raw_fd(), file, self.access.bits()))
+        Some(format!(
+            "{},{},{:x}",
+            obj.as_raw_fd(),
+            file,
+            self.access.bits()
+        ))
     }
 
     unsafe fn adopt(token: &str) -> Result<Section> {
@@ -206,7 +220,11 @@ fn create_named(
 }
 
 /// Builds a new, unpublished section: object file with header and reserved memory, holder lock.
-fn build(req: &CreateRequest<'_>, backing: Option<FileBacking>, place: Option<&Arc<Place>>) -> Result<Section> {
+fn build(
+    req: &CreateRequest<'_>,
+    backing: Option<FileBacking>,
+    place: Option<&Arc<Place>>,
+) -> Result<Section> {
     let obj = match place {
         Some(place) => tmpfile(place.dir.as_raw_fd(), req)?,
         None => fd::memfd().map_err(|e| os_error(ErrorKind::NotEnoughMemory, "memfd_create", e))?,
@@ -235,7 +253,12 @@ fn build(req: &CreateRequest<'_>, backing: Option<FileBacking>, place: Option<&A
         writable: true,
         file: backing.map(|b| Arc::new(b.fd)),
         mem,
-        meta: Arc::new(Meta { info, data_offset, dev: st.st_dev, ino: st.st_ino }),
+        meta: Arc::new(Meta {
+            info,
+            data_offset,
+            dev: st.st_dev,
+            ino: st.st_ino,
+        }),
         access: req.protection.handle_access(),
         place: place.cloned(),
         inheritable: req.inheritable,
@@ -258,7 +281,11 @@ fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header 
     let name = req.name.as_ref().map(ObjectName::full).unwrap_or_default();
     let (size, store, data_offset) = match backing {
         Some(b) => {
-            let store = Store::File { path: b.path.clone(), dev: b.dev, ino: b.ino };
+            let store = Store::File {
+                path: b.path.clone(),
+                dev: b.dev,
+                ino: b.ino,
+            };
             (b.size, store, 0)
         }
         None => {
@@ -282,14 +309,24 @@ fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header 
 /// Page-rounded pagefile size (spec §2.2); absurd sizes saturate and fail at reservation.
 fn round_to_page(size: u64) -> u64 {
     let page = fd::page_size() as u64;
-    size.checked_add(page - 1).map_or(u64::MAX, |s| s / page * page)
+    size.checked_add(page - 1)
+        .map_or(u64::MAX, |s| s / page * page)
 }
 
 /// Reserves the memory of a section backed by the system's memory. `SEC_COMMIT` reserves every
 /// byte now, so a full `/dev/shm` fails here and never later with SIGBUS. `SEC_RESERVE` only
 /// sets the size.
-fn reserve_memory(raw: RawFd, req: &CreateRequest<'_>, offset: u64, size: u64, memfd: bool) -> Result<()> {
-    if offset.checked_add(size).map_or(true, |end| end > i64::MAX as u64) {
+fn reserve_memory(
+    raw: RawFd,
+    req: &CreateRequest<'_>,
+    offset: u64,
+    size: u64,
+    memfd: bool,
+) -> Result<()> {
+    if offset
+        .checked_add(size)
+        .map_or(true, |end| end > i64::MAX as u64)
+    {
         return Err(Error::new(
             ErrorKind::NotEnoughMemory,
             format!("a section of {} bytes is too big", req.size),
@@ -313,15 +350,23 @@ fn commit_error(errno: i32) -> Error {
         libc::EFBIG => ErrorKind::NotEnoughMemory,
         _ => ErrorKind::Other,
     };
-    os_error(kind, "the system's memory cannot back the whole section", errno)
+    os_error(
+        kind,
+        "the system's memory cannot back the whole section",
+        errno,
+    )
 }
 
 /// Opens the live object at `place`, if there is one.
-fn open_named(place: &Arc<Place>, name: &ObjectName, access: FileMapAccess, inheritable: bool) -> Result<Option<Section>> {
+fn open_named(
+    place: &Arc<Place>,
+    name: &ObjectName,
+    access: FileMapAccess,
+    inheritable: bool,
+) -> Result<Option<Section>> {
     let need_write = access.contains(FileMapAccess::WRITE);
-    let attached = object::attach(place, need_write).map_err(|e| {
-        os_error(ErrorKind::Other, &format!("cannot open {}", name.full()), e)
-    })?;
+    let attached = object::attach(place, need_write)
+        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {}", name.full()), e))?;
     let attached = match attached {
         Some(a) => a,
         None => return Ok(None),
@@ -329,7 +374,10 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, access: FileMapAccess, inhe
     let raw = attached.fd.as_raw_fd();
     let header = read_header(raw)?;
     if header.name != name.full() {
-        return Err(Error::new(ErrorKind::InvalidName, "the name collides with another name's hash"));
+        return Err(Error::new(
+            ErrorKind::InvalidName,
+            "the name collides with another name's hash",
+        ));
     }
     if inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
@@ -356,17 +404,19 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, access: FileMapAccess, inhe
 
 /// Reads and checks an object file's header; another object type is `ERROR_INVALID_HANDLE`
 /// (spec §4, rows 39–41).
-fn read_header(raw: RawFd) -> Result<Header> {
+pub(super) fn read_header(raw: RawFd) -> Result<Header> {
     let mut buf = vec![0u8; 4096.min(file_len(raw)?)];
     let header = loop {
-        fd::pread_exact(raw, &mut buf, 0).map_err(|e| os_error(ErrorKind::Other, "read header", e))?;
+        fd::pread_exact(raw, &mut buf, 0)
+            .map_err(|e| os_error(ErrorKind::Other, "read header", e))?;
         match Header::decode(&buf) {
             Ok(header) => break header,
             Err(Bad::Short(n)) if n <= file_len(raw)? && n > buf.len() => buf.resize(n, 0),
             Err(_) => return Err(not_a_section()),
         }
     };
-    if header.kind != ObjectKind::Section as u32 || Protection::from_raw(header.protection).is_err() {
+    if header.kind != ObjectKind::Section as u32 || Protection::from_raw(header.protection).is_err()
+    {
         return Err(not_a_section());
     }
     Ok(header)
@@ -378,7 +428,10 @@ fn file_len(raw: RawFd) -> Result<usize> {
 }
 
 fn not_a_section() -> Error {
-    Error::new(ErrorKind::InvalidHandle, "the name belongs to an object that is not a file mapping")
+    Error::new(
+        ErrorKind::InvalidHandle,
+        "the name belongs to an object that is not a file mapping",
+    )
 }
 
 /// Opens the backing file of a file-backed section and checks that it is still the same file.
@@ -390,14 +443,17 @@ fn open_store(header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>
     let writable = Protection::from_raw(header.protection).map_or(false, Protection::is_writable);
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(writable);
-    let f = options.open(path).map_err(|e| moved(path, e.raw_os_error()))?;
+    let f = options
+        .open(path)
+        .map_err(|e| moved(path, e.raw_os_error()))?;
     let st = fd::fstat(f.as_raw_fd()).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     if (st.st_dev, st.st_ino) != (dev, ino) {
         return Err(moved(path, None));
     }
     let fd = OwnedFd::from(f);
     if inheritable {
-        fd::set_cloexec(fd.as_raw_fd(), false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+        fd::set_cloexec(fd.as_raw_fd(), false)
+            .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     Ok(Some(Arc::new(fd)))
 }
@@ -405,19 +461,27 @@ fn open_store(header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>
 fn moved(path: &std::path::Path, errno: Option<i32>) -> Error {
     let err = Error::new(
         ErrorKind::NotFound,
-        format!("the section's backing file {} was moved or deleted", path.display()),
+        format!(
+            "the section's backing file {} was moved or deleted",
+            path.display()
+        ),
     );
     match errno {
-        Some(libc::EACCES) => Error::new(ErrorKind::AccessDenied, format!("cannot open {}", path.display())),
+        Some(libc::EACCES) => Error::new(
+            ErrorKind::AccessDenied,
+            format!("cannot open {}", path.display()),
+        ),
         Some(e) => err.with_os_error(e),
         None => err,
     }
 }
 
-fn info_from(header: &Header) -> SectionInfo {
+pub(super) fn info_from(header: &Header) -> SectionInfo {
     let backing = match &header.store {
         Store::Memory => Backing::PagingFile,
-        Store::File { path, .. } => Backing::File(Some(path.clone()).filter(|p| !p.as_os_str().is_empty())),
+        Store::File { path, .. } => {
+            Backing::File(Some(path.clone()).filter(|p| !p.as_os_str().is_empty()))
+        }
     };
     SectionInfo {
         size: header.size,
@@ -434,17 +498,28 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     let (fd, writable) = match fd::reopen(raw, libc::O_RDWR) {
         Ok(fd) => (fd, true),
         Err(libc::EACCES) if !need_write => (reopen_ro(raw)?, false),
-        Err(e) => return Err(os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e)),
+        Err(e) => {
+            return Err(os_error(
+                ErrorKind::AccessDenied,
+                "cannot duplicate the handle",
+                e,
+            ))
+        }
     };
     if inheritable {
-        fd::set_cloexec(fd.as_raw_fd(), false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+        fd::set_cloexec(fd.as_raw_fd(), false)
+            .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     Ok((fd, writable))
 }
 
 /// The lock-free description that views of a section in the system's memory map.
 fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
-    let flags = if writable { libc::O_RDWR } else { libc::O_RDONLY };
+    let flags = if writable {
+        libc::O_RDWR
+    } else {
+        libc::O_RDONLY
+    };
     fd::reopen(obj.as_raw_fd(), flags)
         .map(Arc::new)
         .map_err(|e| os_error(ErrorKind::Other, "cannot open the section's memory", e))
@@ -458,7 +533,8 @@ fn memory_fd(header: &Header, obj: &OwnedFd, writable: bool) -> Result<Option<Ar
 }
 
 fn reopen_ro(raw: RawFd) -> Result<OwnedFd> {
-    fd::reopen(raw, libc::O_RDONLY).map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e))
+    fd::reopen(raw, libc::O_RDONLY)
+        .map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e))
 }
 
 fn dup(raw: RawFd, cloexec: bool) -> Result<OwnedFd> {
@@ -466,7 +542,12 @@ fn dup(raw: RawFd, cloexec: bool) -> Result<OwnedFd> {
 }
 
 fn parse_token(token: &str) -> Result<(RawFd, Option<RawFd>, FileMapAccess)> {
-    let bad = || Error::new(ErrorKind::InvalidHandle, format!("{token:?} is not an inherited handle"));
+    let bad = || {
+        Error::new(
+            ErrorKind::InvalidHandle,
+            format!("{token:?} is not an inherited handle"),
+        )
+    };
     let mut parts = token.split(',');
     let mut next = || parts.next().ok_or_else(bad);
     let obj: RawFd = next()?.parse().map_err(|_| bad())?;
@@ -475,16 +556,26 @@ fn parse_token(token: &str) -> Result<(RawFd, Option<RawFd>, FileMapAccess)> {
     if obj < 0 || parts.next().is_some() {
         return Err(bad());
     }
-    Ok((obj, Some(file).filter(|f| *f >= 0), FileMapAccess::from_bits(access)))
+    Ok((
+        obj,
+        Some(file).filter(|f| *f >= 0),
+        FileMapAccess::from_bits(access),
+    ))
 }
 
 /// Builds a handle around inherited descriptors, after checking that they are one of ours.
 fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) -> Result<Section> {
     let raw = obj.as_raw_fd();
     let header = read_header(raw)?;
-    let writable = fd::access_mode(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))? == libc::O_RDWR;
+    let writable = fd::access_mode(raw)
+        .map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?
+        == libc::O_RDWR;
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
-    let place = if header.name.is_empty() { None } else { inherited_place(raw, &header.name, &st)? };
+    let place = if header.name.is_empty() {
+        None
+    } else {
+        inherited_place(raw, &header.name, &st)?
+    };
     let mem = memory_fd(&header, &obj, writable)?;
     Ok(Section {
         obj: Some(obj),
@@ -516,11 +607,19 @@ fn inherited_place(raw: RawFd, name: &str, st: &libc::stat) -> Result<Option<Arc
     };
     let root = path.parent().and_then(|d| d.parent()).unwrap_or(&path);
     let place = place_of(root, &parsed)?;
-    let here = fd::open_at(place.dir.as_raw_fd(), &place.file, libc::O_RDONLY | libc::O_NOFOLLOW, 0)
-        .and_then(|f| fd::fstat(f.as_raw_fd()))
-        .map_err(|e| os_error(ErrorKind::InvalidHandle, "the inherited object's name", e))?;
+    let here = fd::open_at(
+        place.dir.as_raw_fd(),
+        &place.file,
+        libc::O_RDONLY | libc::O_NOFOLLOW,
+        0,
+    )
+    .and_then(|f| fd::fstat(f.as_raw_fd()))
+    .map_err(|e| os_error(ErrorKind::InvalidHandle, "the inherited object's name", e))?;
     if (here.st_dev, here.st_ino) != (st.st_dev, st.st_ino) || parsed.scope != scope_of(&path) {
-        return Err(Error::new(ErrorKind::InvalidHandle, "the inherited object's name moved"));
+        return Err(Error::new(
+            ErrorKind::InvalidHandle,
+            "the inherited object's name moved",
+        ));
     }
     Ok(Some(Arc::new(place)))
 }

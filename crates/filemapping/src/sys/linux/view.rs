@@ -76,7 +76,10 @@ fn prot_flags(protection: ViewProtection) -> (libc::c_int, libc::c_int) {
 }
 
 fn too_big() -> Error {
-    Error::new(ErrorKind::NotEnoughMemory, "the view does not fit the address space")
+    Error::new(
+        ErrorKind::NotEnoughMemory,
+        "the view does not fit the address space",
+    )
 }
 
 fn round_up(n: usize, to: usize) -> Option<usize> {
@@ -89,20 +92,33 @@ fn map_error(errno: i32) -> Error {
 
 /// `MapViewOfFileEx` with a base: exactly there, or `ERROR_INVALID_ADDRESS` if the range is in
 /// use (spec rows 83–85). Never replaces an existing mapping.
-fn map_at(base: usize, region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
+fn map_at(
+    base: usize,
+    region: usize,
+    prot: i32,
+    flags: i32,
+    fd: RawFd,
+    off: i64,
+) -> Result<*mut u8> {
     let flags = flags | libc::MAP_FIXED_NOREPLACE;
     // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping; the kernel checks the range.
     let ptr = unsafe { libc::mmap(base as *mut libc::c_void, region, prot, flags, fd, off) };
     if ptr == libc::MAP_FAILED {
         return match fd::errno() {
-            libc::EEXIST => Err(Error::new(ErrorKind::InvalidAddress, "the address range is in use")),
+            libc::EEXIST => Err(Error::new(
+                ErrorKind::InvalidAddress,
+                "the address range is in use",
+            )),
             e => Err(map_error(e)),
         };
     }
     if ptr as usize != base {
         // An old kernel that treats the flag as a hint put it elsewhere.
         unmap(ptr.cast(), region);
-        return Err(Error::new(ErrorKind::InvalidAddress, "the address range is in use"));
+        return Err(Error::new(
+            ErrorKind::InvalidAddress,
+            "the address range is in use",
+        ));
     }
     Ok(ptr.cast())
 }
@@ -110,7 +126,9 @@ fn map_at(base: usize, region: usize, prot: i32, flags: i32, fd: RawFd, off: i64
 /// Maps at a system-chosen, 64 KiB-aligned address: reserve more than needed, map over the
 /// aligned part of the reservation, and give back the rest.
 fn map_aligned(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
-    let span = region.checked_add(ALLOCATION_GRANULARITY).ok_or_else(too_big)?;
+    let span = region
+        .checked_add(ALLOCATION_GRANULARITY)
+        .ok_or_else(too_big)?;
     let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
     // SAFETY: a fresh anonymous PROT_NONE reservation at a kernel-chosen address touches no
     // existing mapping.
@@ -157,7 +175,11 @@ impl ViewOps for View {
         let page = fd::page_size();
         let start = offset / page * page;
         let end = if len == 0 { self.region } else { offset + len };
-        let flags = if durable { libc::MS_SYNC } else { libc::MS_ASYNC };
+        let flags = if durable {
+            libc::MS_SYNC
+        } else {
+            libc::MS_ASYNC
+        };
         // SAFETY: `[ptr + start, ptr + end)` lies inside this view (checked by the caller against
         // `len`, and `start` is rounded down to a page inside it); msync does not access memory
         // through Rust references.
