@@ -319,3 +319,35 @@ fn stale_names_are_never_listed_as_live_and_are_collected() {
         .collect();
     assert_eq!(names, ["Local\\alive"]);
 }
+
+/// Spec rows 56-57: a child's copy-on-write writes stay private; `FILE_MAP_COPY | FILE_MAP_WRITE`
+/// is a shared read-write view.
+#[test]
+fn copy_on_write_views_stay_private_across_processes() {
+    let dir = TestDir::new("cow");
+    let (map, _) = create_in(&dir, "cow", 4096);
+    let view = map.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    let lines = Peer::spawn(&dir.path, "open cow 6; map 1; write 0 private; read 0 7").finish();
+    assert_eq!(lines, ["opened", "mapped", "wrote", "read private"]);
+    let mut buf = [0xffu8; 7];
+    view.read_at(0, &mut buf).unwrap();
+    assert_eq!(buf, [0u8; 7], "row 56: the parent sees 0");
+    let lines = Peer::spawn(&dir.path, "open cow 6; map 3; write 0 visible").finish();
+    assert_eq!(lines, ["opened", "mapped", "wrote"]);
+    view.read_at(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"visible", "row 57: FMC+FMW writes are shared");
+}
+
+/// Spec row 55: a second process's CreateFileMapping of a live name opens it, sees the data,
+/// and says ERROR_ALREADY_EXISTS.
+#[test]
+fn a_second_creator_in_another_process_opens_the_live_object() {
+    let dir = TestDir::new("second-creator");
+    let (map, _) = create_in(&dir, "winetest_virtual.c", 4096);
+    map.map_view(FileMapAccess::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"1a2b3c4d")
+        .unwrap();
+    let lines = Peer::spawn(&dir.path, "create winetest_virtual.c 8192; map 6; read 0 8").finish();
+    assert_eq!(lines, ["existing", "mapped", "read 1a2b3c4d"]);
+}
