@@ -452,6 +452,24 @@ impl FileMapping {
         self.inner.handle_count()
     }
 
+    /// The ids of the processes that hold the section open (this one included), where the OS
+    /// can tell. Views alone also count on Linux, since a view keeps the object's file open.
+    ///
+    /// # Platform notes
+    ///
+    /// On Linux this scans `/proc`; processes of other users are visible only to root.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (map, _) = filemapping::CreateOptions::new().size(1).create()?;
+    /// assert!(map.holder_pids().contains(&std::process::id()));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn holder_pids(&self) -> Vec<u32> {
+        self.inner.holder_pids()
+    }
+
     /// A second handle with the same rights (`DuplicateHandle` with `DUPLICATE_SAME_ACCESS`).
     ///
     /// # Errors

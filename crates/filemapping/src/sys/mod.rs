@@ -65,6 +65,8 @@ pub(crate) trait SectionOps: Sized + Send + Sync {
     fn access(&self) -> FileMapAccess;
     /// The number of handles open on the section, in all processes.
     fn handle_count(&self) -> Result<u64>;
+    /// The ids of the processes that hold the section open, where the OS can tell.
+    fn holder_pids(&self) -> Vec<u32>;
     /// Maps a view (spec §5).
     fn map(&self, req: &MapRequest) -> Result<Self::View>;
     /// The text a child process passes to [`SectionOps::adopt`], if the handle is inheritable.

@@ -62,6 +62,9 @@ impl SectionOps for Section {
     fn handle_count(&self) -> Result<u64> {
         match *self {}
     }
+    fn holder_pids(&self) -> Vec<u32> {
+        match *self {}
+    }
     fn map(&self, _: &MapRequest) -> Result<View> {
         match *self {}
     }

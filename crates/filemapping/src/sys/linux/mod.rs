@@ -7,6 +7,7 @@ mod fd;
 mod file;
 mod filename;
 mod header;
+mod holders;
 mod listing;
 mod lock;
 mod object;

@@ -115,6 +115,10 @@ impl SectionOps for Section {
         })
     }
 
+    fn holder_pids(&self) -> Vec<u32> {
+        super::holders::holders(self.meta.dev, self.meta.ino)
+    }
+
     fn map(&self, req: &MapRequest) -> Result<View> {
         self.obj()?;
         let (fd, base_offset) = match (&self.file, &self.mem) {

@@ -1,0 +1,46 @@
+//! `fmap ls`: the live named mappings of a namespace.
+
+use crate::cli::LsArgs;
+use crate::failure::{Context, Failure};
+use crate::output;
+use filemapping::{Entry, Namespace, Scope};
+
+pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
+    let scope = if args.global {
+        Scope::Global
+    } else {
+        Scope::Local
+    };
+    let entries = ns.list(scope).doing("cannot list the namespace")?;
+    // Stale names (every holder died) behave as if they did not exist.
+    let live: Vec<&Entry> = entries.iter().filter(|e| e.is_live()).collect();
+    if args.json {
+        let rows: Vec<_> = live.iter().map(|e| output::entry_json(e)).collect();
+        println!("{}", serde_json::json!({ "mappings": rows }));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = live.iter().map(|e| row(e)).collect();
+    let header = [
+        "NAME",
+        "SIZE",
+        "PROTECTION",
+        "ATTRIBUTES",
+        "BACKING",
+        "HANDLES",
+    ];
+    print!("{}", output::table(&header, &rows));
+    Ok(())
+}
+
+fn row(entry: &Entry) -> Vec<String> {
+    let unknown = || "?".to_owned();
+    let info = entry.info();
+    vec![
+        entry.name().to_owned(),
+        info.map_or_else(unknown, |i| i.size().to_string()),
+        info.map_or_else(unknown, |i| i.protection().to_string()),
+        info.map_or_else(unknown, |i| output::attributes(i.attributes())),
+        info.map_or_else(unknown, |i| output::backing(i.backing())),
+        entry.handle_count().map_or_else(unknown, |n| n.to_string()),
+    ]
+}

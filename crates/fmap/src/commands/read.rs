@@ -1,0 +1,137 @@
+//! `fmap read`: print bytes of a mapping as hex, raw bytes, or text.
+
+use crate::cli::{Format, ReadArgs};
+use crate::failure::{Context, Failure};
+use filemapping::{FileMapAccess, Namespace, View, ALLOCATION_GRANULARITY};
+use std::io::Write;
+
+const CHUNK: usize = 1 << 20;
+
+pub(crate) fn run(ns: &Namespace, args: &ReadArgs) -> Result<(), Failure> {
+    let map = super::open(ns, &args.name, FileMapAccess::READ)?;
+    let size = map.info().doing("cannot query the mapping")?.size();
+    let (offset, len) = range(size, args.offset, args.len)?;
+    let (view, skip) = map_range(&map, FileMapAccess::READ, offset, len)?;
+    let mut bytes = Vec::new();
+    let mut out = std::io::stdout().lock();
+    let bar = super::progress(len as u64);
+    for start in (0..len).step_by(CHUNK) {
+        let mut chunk = vec![0u8; CHUNK.min(len - start)];
+        view.read_at(skip + start, &mut chunk)
+            .doing("cannot read the view")?;
+        match args.format {
+            Format::Raw => out.write_all(&chunk).doing("cannot write stdout")?,
+            Format::Hex => {
+                hex_dump(&mut out, offset + start as u64, &chunk).doing("cannot write stdout")?
+            }
+            Format::Utf8 | Format::Utf16 => bytes.extend_from_slice(&chunk),
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    match args.format {
+        Format::Utf8 => writeln!(out, "{}", utf8(&bytes)).doing("cannot write stdout")?,
+        Format::Utf16 => writeln!(out, "{}", utf16(&bytes)).doing("cannot write stdout")?,
+        Format::Raw | Format::Hex => {}
+    }
+    out.flush().doing("cannot write stdout")
+}
+
+/// The byte range to read: from `offset`, `len` bytes or to the end; it must lie inside.
+pub(super) fn range(size: u64, offset: u64, len: Option<u64>) -> Result<(u64, usize), Failure> {
+    let end = match len {
+        Some(len) => offset.checked_add(len),
+        None => Some(size),
+    };
+    match end {
+        Some(end) if offset <= end && end <= size => usize::try_from(end - offset)
+            .map(|len| (offset, len))
+            .map_err(|_| Failure::new("the range does not fit in memory")),
+        _ => Err(Failure::new(format!(
+            "the range runs past the end of the {size}-byte mapping (ERROR_ACCESS_DENIED, 5)"
+        ))),
+    }
+}
+
+/// Maps a view from the 64 KiB boundary at or before `offset`; returns it and where `offset` is
+/// inside it.
+pub(super) fn map_range(
+    map: &filemapping::FileMapping,
+    access: FileMapAccess,
+    offset: u64,
+    len: usize,
+) -> Result<(View, usize), Failure> {
+    let granularity = ALLOCATION_GRANULARITY as u64;
+    let base = offset / granularity * granularity;
+    let skip = (offset - base) as usize;
+    let view = map
+        .map_view(access, base, (skip + len).max(1))
+        .doing("cannot map a view")?;
+    Ok((view, skip))
+}
+
+fn hex_dump(out: &mut impl Write, at: u64, bytes: &[u8]) -> std::io::Result<()> {
+    for (i, line) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+        let text: String = line
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        writeln!(
+            out,
+            "{:08x}  {:<47}  |{text}|",
+            at + 16 * i as u64,
+            hex.join(" ")
+        )?;
+    }
+    Ok(())
+}
+
+fn utf8(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .take_while(|&unit| unit != 0)
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_stay_inside() {
+        assert_eq!(range(4096, 0, None).unwrap(), (0, 4096));
+        assert_eq!(range(4096, 100, Some(10)).unwrap(), (100, 10));
+        assert!(range(4096, 4000, Some(200)).is_err());
+        assert!(range(4096, 5000, None).is_err());
+        assert!(range(4096, u64::MAX, Some(2)).is_err());
+    }
+
+    #[test]
+    fn text_stops_at_nul() {
+        assert_eq!(utf8(b"hi\0junk"), "hi");
+        assert_eq!(utf16(&[0x3d, 0xd8, 0x00, 0xde, 0, 0, 0x41, 0]), "\u{1F600}");
+    }
+
+    #[test]
+    fn hex_dump_lines() {
+        let mut out = Vec::new();
+        hex_dump(&mut out, 16, b"AB\x00").unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(line.starts_with("00000010  41 42 00"), "{line}");
+        assert!(line.trim_end().ends_with("|AB.|"), "{line}");
+    }
+}
