@@ -338,6 +338,15 @@ impl FileMapping {
         base: Option<usize>,
     ) -> Result<MapRequest> {
         let protection = ViewProtection::for_access(access);
+        if !sys::EMULATED {
+            return Ok(MapRequest {
+                protection,
+                access,
+                offset,
+                len,
+                base,
+            });
+        }
         if !self.inner.access().contains(protection.required_access()) {
             return Err(Error::new(
                 ErrorKind::AccessDenied,
@@ -364,6 +373,7 @@ impl FileMapping {
         let len = view_len(info.size, offset, len)?;
         Ok(MapRequest {
             protection,
+            access,
             offset,
             len,
             base,

@@ -93,6 +93,8 @@ fn path_not_found(dir: &str) -> Error {
 
 impl ObjectName {
     /// The name as Windows spells it, with its prefix (`Local\` or `Global\`).
+    // The Windows backend passes names through unparsed.
+    #[cfg_attr(windows, allow(dead_code))]
     pub(crate) fn full(&self) -> String {
         match self.scope {
             Scope::Local => format!("Local\\{}", self.leaf),

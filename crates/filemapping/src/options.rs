@@ -305,16 +305,11 @@ impl<'a> CreateOptions<'a> {
     /// assert_eq!(err.kind(), ErrorKind::PathNotFound);
     /// ```
     pub fn create(&self) -> Result<(FileMapping, Disposition)> {
-        let file_backed = self.file.is_some();
-        // Spec §2.1: the size check comes before any name lookup.
-        if !file_backed && self.size == 0 {
-            return Err(Error::new(
-                ErrorKind::InvalidParameter,
-                "a section backed by the system's memory needs a size greater than zero",
-            ));
-        }
-        let attributes = self.attributes.validate(file_backed)?;
-        check_supported(attributes, file_backed)?;
+        let attributes = if sys::EMULATED {
+            self.validate()?
+        } else {
+            self.attributes
+        };
         let name = match name::parse(&self.name)? {
             Parsed::Unnamed => None,
             Parsed::Directory => return Err(directory_error()),
@@ -322,6 +317,8 @@ impl<'a> CreateOptions<'a> {
         };
         let request = CreateRequest {
             name,
+            raw_name: self.name.clone(),
+            raw_attributes: self.attributes,
             root: self.namespace.root(),
             size: self.size,
             protection: self.protection,
@@ -332,6 +329,24 @@ impl<'a> CreateOptions<'a> {
         };
         let (inner, disposition) = sys::Section::create(&request)?;
         Ok((FileMapping::from_inner(inner), disposition))
+    }
+}
+
+impl CreateOptions<'_> {
+    /// The parameter checks of `CreateFileMapping` (spec §2.1, §2.4); returns the attributes
+    /// the section will report.
+    fn validate(&self) -> Result<SectionAttributes> {
+        let file_backed = self.file.is_some();
+        // Spec §2.1: the size check comes before any name lookup.
+        if !file_backed && self.size == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "a section backed by the system's memory needs a size greater than zero",
+            ));
+        }
+        let attributes = self.attributes.validate(file_backed)?;
+        check_supported(attributes, file_backed)?;
+        Ok(attributes)
     }
 }
 
@@ -456,12 +471,14 @@ impl OpenOptions {
     /// assert_eq!(err.kind(), ErrorKind::NotFound);
     /// ```
     pub fn open(&self, name: &str) -> Result<FileMapping> {
-        let name = match name::parse(name)? {
+        let raw_name = name;
+        let name = match name::parse(raw_name)? {
             Parsed::Object(name) => name,
             Parsed::Unnamed | Parsed::Directory => return Err(directory_error()),
         };
         let request = OpenRequest {
             name: &name,
+            raw_name,
             root: self.namespace.root(),
             access: FileMapAccess::for_open(self.access),
             inheritable: self.inheritable,

@@ -12,15 +12,35 @@ use std::path::PathBuf;
 mod linux;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
+/// Whether this backend emulates the Windows checks (else the OS makes them).
+#[cfg(target_os = "linux")]
+pub(crate) const EMULATED: bool = true;
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use self::windows::{
+    list, page_size, remove_stale, Section, View, DEFAULT_ROOT, EMULATED,
+};
+
+#[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) use unsupported::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
+/// Whether this backend emulates the Windows checks (else the OS makes them).
+#[cfg(not(any(target_os = "linux", windows)))]
+pub(crate) const EMULATED: bool = true;
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).
+// Each backend reads the fields it needs: the emulation the parsed ones, the pass-through
+// Windows backend the raw ones.
+#[allow(dead_code)]
 pub(crate) struct CreateRequest<'a> {
     pub(crate) name: Option<ObjectName>,
+    /// The name exactly as given.
+    pub(crate) raw_name: String,
+    /// The attributes exactly as given.
+    pub(crate) raw_attributes: SectionAttributes,
     pub(crate) root: PathBuf,
     /// The size asked for; 0 means "the file's size" for file-backed sections.
     pub(crate) size: u64,
@@ -33,8 +53,12 @@ pub(crate) struct CreateRequest<'a> {
 }
 
 /// A request to open a section by name.
+// As for `CreateRequest`.
+#[allow(dead_code)]
 pub(crate) struct OpenRequest<'a> {
     pub(crate) name: &'a ObjectName,
+    /// The name exactly as given.
+    pub(crate) raw_name: &'a str,
     pub(crate) root: PathBuf,
     pub(crate) access: FileMapAccess,
     pub(crate) inheritable: bool,
@@ -42,8 +66,12 @@ pub(crate) struct OpenRequest<'a> {
 
 /// A validated request to map a view: the range is inside the section, the offset aligned, and
 /// the handle's rights suffice.
+// As for `CreateRequest`.
+#[allow(dead_code)]
 pub(crate) struct MapRequest {
     pub(crate) protection: ViewProtection,
+    /// The `FILE_MAP_*` access asked for.
+    pub(crate) access: FileMapAccess,
     pub(crate) offset: u64,
     pub(crate) len: usize,
     pub(crate) base: Option<usize>,

@@ -1,0 +1,38 @@
+//! Windows: a thin pass-through to the real Win32 calls. The kernel validates everything, so
+//! the platform-free checks are skipped (`EMULATED` is false) and its error codes come through
+//! unchanged.
+
+mod handle;
+mod nt;
+mod section;
+mod view;
+
+pub(crate) use section::Section;
+pub(crate) use view::View;
+
+/// Windows has its own object namespace; the root is ignored.
+pub(crate) const DEFAULT_ROOT: &str = "";
+
+/// The kernel checks parameters itself.
+pub(crate) const EMULATED: bool = false;
+
+/// The page size (4 KiB on every Windows architecture this crate targets).
+pub(crate) fn page_size() -> usize {
+    4096
+}
+
+/// Windows' namespace directories are not enumerated yet.
+pub(crate) fn list(
+    _: &std::path::Path,
+    _: crate::name::Scope,
+) -> crate::error::Result<Vec<crate::namespace::Entry>> {
+    Err(handle::unsupported("listing the object namespace"))
+}
+
+/// Windows removes names itself; nothing is ever stale.
+pub(crate) fn remove_stale(
+    _: &std::path::Path,
+    _: crate::name::Scope,
+) -> crate::error::Result<Vec<String>> {
+    Ok(Vec::new())
+}

@@ -1,0 +1,45 @@
+//! The two ntdll queries the Win32 API lacks: a section's size and attributes, and a handle's
+//! object's handle count.
+
+use std::ffi::c_void;
+use windows_sys::Win32::Foundation::HANDLE;
+
+#[repr(C)]
+pub(crate) struct SectionBasicInformation {
+    pub(crate) base_address: *mut c_void,
+    pub(crate) attributes: u32,
+    pub(crate) maximum_size: i64,
+}
+
+#[repr(C)]
+pub(crate) struct ObjectBasicInformation {
+    pub(crate) attributes: u32,
+    pub(crate) granted_access: u32,
+    pub(crate) handle_count: u32,
+    pub(crate) pointer_count: u32,
+    pub(crate) reserved: [u32; 10],
+}
+
+#[link(name = "ntdll")]
+extern "system" {
+    pub(crate) fn NtQuerySection(
+        section: HANDLE,
+        class: u32,
+        info: *mut c_void,
+        len: usize,
+        ret: *mut usize,
+    ) -> i32;
+    pub(crate) fn NtQueryObject(
+        handle: HANDLE,
+        class: u32,
+        info: *mut c_void,
+        len: u32,
+        ret: *mut u32,
+    ) -> i32;
+    pub(crate) fn RtlNtStatusToDosError(status: i32) -> u32;
+}
+
+/// `SectionBasicInformation`.
+pub(crate) const SECTION_BASIC: u32 = 0;
+/// `ObjectBasicInformation`.
+pub(crate) const OBJECT_BASIC: u32 = 0;

@@ -1,0 +1,327 @@
+//! Section handles on Windows: `CreateFileMappingW`, `OpenFileMappingW`, `DuplicateHandle`,
+//! `MapViewOfFileEx`, and the ntdll queries.
+
+use super::handle::{from_code, last_error, Handle};
+use super::nt;
+use super::view::View;
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::{Backing, Disposition, SectionInfo};
+use crate::protection::{FileMapAccess, Protection, SectionAttributes};
+use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
+use std::os::windows::io::AsRawHandle;
+use std::sync::Arc;
+use windows_sys::Win32::Foundation::{
+    DuplicateHandle, GetLastError, ERROR_ALREADY_EXISTS, HANDLE, INVALID_HANDLE_VALUE,
+};
+use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
+use windows_sys::Win32::System::Memory::{CreateFileMappingW, MapViewOfFileEx, OpenFileMappingW};
+use windows_sys::Win32::System::Threading::GetCurrentProcess;
+
+/// One handle to a section.
+#[derive(Debug)]
+pub(crate) struct Section {
+    handle: Option<Handle>,
+    info: SectionInfo,
+    access: FileMapAccess,
+    inheritable: bool,
+    /// The backing file, for durable flushes (known only to the creator).
+    file: Option<Arc<Handle>>,
+}
+
+fn wide(name: &str) -> Vec<u16> {
+    name.encode_utf16().chain(std::iter::once(0)).collect()
+}
+
+fn name_ptr(name: &Option<Vec<u16>>) -> *const u16 {
+    name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr())
+}
+
+impl SectionOps for Section {
+    type View = View;
+
+    fn create(req: &CreateRequest<'_>) -> Result<(Section, Disposition)> {
+        let name = Some(req.raw_name.as_str())
+            .filter(|n| !n.is_empty())
+            .map(wide);
+        let attrs = security(req.inheritable);
+        let file = req
+            .file
+            .map_or(INVALID_HANDLE_VALUE, |f| f.as_raw_handle() as HANDLE);
+        let protect = req.protection.to_raw() | req.raw_attributes.bits();
+        // SAFETY: every pointer is valid for the call or null where the API allows it.
+        let raw = unsafe {
+            CreateFileMappingW(
+                file,
+                &attrs,
+                protect,
+                (req.size >> 32) as u32,
+                req.size as u32,
+                name_ptr(&name),
+            )
+        };
+        // SAFETY: reads the calling thread's error slot right after the call.
+        let existed = unsafe { GetLastError() } == ERROR_ALREADY_EXISTS;
+        let handle = Handle::from_result(raw, "CreateFileMappingW")?;
+        let file = match req.file {
+            Some(f) => Some(Arc::new(duplicate_raw(
+                f.as_raw_handle() as HANDLE,
+                0,
+                false,
+                true,
+            )?)),
+            None => None,
+        };
+        let guess = (req.protection, req.file.is_some(), req.size);
+        let info = query(
+            &handle,
+            Some(req.raw_name.clone()).filter(|n| !n.is_empty()),
+            guess,
+        );
+        let disposition = if existed {
+            Disposition::OpenedExisting
+        } else {
+            Disposition::Created
+        };
+        let access = req.protection.handle_access();
+        Ok((
+            Section {
+                handle: Some(handle),
+                info,
+                access,
+                inheritable: req.inheritable,
+                file,
+            },
+            disposition,
+        ))
+    }
+
+    fn open(req: &OpenRequest<'_>) -> Result<Section> {
+        let name = wide(req.raw_name);
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        let raw =
+            unsafe { OpenFileMappingW(req.access.bits(), req.inheritable.into(), name.as_ptr()) };
+        let handle = Handle::from_result(raw, "OpenFileMappingW")?;
+        let guess = (guess_protection(req.access), false, 0);
+        let info = query(&handle, Some(req.raw_name.to_owned()), guess);
+        Ok(Section {
+            handle: Some(handle),
+            info,
+            access: req.access,
+            inheritable: req.inheritable,
+            file: None,
+        })
+    }
+
+    fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Section> {
+        let handle = duplicate_raw(self.raw()?, access.bits(), inheritable, false)?;
+        Ok(Section {
+            handle: Some(handle),
+            info: self.info.clone(),
+            access,
+            inheritable,
+            file: self.file.clone(),
+        })
+    }
+
+    fn info(&self) -> &SectionInfo {
+        &self.info
+    }
+
+    fn access(&self) -> FileMapAccess {
+        self.access
+    }
+
+    fn handle_count(&self) -> Result<u64> {
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut info: nt::ObjectBasicInformation = unsafe { std::mem::zeroed() };
+        let len = std::mem::size_of::<nt::ObjectBasicInformation>() as u32;
+        // SAFETY: `info` is writable for `len` bytes; the handle is owned by `self`.
+        let status = unsafe {
+            nt::NtQueryObject(
+                self.raw()?,
+                nt::OBJECT_BASIC,
+                (&mut info as *mut nt::ObjectBasicInformation).cast(),
+                len,
+                std::ptr::null_mut(),
+            )
+        };
+        if status < 0 {
+            // SAFETY: a pure conversion function.
+            return Err(from_code(
+                unsafe { nt::RtlNtStatusToDosError(status) },
+                "NtQueryObject",
+            ));
+        }
+        Ok(u64::from(info.handle_count))
+    }
+
+    fn holder_pids(&self) -> Vec<u32> {
+        Vec::new()
+    }
+
+    fn map(&self, req: &MapRequest) -> Result<View> {
+        let base = req
+            .base
+            .map_or(std::ptr::null(), |b| b as *const std::ffi::c_void);
+        // SAFETY: the handle is owned by `self`; a non-null base is only a request that the
+        // kernel checks (it never replaces existing memory).
+        let addr = unsafe {
+            MapViewOfFileEx(
+                self.raw()?,
+                req.access.bits(),
+                (req.offset >> 32) as u32,
+                req.offset as u32,
+                req.len,
+                base,
+            )
+        };
+        if addr.Value.is_null() {
+            return Err(last_error("MapViewOfFileEx"));
+        }
+        let len = if req.len == 0 {
+            self.info.size.saturating_sub(req.offset) as usize
+        } else {
+            req.len
+        };
+        Ok(View::new(addr.Value.cast(), len, self.file.clone()))
+    }
+
+    fn inherit_token(&self) -> Option<String> {
+        let handle = self.handle.as_ref()?;
+        self.inheritable
+            .then(|| format!("{},{:x}", handle.raw() as usize, self.access.bits()))
+    }
+
+    unsafe fn adopt(token: &str) -> Result<Section> {
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidHandle,
+                format!("{token:?} is not an inherited handle"),
+            )
+        };
+        let (raw, access) = token.split_once(',').ok_or_else(bad)?;
+        let raw: usize = raw.parse().map_err(|_| bad())?;
+        let access = u32::from_str_radix(access, 16).map_err(|_| bad())?;
+        let handle = Handle::from_result(raw as HANDLE, "adopt")?;
+        let access = FileMapAccess::from_bits(access);
+        let info = query(&handle, None, (guess_protection(access), false, 0));
+        Ok(Section {
+            handle: Some(handle),
+            info,
+            access,
+            inheritable: true,
+            file: None,
+        })
+    }
+
+    fn close(mut self) -> Result<()> {
+        drop(self.handle.take());
+        Ok(())
+    }
+}
+
+impl Section {
+    fn raw(&self) -> Result<HANDLE> {
+        self.handle
+            .as_ref()
+            .map(Handle::raw)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidHandle, "the handle is closed"))
+    }
+}
+
+fn security(inheritable: bool) -> SECURITY_ATTRIBUTES {
+    SECURITY_ATTRIBUTES {
+        nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
+        lpSecurityDescriptor: std::ptr::null_mut(),
+        bInheritHandle: inheritable.into(),
+    }
+}
+
+/// `DuplicateHandle` within this process.
+fn duplicate_raw(
+    source: HANDLE,
+    access: u32,
+    inheritable: bool,
+    same_access: bool,
+) -> Result<Handle> {
+    let mut out: HANDLE = std::ptr::null_mut();
+    let options = if same_access { 2 } else { 0 }; // DUPLICATE_SAME_ACCESS
+                                                   // SAFETY: the process pseudo-handle needs no closing; `out` is writable.
+    let ok = unsafe {
+        let me = GetCurrentProcess();
+        DuplicateHandle(
+            me,
+            source,
+            me,
+            &mut out,
+            access,
+            inheritable.into(),
+            options,
+        )
+    };
+    if ok == 0 {
+        return Err(last_error("DuplicateHandle"));
+    }
+    Handle::from_result(out, "DuplicateHandle")
+}
+
+/// Windows cannot tell a section's maximum protection; this is the best guess from a handle's
+/// rights.
+fn guess_protection(access: FileMapAccess) -> Protection {
+    match (
+        access.contains(FileMapAccess::WRITE),
+        access.contains(FileMapAccess::MAP_EXECUTE),
+    ) {
+        (true, true) => Protection::ExecuteReadWrite,
+        (true, false) => Protection::ReadWrite,
+        (false, true) => Protection::ExecuteRead,
+        (false, false) => Protection::ReadOnly,
+    }
+}
+
+/// What `NtQuerySection` tells (size and attributes), plus what we know.
+fn query(handle: &Handle, name: Option<String>, guess: (Protection, bool, u64)) -> SectionInfo {
+    let (protection, file_backed, size) = guess;
+    // SAFETY: all-zero is a valid value of this plain C struct.
+    let mut sbi: nt::SectionBasicInformation = unsafe { std::mem::zeroed() };
+    let len = std::mem::size_of::<nt::SectionBasicInformation>();
+    // SAFETY: `sbi` is writable for `len` bytes; the handle is valid.
+    let status = unsafe {
+        nt::NtQuerySection(
+            handle.raw(),
+            nt::SECTION_BASIC,
+            (&mut sbi as *mut nt::SectionBasicInformation).cast(),
+            len,
+            std::ptr::null_mut(),
+        )
+    };
+    let (size, attributes) = if status >= 0 {
+        (
+            sbi.maximum_size as u64,
+            SectionAttributes::from_bits(sbi.attributes),
+        )
+    } else {
+        (size, SectionAttributes::NONE)
+    };
+    let file_backed = file_backed || attributes.contains(SectionAttributes::FILE);
+    SectionInfo {
+        size,
+        protection,
+        attributes,
+        name: name.map(qualified),
+        backing: if file_backed {
+            Backing::File(None)
+        } else {
+            Backing::PagingFile
+        },
+    }
+}
+
+/// The name with its prefix, as the other platforms report it.
+fn qualified(name: String) -> String {
+    if name.starts_with("Local\\") || name.starts_with("Global\\") {
+        name
+    } else {
+        format!("Local\\{name}")
+    }
+}

@@ -1,0 +1,70 @@
+//! Views on Windows: `MapViewOfFileEx` results, unmapped on drop.
+
+use super::handle::{last_error, Handle};
+use crate::error::Result;
+use crate::sys::ViewOps;
+use std::sync::Arc;
+use windows_sys::Win32::Storage::FileSystem::FlushFileBuffers;
+use windows_sys::Win32::System::Memory::{
+    FlushViewOfFile, UnmapViewOfFile, MEMORY_MAPPED_VIEW_ADDRESS,
+};
+
+/// One mapped view.
+#[derive(Debug)]
+pub(crate) struct View {
+    ptr: *mut u8,
+    len: usize,
+    file: Option<Arc<Handle>>,
+}
+
+// SAFETY: a view is an address range valid in the whole process until it is unmapped in `Drop`;
+// access goes through raw pointers and atomics only.
+unsafe impl Send for View {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for View {}
+
+impl View {
+    pub(crate) fn new(ptr: *mut u8, len: usize, file: Option<Arc<Handle>>) -> View {
+        View { ptr, len, file }
+    }
+}
+
+impl ViewOps for View {
+    fn as_ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()> {
+        // SAFETY: the range lies inside this view (checked by the caller).
+        let ok = unsafe { FlushViewOfFile(self.ptr.add(offset).cast(), len) };
+        if ok == 0 {
+            return Err(last_error("FlushViewOfFile"));
+        }
+        match (&self.file, durable) {
+            // SAFETY: the file handle is owned by the Arc.
+            (Some(file), true) if unsafe { FlushFileBuffers(file.raw()) } == 0 => {
+                Err(last_error("FlushFileBuffers"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn unmap(self) -> Result<()> {
+        drop(self);
+        Ok(())
+    }
+}
+
+impl Drop for View {
+    fn drop(&mut self) {
+        let addr = MEMORY_MAPPED_VIEW_ADDRESS {
+            Value: self.ptr.cast(),
+        };
+        // SAFETY: the view was mapped by MapViewOfFileEx and is unmapped exactly once.
+        unsafe { UnmapViewOfFile(addr) };
+    }
+}
