@@ -45,6 +45,8 @@ replace-with = "vendored-sources"
 directory = "vendor"
 TOML
 
+x86_64-w64-mingw32-gcc -O2 -o "$work/interop.exe" "$top/crates/filemapping/tests/c/interop.c"
+export FILEMAPPING_INTEROP_EXE="$work/interop.exe"
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all FILEMAPPING_UNDER_WINE=1
 wineboot --init >/dev/null 2>&1 || true
 cd "$work"

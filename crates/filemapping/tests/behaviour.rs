@@ -395,3 +395,27 @@ fn errors_never_panic_on_absurd_input() {
     assert!(map.map_view(A::READ, u64::MAX - 65535, 0).is_err());
     assert!(map.map_view(A::READ, 0, usize::MAX).is_err());
 }
+
+/// A plain Win32 program in C (built by `scripts/test-windows.sh` with mingw, path in
+/// `FILEMAPPING_INTEROP_EXE`) opens a mapping this library created and the bytes match.
+#[test]
+fn a_c_program_using_kernel32_shares_our_mapping() {
+    let exe = match std::env::var_os("FILEMAPPING_INTEROP_EXE") {
+        Some(exe) => exe,
+        None => {
+            println!("skipped: FILEMAPPING_INTEROP_EXE is set only by scripts/test-windows.sh");
+            return;
+        }
+    };
+    let name = format!("Local\\{}", unique("interop"));
+    let (map, _) = anon(&name, 4096).unwrap();
+    let view = map.map_view(A::WRITE, 0, 0).unwrap();
+    view.write_at(0, b"hello from Rust\0").unwrap();
+    let out = std::process::Command::new(exe).arg(&name).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.trim_end(), "read: hello from Rust");
+    let mut reply = [0u8; 12];
+    view.read_at(1024, &mut reply).unwrap();
+    assert_eq!(&reply, b"hello from C");
+}
