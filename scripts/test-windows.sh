@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
-cp "$top/crates/filemapping/tests/behaviour.rs" "$work/tests/"
+cp -r "$top/crates/filemapping/tests/behaviour.rs" "$top/crates/filemapping/tests/multiprocess" "$work/tests/"
 
 x86_64-w64-mingw32-gcc -O2 -o "$work/interop.exe" "$top/crates/filemapping/tests/c/interop.c"
 export FILEMAPPING_INTEROP_EXE="$work/interop.exe"
@@ -29,4 +29,19 @@ cd "$work"
 export RUSTC=/usr/bin/rustc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-RUSTFLAGS="-D warnings -D unsafe_op_in_unsafe_fn" /usr/bin/cargo test --offline --target x86_64-pc-windows-gnu --lib --tests -- --test-threads=1 "$@"
+# A panic under Wine can crash the test process in a way that still exits 0, so the verdict
+# also reads the output: every test binary must report "test result: ok".
+log="$work/test.log"
+set +e
+RUSTFLAGS="-D warnings -D unsafe_op_in_unsafe_fn" /usr/bin/cargo test --offline \
+  --target x86_64-pc-windows-gnu --lib --tests -- --test-threads=1 "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+binaries=$(grep -c '^     Running ' "$log" || true)
+passed=$(grep -c '^test result: ok\.' "$log" || true)
+if [ "$status" -ne 0 ] || [ "$binaries" -eq 0 ] || [ "$passed" -ne "$binaries" ] \
+  || grep -q 'Unhandled exception' "$log"; then
+  echo "Wine: FAILED ($passed of $binaries test binaries passed, cargo exit $status)"
+  exit 1
+fi
+echo "Wine: all $binaries test binaries passed"

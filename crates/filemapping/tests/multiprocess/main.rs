@@ -1,12 +1,12 @@
 //! Multi-process tests of the Linux namespace invariants (DESIGN, "The Linux namespace"), with
 //! real separate processes: this test binary re-executes itself as the peer.
 
+#[cfg(target_os = "linux")]
+mod linux;
 mod peer;
 mod util;
 
-use filemapping::{
-    CreateOptions, Disposition, ErrorKind, FileMapAccess, FileMapping, OpenOptions, Permissions,
-};
+use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, FileMapping, OpenOptions};
 use util::{peer_command, Peer, TestDir};
 
 /// The peer's entry point. Ignored in normal runs; peers run it with `--ignored`.
@@ -17,13 +17,17 @@ fn peer_entry() {
     peer::run(&script);
 }
 
-fn open_in(dir: &TestDir, name: &str, access: FileMapAccess) -> filemapping::Result<FileMapping> {
+pub(crate) fn open_in(
+    dir: &TestDir,
+    name: &str,
+    access: FileMapAccess,
+) -> filemapping::Result<FileMapping> {
     OpenOptions::new(access)
         .namespace(&dir.namespace())
         .open(name)
 }
 
-fn create_in(dir: &TestDir, name: &str, size: u64) -> (FileMapping, Disposition) {
+pub(crate) fn create_in(dir: &TestDir, name: &str, size: u64) -> (FileMapping, Disposition) {
     CreateOptions::new()
         .name(name)
         .size(size)
@@ -88,25 +92,6 @@ fn a_holder_killed_with_sigkill_leaves_no_name_behind() {
     assert_eq!(buf, [0u8; 10], "a fresh object is zero-filled");
     drop(fresh);
     assert!(dir.leftovers().is_empty(), "{:?}", dir.leftovers());
-}
-
-#[test]
-fn a_stale_name_is_replaced_on_create_without_an_open_first() {
-    let dir = TestDir::new("stale-create");
-    let mut peer = Peer::spawn(&dir.path, "create stale 8192; ready");
-    peer.expect("created");
-    peer.expect("ready");
-    peer.kill();
-    assert_eq!(dir.leftovers().len(), 1, "the killed holder left its file");
-    let (fresh, disposition) = create_in(&dir, "stale", 4096);
-    assert_eq!(disposition, Disposition::Created);
-    assert_eq!(
-        fresh.info().unwrap().size(),
-        4096,
-        "the new object, not the stale one"
-    );
-    drop(fresh);
-    assert!(dir.leftovers().is_empty());
 }
 
 #[test]
@@ -235,89 +220,6 @@ fn a_duplicated_read_only_handle_is_inherited_with_its_access() {
         ["adopted", "error 5", "mapped", "read unnamed"]
     );
     assert_eq!(map.handle_count().unwrap(), 1);
-}
-
-#[test]
-fn a_local_object_of_one_user_cannot_be_opened_by_another() {
-    use std::os::unix::process::CommandExt;
-    let dir = TestDir::new("users");
-    if !running_as_root() {
-        println!("skipped: needs root to run a peer as `nobody`");
-        return;
-    }
-    make_world_traversable(&dir);
-    let (_local, _) = create_in(&dir, "Local\\private", 4096);
-    let (_global, _) = create_in(&dir, "Global\\private", 4096);
-    let (_shared, _) = CreateOptions::new()
-        .name("Global\\public")
-        .size(4096)
-        .permissions(Permissions::EveryoneRead)
-        .namespace(&dir.namespace())
-        .create()
-        .unwrap();
-    let script = "open Local\\private 4; open private 4; open Global\\private 4; \
-                  open Global\\public 2; open Global\\public 4; map 4";
-    let mut cmd = peer_command(&dir.path, script);
-    cmd.uid(65534).gid(65534);
-    let lines = Peer::start(cmd).finish();
-    // Another user's Local namespace is its own: the name does not exist there. Global objects
-    // follow their permissions.
-    assert_eq!(
-        lines,
-        ["error 2", "error 2", "error 5", "error 5", "opened", "mapped"]
-    );
-}
-
-fn running_as_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .map(|s| {
-            s.lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
-/// Lets `nobody` reach the test root and the test binary, like `/dev/shm`.
-fn make_world_traversable(dir: &TestDir) {
-    use std::os::unix::fs::PermissionsExt;
-    let sticky = std::fs::Permissions::from_mode(0o1777);
-    std::fs::set_permissions(&dir.path, sticky).unwrap();
-}
-
-#[test]
-fn stale_names_are_never_listed_as_live_and_are_collected() {
-    use filemapping::Scope;
-    let dir = TestDir::new("gc");
-    let (_live, _) = create_in(&dir, "alive", 4096);
-    let mut peer = Peer::spawn(&dir.path, "create crashed 4096; ready");
-    peer.expect("created");
-    peer.expect("ready");
-    let ns = dir.namespace();
-    let before = ns.list(Scope::Local).unwrap();
-    let summary: Vec<(&str, bool, Option<u64>)> = before
-        .iter()
-        .map(|e| (e.name(), e.is_live(), e.handle_count()))
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            ("Local\\alive", true, Some(1)),
-            ("Local\\crashed", true, Some(1))
-        ]
-    );
-    peer.kill();
-    let after = ns.list(Scope::Local).unwrap();
-    assert_eq!(after[1].name(), "Local\\crashed");
-    assert!(!after[1].is_live(), "every holder died");
-    assert_eq!(after[1].info().map(|i| i.size()), Some(4096));
-    assert_eq!(ns.remove_stale(Scope::Local).unwrap(), ["Local\\crashed"]);
-    let names: Vec<String> = ns
-        .list(Scope::Local)
-        .unwrap()
-        .iter()
-        .map(|e| e.name().to_owned())
-        .collect();
-    assert_eq!(names, ["Local\\alive"]);
 }
 
 /// Spec rows 56-57: a child's copy-on-write writes stay private; `FILE_MAP_COPY | FILE_MAP_WRITE`

@@ -178,10 +178,10 @@ impl SectionOps for Section {
         if addr.Value.is_null() {
             return Err(last_error("MapViewOfFileEx"));
         }
-        let len = if req.len == 0 {
-            self.info.size.saturating_sub(req.offset) as usize
-        } else {
-            req.len
+        let len = match (req.len, self.info.size) {
+            (0, 0) => super::view::region_size(addr.Value),
+            (0, size) => size.saturating_sub(req.offset) as usize,
+            (len, _) => len,
         };
         Ok(View::new(addr.Value.cast(), len, self.file.clone()))
     }

@@ -6,7 +6,8 @@ use crate::sys::ViewOps;
 use std::sync::Arc;
 use windows_sys::Win32::Storage::FileSystem::FlushFileBuffers;
 use windows_sys::Win32::System::Memory::{
-    FlushViewOfFile, UnmapViewOfFile, MEMORY_MAPPED_VIEW_ADDRESS,
+    FlushViewOfFile, UnmapViewOfFile, VirtualQuery, MEMORY_BASIC_INFORMATION,
+    MEMORY_MAPPED_VIEW_ADDRESS,
 };
 
 /// One mapped view.
@@ -26,6 +27,21 @@ unsafe impl Sync for View {}
 impl View {
     pub(crate) fn new(ptr: *mut u8, len: usize, file: Option<Arc<Handle>>) -> View {
         View { ptr, len, file }
+    }
+}
+
+/// The page-rounded length of the view at `base`, for handles that cannot query the section's
+/// size (they lack `SECTION_QUERY`).
+pub(crate) fn region_size(base: *mut std::ffi::c_void) -> usize {
+    // SAFETY: all-zero is a valid value of this plain C struct.
+    let mut info: MEMORY_BASIC_INFORMATION = unsafe { std::mem::zeroed() };
+    let len = std::mem::size_of::<MEMORY_BASIC_INFORMATION>();
+    // SAFETY: `info` is writable for `len` bytes; VirtualQuery accepts any address.
+    let written = unsafe { VirtualQuery(base, &mut info, len) };
+    if written == 0 {
+        0
+    } else {
+        info.RegionSize
     }
 }
 
