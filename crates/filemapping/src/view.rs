@@ -411,6 +411,51 @@ impl View {
         self.inner.flush(0, 0, true)
     }
 
+    /// Commits the pages of `[offset, offset + len)` in the section (`VirtualAlloc` with
+    /// `MEM_COMMIT` on the view, spec §6.3). For a `SEC_RESERVE` section backed by the system's
+    /// memory this reserves those pages' backing store now, for every view in every process;
+    /// for a `SEC_COMMIT` section it succeeds at once. Committed pages are never decommitted.
+    ///
+    /// # Platform notes
+    ///
+    /// On Linux, a `SEC_RESERVE` view's pages are usable before they are committed, as long as
+    /// the system has memory; committing makes sure it does.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] for views of a file (spec row 94);
+    /// [`ErrorKind::CommitmentLimit`] if the system's memory cannot back the pages;
+    /// [`ErrorKind::InvalidParameter`] for an empty or out-of-range range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, SectionAttributes};
+    ///
+    /// let (map, _) = CreateOptions::new()
+    ///     .size(1 << 30)
+    ///     .attributes(SectionAttributes::RESERVE)
+    ///     .create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// view.commit(0, 65536)?;
+    /// view.write_at(0, b"committed")?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualalloc>
+    #[doc(alias = "VirtualAlloc")]
+    pub fn commit(&self, offset: usize, len: usize) -> Result<()> {
+        if len == 0 || offset.checked_add(len).map_or(true, |end| end > self.len()) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "the range to commit is empty or outside the view",
+            ));
+        }
+        self.inner.commit(offset, len)
+    }
+
     /// Unmaps the view (`UnmapViewOfFile`).
     ///
     /// # Errors

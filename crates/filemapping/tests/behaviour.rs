@@ -419,3 +419,45 @@ fn a_c_program_using_kernel32_shares_our_mapping() {
     view.read_at(1024, &mut reply).unwrap();
     assert_eq!(&reply, b"hello from C");
 }
+
+/// Spec §6.3, rows 90-91: committing pages of a `SEC_RESERVE` view commits them in the section,
+/// and another view sees them.
+#[test]
+fn rows_90_91_committing_reserved_pages_through_a_view() {
+    let (map, _) = CreateOptions::new()
+        .size(0x10_0000)
+        .attributes(S::RESERVE)
+        .create()
+        .unwrap();
+    let v1 = map.map_view(A::WRITE, 0, 0).unwrap();
+    let v2 = map.map_view(A::WRITE, 0, 0).unwrap();
+    v1.commit(0, 0x10000).unwrap();
+    v1.write_at(0, b"committed").unwrap();
+    let mut buf = [0u8; 9];
+    v2.read_at(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"committed");
+    assert_eq!(code(v1.commit(0, 0)), 87, "an empty range");
+    assert_eq!(code(v1.commit(0x10_0000 - 4096, 8192)), 87, "past the view");
+}
+
+/// Spec §6.3: on a `SEC_COMMIT` view, a commit with the view's own protection succeeds.
+#[test]
+fn committing_a_commit_section_view_succeeds() {
+    let (map, _) = CreateOptions::new().size(65536).create().unwrap();
+    map.map_view(A::WRITE, 0, 0)
+        .unwrap()
+        .commit(4096, 4096)
+        .unwrap();
+}
+
+/// Spec row 94: views of a file cannot be committed.
+#[test]
+fn row_94_file_views_cannot_be_committed() {
+    let path = temp_file("row94", &[0u8; 8192]);
+    let file = rw(&path);
+    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
+    let view = map.map_view(A::WRITE, 0, 0).unwrap();
+    assert_eq!(code(view.commit(0, 4096)), 5);
+    drop((view, map, file));
+    std::fs::remove_file(path).unwrap();
+}

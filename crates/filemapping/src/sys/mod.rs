@@ -119,6 +119,8 @@ pub(crate) trait ViewOps: Send + Sync {
     /// Writes dirty pages of `[offset, offset + len)` back to a backing file; with `durable`, waits
     /// for them and for the file's data to reach the disk.
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()>;
+    /// Commits the pages of `[offset, offset + len)` (`VirtualAlloc(MEM_COMMIT)` on a view).
+    fn commit(&self, offset: usize, len: usize) -> Result<()>;
     /// Unmaps the view.
     fn unmap(self) -> Result<()>;
 }

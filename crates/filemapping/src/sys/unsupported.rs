@@ -89,6 +89,9 @@ impl ViewOps for View {
     fn flush(&self, _: usize, _: usize, _: bool) -> Result<()> {
         match *self {}
     }
+    fn commit(&self, _: usize, _: usize) -> Result<()> {
+        match *self {}
+    }
     fn unmap(self) -> Result<()> {
         match self {}
     }

@@ -7,7 +7,7 @@ use super::file::{self, FileBacking};
 use super::header::{Bad, Header, ObjectKind, Store};
 use super::lock::{self, Lock, HOLD};
 use super::object::{self, Place};
-use super::view::{Mapping, View};
+use super::view::{Mapping, Store as ViewStore, View};
 use super::{dir, filename};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mapping::{Backing, Disposition, SectionInfo};
@@ -121,18 +121,24 @@ impl SectionOps for Section {
 
     fn map(&self, req: &MapRequest) -> Result<View> {
         self.obj()?;
-        let (fd, base_offset) = match (&self.file, &self.mem) {
-            (Some(f), _) => (f.as_raw_fd(), 0),
-            (None, Some(m)) => (m.as_raw_fd(), self.meta.data_offset),
+        let store = match (&self.file, &self.mem) {
+            (Some(f), _) => ViewStore::File(Arc::clone(f)),
+            (None, Some(m)) => ViewStore::Memory {
+                fd: Arc::clone(m),
+                offset: self.meta.data_offset + req.offset,
+                reserve: self
+                    .meta
+                    .info
+                    .attributes
+                    .contains(SectionAttributes::RESERVE),
+            },
             (None, None) => return Err(Error::new(ErrorKind::InvalidHandle, "no data")),
         };
-        View::map(&Mapping {
-            fd,
-            offset: base_offset + req.offset,
+        View::map(Mapping {
+            store,
             len: req.len,
             protection: req.protection,
             base: req.base,
-            file: self.file.as_ref(),
         })
     }
 

@@ -15,8 +15,21 @@ pub(crate) struct View {
     ptr: *mut u8,
     len: usize,
     region: usize,
-    /// The backing file, kept open while the view exists (spec §1.5) and used for durable flushes.
-    file: Option<Arc<OwnedFd>>,
+    store: Store,
+}
+
+/// What a view maps, as far as committing and flushing need to know.
+#[derive(Clone, Debug)]
+pub(crate) enum Store {
+    /// A data file, kept open while the view exists (spec §1.5) and synced by durable flushes.
+    File(Arc<OwnedFd>),
+    /// The system's memory: the object's data descriptor, the view's offset in it, and whether
+    /// the section is `SEC_RESERVE` (its pages are reserved in the backing store on commit).
+    Memory {
+        fd: Arc<OwnedFd>,
+        offset: u64,
+        reserve: bool,
+    },
 }
 
 // SAFETY: a `View` is an address range plus a descriptor. The mapping stays valid until `Drop`,
@@ -27,30 +40,32 @@ unsafe impl Send for View {}
 unsafe impl Sync for View {}
 
 /// What to map: a descriptor range and how.
-pub(crate) struct Mapping<'a> {
-    pub(crate) fd: RawFd,
-    pub(crate) offset: u64,
+pub(crate) struct Mapping {
+    pub(crate) store: Store,
     pub(crate) len: usize,
     pub(crate) protection: ViewProtection,
     pub(crate) base: Option<usize>,
-    pub(crate) file: Option<&'a Arc<OwnedFd>>,
 }
 
 impl View {
     /// Maps `m` at a 64 KiB-aligned address (or exactly at `m.base`).
-    pub(crate) fn map(m: &Mapping<'_>) -> Result<View> {
+    pub(crate) fn map(m: Mapping) -> Result<View> {
         let region = round_up(m.len, fd::page_size()).ok_or_else(too_big)?;
-        let offset = i64::try_from(m.offset).map_err(|_| too_big())?;
+        let (fd, offset) = match &m.store {
+            Store::File(file) => (file.as_raw_fd(), 0),
+            Store::Memory { fd, offset, .. } => (fd.as_raw_fd(), *offset),
+        };
+        let offset = i64::try_from(offset).map_err(|_| too_big())?;
         let (prot, flags) = prot_flags(m.protection);
         let ptr = match m.base {
-            Some(base) => map_at(base, region, prot, flags, m.fd, offset)?,
-            None => map_aligned(region, prot, flags, m.fd, offset)?,
+            Some(base) => map_at(base, region, prot, flags, fd, offset)?,
+            None => map_aligned(region, prot, flags, fd, offset)?,
         };
         Ok(View {
             ptr,
             len: m.len,
             region,
-            file: m.file.cloned(),
+            store: m.store,
         })
     }
 }
@@ -187,12 +202,38 @@ impl ViewOps for View {
         if ret != 0 {
             return Err(os_error(ErrorKind::Other, "msync", fd::errno()));
         }
-        match (&self.file, durable) {
+        match (&self.store, durable) {
             // SAFETY: fsync takes no pointers; the descriptor is owned by the Arc.
-            (Some(file), true) if unsafe { libc::fsync(file.as_raw_fd()) } != 0 => {
+            (Store::File(file), true) if unsafe { libc::fsync(file.as_raw_fd()) } != 0 => {
                 Err(os_error(ErrorKind::Other, "fsync", fd::errno()))
             }
             _ => Ok(()),
+        }
+    }
+
+    fn commit(&self, offset: usize, len: usize) -> Result<()> {
+        match &self.store {
+            Store::File(_) => Err(Error::new(
+                ErrorKind::AccessDenied,
+                "views of a file are always committed (spec row 94)",
+            )),
+            Store::Memory { reserve: false, .. } => Ok(()),
+            Store::Memory {
+                fd, offset: base, ..
+            } => {
+                let page = fd::page_size();
+                let start = offset / page * page;
+                let end = round_up(offset + len, page).ok_or_else(too_big)?;
+                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64).map_err(
+                    |e| {
+                        let kind = match e {
+                            libc::ENOSPC | libc::EDQUOT => ErrorKind::CommitmentLimit,
+                            _ => ErrorKind::Other,
+                        };
+                        os_error(kind, "cannot commit the pages", e)
+                    },
+                )
+            }
         }
     }
 

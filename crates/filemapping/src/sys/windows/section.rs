@@ -183,7 +183,12 @@ impl SectionOps for Section {
             (0, size) => size.saturating_sub(req.offset) as usize,
             (len, _) => len,
         };
-        Ok(View::new(addr.Value.cast(), len, self.file.clone()))
+        Ok(View::new(
+            addr.Value.cast(),
+            len,
+            req.protection.to_raw(),
+            self.file.clone(),
+        ))
     }
 
     fn inherit_token(&self) -> Option<String> {

@@ -6,8 +6,8 @@ use crate::sys::ViewOps;
 use std::sync::Arc;
 use windows_sys::Win32::Storage::FileSystem::FlushFileBuffers;
 use windows_sys::Win32::System::Memory::{
-    FlushViewOfFile, UnmapViewOfFile, VirtualQuery, MEMORY_BASIC_INFORMATION,
-    MEMORY_MAPPED_VIEW_ADDRESS,
+    FlushViewOfFile, UnmapViewOfFile, VirtualAlloc, VirtualQuery, MEMORY_BASIC_INFORMATION,
+    MEMORY_MAPPED_VIEW_ADDRESS, MEM_COMMIT,
 };
 
 /// One mapped view.
@@ -15,6 +15,8 @@ use windows_sys::Win32::System::Memory::{
 pub(crate) struct View {
     ptr: *mut u8,
     len: usize,
+    /// The view's `PAGE_*` protection, which commits use.
+    protect: u32,
     file: Option<Arc<Handle>>,
 }
 
@@ -25,8 +27,13 @@ unsafe impl Send for View {}
 unsafe impl Sync for View {}
 
 impl View {
-    pub(crate) fn new(ptr: *mut u8, len: usize, file: Option<Arc<Handle>>) -> View {
-        View { ptr, len, file }
+    pub(crate) fn new(ptr: *mut u8, len: usize, protect: u32, file: Option<Arc<Handle>>) -> View {
+        View {
+            ptr,
+            len,
+            protect,
+            file,
+        }
     }
 }
 
@@ -67,6 +74,17 @@ impl ViewOps for View {
             }
             _ => Ok(()),
         }
+    }
+
+    fn commit(&self, offset: usize, len: usize) -> Result<()> {
+        // SAFETY: the range lies inside this view (checked by the caller); VirtualAlloc only
+        // changes the commit state of pages the view already maps.
+        let ptr =
+            unsafe { VirtualAlloc(self.ptr.add(offset).cast(), len, MEM_COMMIT, self.protect) };
+        if ptr.is_null() {
+            return Err(last_error("VirtualAlloc"));
+        }
+        Ok(())
     }
 
     fn unmap(self) -> Result<()> {
