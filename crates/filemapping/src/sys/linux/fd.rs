@@ -151,10 +151,16 @@ pub(crate) fn set_len(fd: RawFd, len: u64) -> Sys<()> {
     check(unsafe { libc::ftruncate(fd, len) }).map(drop)
 }
 
-/// The access mode (`O_RDONLY`, `O_WRONLY` or `O_RDWR`) the descriptor was opened with.
-pub(crate) fn access_mode(fd: RawFd) -> Sys<libc::c_int> {
+/// Whether the descriptor was opened for reading and for writing. An `O_PATH` descriptor (the
+/// counterpart of a Windows handle opened with access 0) allows neither.
+pub(crate) fn rights(fd: RawFd) -> Sys<(bool, bool)> {
     // SAFETY: F_GETFL takes no pointer argument.
-    check(unsafe { libc::fcntl(fd, libc::F_GETFL) }).map(|flags| flags & libc::O_ACCMODE)
+    let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    if flags & libc::O_PATH != 0 {
+        return Ok((false, false));
+    }
+    let mode = flags & libc::O_ACCMODE;
+    Ok((mode != libc::O_WRONLY, mode != libc::O_RDONLY))
 }
 
 /// `dup` with or without `FD_CLOEXEC`.

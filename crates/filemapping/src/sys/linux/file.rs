@@ -57,9 +57,8 @@ pub(crate) fn prepare(
 /// The file handle needs read access, plus write access for writable protections and execute
 /// permission for executable ones (spec §2.3). This is checked before the size (row 6).
 fn check_access(raw: RawFd, protection: Protection) -> Result<()> {
-    let mode = fd::access_mode(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?;
-    let readable = mode == libc::O_RDONLY || mode == libc::O_RDWR;
-    let writable = mode == libc::O_WRONLY || mode == libc::O_RDWR;
+    let (readable, writable) =
+        fd::rights(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?;
     let denied = |why: &str| Err(Error::new(ErrorKind::AccessDenied, why.to_owned()));
     if !readable {
         return denied("the file is not open for reading");

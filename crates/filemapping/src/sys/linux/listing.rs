@@ -87,10 +87,9 @@ fn describe(place: &Place, scope: Scope) -> Result<Option<Entry>> {
     let raw = obj.as_raw_fd();
     let live = lock::is_held_elsewhere(raw, lock::HOLD)
         .map_err(|e| os_error(ErrorKind::Other, "cannot test a namespace entry", e))?;
-    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     let info = read_header(raw).ok().map(|h| info_from(&h));
     let handles = if live {
-        lock::count_holders(st.st_dev, st.st_ino).ok()
+        lock::count_others(raw).ok()
     } else {
         Some(0)
     };

@@ -4,6 +4,11 @@
 //! file description goes away, including when its process is killed. Byte [`CLOSING`] serialises
 //! closers of one object, so that two last handles closing at once cannot both conclude that
 //! someone else is left (which would leave the name behind).
+//!
+//! For counting, each handle also claims a slot: one byte of its own in a large range, locked so
+//! that no other handle holds the same byte. Counting walks the range with `F_OFD_GETLK`, one
+//! call per holder, which is exact for every handle that stays open meanwhile (unlike
+//! `/proc/locks`, which the kernel hands out in pieces that can skip or repeat entries).
 
 use super::fd::{errno, Sys};
 use std::os::unix::io::RawFd;
@@ -12,6 +17,11 @@ use std::os::unix::io::RawFd;
 pub(crate) const HOLD: i64 = 0;
 /// The byte that closers hold exclusively while they decide whether they were the last.
 pub(crate) const CLOSING: i64 = 1;
+
+/// The first slot byte, apart from [`HOLD`] and [`CLOSING`] so that no lock merges with them.
+const SLOTS: i64 = 16;
+/// How many slot bytes there are.
+const SLOT_SPAN: i64 = 1 << 30;
 
 /// Lock kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,29 +80,49 @@ pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
     Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
 }
 
-/// Counts the handles open on the file `(dev, ino)` system-wide: the OFD locks on [`HOLD`], as
-/// listed in `/proc/locks`.
-pub(crate) fn count_holders(dev: u64, ino: u64) -> std::io::Result<u64> {
-    let text = std::fs::read_to_string("/proc/locks")?;
-    let key = format!("{:02x}:{:02x}:{}", dev_major(dev), dev_minor(dev), ino);
-    Ok(text.lines().filter(|line| holds(line, &key)).count() as u64)
+/// Takes the locks of a new handle: shared on [`HOLD`], and a slot of its own. A read-only
+/// descriptor cannot take exclusive locks; it takes a shared lock on a slot that it saw free.
+pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
+    try_lock(fd, Lock::Shared, HOLD)?;
+    static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let seed = i64::from(std::process::id()).wrapping_mul(0x9E37_79B1)
+        + NEXT.fetch_add(7919, std::sync::atomic::Ordering::Relaxed);
+    for probe in 0..SLOT_SPAN {
+        let slot = SLOTS + (seed + probe).rem_euclid(SLOT_SPAN);
+        let claimed = if writable {
+            try_lock(fd, Lock::Exclusive, slot)
+        } else if is_held_elsewhere(fd, slot)? {
+            Err(libc::EAGAIN)
+        } else {
+            try_lock(fd, Lock::Shared, slot)
+        };
+        match claimed {
+            Err(libc::EAGAIN) => continue,
+            other => return other,
+        }
+    }
+    Err(libc::ENOLCK)
 }
 
-/// Whether a `/proc/locks` line is a granted lock on [`HOLD`] of the file `key`.
-fn holds(line: &str, key: &str) -> bool {
-    let fields: Vec<&str> = line.split_whitespace().collect();
-    // "1: OFDLCK ADVISORY READ -1 00:1a:1234 0 0"; waiters have "->" after the number.
-    fields.len() == 8 && fields[1] != "->" && fields[5] == key && fields[6] == "0"
-}
-
-/// `major()` of a Linux `dev_t`.
-pub(crate) fn dev_major(dev: u64) -> u64 {
-    ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)
-}
-
-/// `minor()` of a Linux `dev_t`.
-pub(crate) fn dev_minor(dev: u64) -> u64 {
-    ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
+/// Counts the handles of the object other than the one (if any) that `fd` is: the slots locked
+/// by other open file descriptions.
+pub(crate) fn count_others(fd: RawFd) -> Sys<u64> {
+    let mut ranges = vec![(SLOTS, SLOTS + SLOT_SPAN)];
+    let mut count = 0;
+    while let Some((start, end)) = ranges.pop() {
+        let mut fl = flock(libc::F_WRLCK, start);
+        fl.l_len = end - start;
+        fcntl_lock(fd, libc::F_OFD_GETLK, &mut fl)?;
+        if fl.l_type == libc::F_UNLCK as libc::c_short {
+            continue;
+        }
+        count += 1;
+        let found = fl.l_start;
+        let found_end = if fl.l_len == 0 { end } else { found + fl.l_len };
+        ranges.push((start, found.max(start)));
+        ranges.push((found_end.min(end), end));
+    }
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -100,21 +130,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn proc_locks_lines_are_parsed() {
-        let key = "00:1a:42";
-        assert!(holds("1: OFDLCK ADVISORY  READ  -1 00:1a:42 0 0", key));
-        assert!(holds("2: OFDLCK ADVISORY  WRITE -1 00:1a:42 0 0", key));
-        assert!(!holds("3: OFDLCK ADVISORY  WRITE -1 00:1a:42 1 1", key));
-        assert!(!holds("4: OFDLCK ADVISORY  READ  -1 00:1a:43 0 0", key));
-        assert!(!holds("5: -> OFDLCK ADVISORY  READ  -1 00:1a:42 0 0", key));
-    }
-
-    #[test]
-    fn device_numbers_split_like_glibc() {
-        for (major, minor) in [(0u32, 0x1au32), (8, 3), (259, 300), (0xabcde, 0x12345)] {
-            let dev = libc::makedev(major, minor);
-            assert_eq!(dev_major(dev), u64::from(major));
-            assert_eq!(dev_minor(dev), u64::from(minor));
+    fn slots_count_each_other_handle_once() {
+        let path = std::env::temp_dir().join(format!("fm-slots-{}", std::process::id()));
+        let open = || {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path);
+            std::os::unix::io::OwnedFd::from(file.unwrap())
+        };
+        use std::os::unix::io::AsRawFd;
+        let handles: Vec<_> = (0..5).map(|_| open()).collect();
+        for h in &handles {
+            hold(h.as_raw_fd(), true).unwrap();
         }
+        let reader = std::os::unix::io::OwnedFd::from(std::fs::File::open(&path).unwrap());
+        hold(reader.as_raw_fd(), false).unwrap();
+        let outsider = open();
+        assert_eq!(count_others(outsider.as_raw_fd()).unwrap(), 6);
+        assert_eq!(count_others(handles[0].as_raw_fd()).unwrap(), 5);
+        drop(handles);
+        assert_eq!(count_others(outsider.as_raw_fd()).unwrap(), 1);
+        std::fs::remove_file(&path).unwrap();
     }
 }

@@ -75,7 +75,7 @@ fn try_attach(place: &Place, need_write: bool) -> Sys<Step> {
         }
         return Ok(Step::Done(None));
     }
-    match lock::try_lock(raw, Lock::Shared, HOLD) {
+    match lock::hold(raw, writable) {
         Ok(()) if linked(raw)? => Ok(Step::Done(Some(Attached { fd: obj, writable }))),
         Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
         Err(e) => Err(e),

@@ -5,7 +5,7 @@ use super::errors::os_error;
 use super::fd;
 use super::file::{self, FileBacking};
 use super::header::{Bad, Header, ObjectKind, Store};
-use super::lock::{self, Lock, HOLD};
+use super::lock;
 use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
 use super::{dir, filename};
@@ -78,7 +78,7 @@ impl SectionOps for Section {
     fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Section> {
         let obj = self.obj()?;
         let (fd, writable) = reopen(obj, access.contains(FileMapAccess::WRITE), inheritable)?;
-        lock::try_lock(fd.as_raw_fd(), Lock::Shared, HOLD)
+        lock::hold(fd.as_raw_fd(), writable)
             .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
         let file = match &self.file {
             Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
@@ -109,10 +109,9 @@ impl SectionOps for Section {
     }
 
     fn handle_count(&self) -> Result<u64> {
-        lock::count_holders(self.meta.dev, self.meta.ino).map_err(|e| {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            os_error(ErrorKind::Other, "cannot read /proc/locks", errno)
-        })
+        let others = lock::count_others(self.obj()?.as_raw_fd())
+            .map_err(|e| os_error(ErrorKind::Other, "cannot count the handles", e))?;
+        Ok(others + 1)
     }
 
     fn holder_pids(&self) -> Vec<u32> {
@@ -248,7 +247,7 @@ fn build(
         Some(_) => {}
         None => reserve_memory(raw, req, data_offset, header.size, place.is_none())?,
     }
-    lock::try_lock(raw, Lock::Shared, HOLD).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
+    lock::hold(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
@@ -577,9 +576,9 @@ fn parse_token(token: &str) -> Result<(RawFd, Option<RawFd>, FileMapAccess)> {
 fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) -> Result<Section> {
     let raw = obj.as_raw_fd();
     let header = read_header(raw)?;
-    let writable = fd::access_mode(raw)
-        .map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?
-        == libc::O_RDWR;
+    let (readable, writable) =
+        fd::rights(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?;
+    let writable = readable && writable;
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
     let place = if header.name.is_empty() {
         None
