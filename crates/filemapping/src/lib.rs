@@ -35,6 +35,7 @@
 //! ```
 
 mod error;
+mod event;
 mod granularity;
 mod mapping;
 mod name;
@@ -45,6 +46,7 @@ mod sys;
 mod view;
 
 pub use error::{Error, ErrorKind, Result};
+pub use event::{Event, EventOptions};
 pub use granularity::{page_size, ALLOCATION_GRANULARITY};
 pub use mapping::{Backing, Disposition, FileMapping, SectionInfo};
 pub use name::Scope;

@@ -461,3 +461,86 @@ fn row_94_file_views_cannot_be_committed() {
     drop((view, map, file));
     std::fs::remove_file(path).unwrap();
 }
+
+/// Spec §4, rows 39-41: mappings and events share one namespace; a name of the other type is
+/// `ERROR_INVALID_HANDLE`, both ways.
+#[test]
+fn rows_39_to_41_events_and_mappings_share_one_namespace() {
+    use filemapping::{Event, EventOptions};
+    let event_name = unique("row39-event");
+    let (_event, _) = EventOptions::new().name(&event_name).create().unwrap();
+    assert_eq!(code(anon(&event_name, 4096)), 6, "row 39");
+    assert_eq!(code(FileMapping::open(&event_name, A::READ)), 6, "row 40");
+    let map_name = unique("row41-map");
+    let (_map, _) = anon(&map_name, 4096).unwrap();
+    assert_eq!(
+        code(EventOptions::new().name(&map_name).create()),
+        6,
+        "row 41"
+    );
+    assert_eq!(code(Event::open(&map_name)), 6);
+}
+
+#[test]
+fn auto_reset_events_release_one_wait_per_set() {
+    use filemapping::EventOptions;
+    use std::time::Duration;
+    let (event, disposition) = EventOptions::new().name(&unique("auto")).create().unwrap();
+    assert_eq!(disposition, Disposition::Created);
+    assert!(!event.wait(Some(Duration::ZERO)).unwrap());
+    event.set().unwrap();
+    assert!(event.wait(Some(Duration::ZERO)).unwrap());
+    assert!(
+        !event.wait(Some(Duration::from_millis(20))).unwrap(),
+        "consumed"
+    );
+}
+
+#[test]
+fn manual_reset_events_stay_signaled_until_reset() {
+    use filemapping::{Event, EventOptions};
+    use std::time::Duration;
+    let name = unique("manual");
+    let (event, _) = EventOptions::new()
+        .name(&name)
+        .manual_reset(true)
+        .create()
+        .unwrap();
+    let (again, disposition) = EventOptions::new().name(&name).create().unwrap();
+    assert_eq!(disposition, Disposition::OpenedExisting);
+    assert!(
+        again.is_manual_reset(),
+        "the existing event keeps its reset mode"
+    );
+    let opened = Event::open(&name).unwrap();
+    event.set().unwrap();
+    assert!(opened.wait(Some(Duration::ZERO)).unwrap());
+    assert!(again.wait(Some(Duration::ZERO)).unwrap());
+    event.reset().unwrap();
+    assert!(!opened.wait(Some(Duration::ZERO)).unwrap());
+}
+
+#[test]
+fn a_wait_blocks_until_another_thread_sets_the_event() {
+    use filemapping::{Event, EventOptions};
+    use std::time::Duration;
+    let name = unique("threads");
+    let (event, _) = EventOptions::new().name(&name).create().unwrap();
+    let waiter = Event::open(&name).unwrap();
+    let handle = std::thread::spawn(move || waiter.wait(Some(Duration::from_secs(60))).unwrap());
+    std::thread::sleep(Duration::from_millis(50));
+    event.set().unwrap();
+    assert!(handle.join().unwrap());
+}
+
+#[test]
+fn an_event_name_dies_with_its_last_handle() {
+    use filemapping::{Event, EventOptions};
+    let name = unique("event-life");
+    let (event, _) = EventOptions::new().name(&name).create().unwrap();
+    let copy = event.try_clone().unwrap();
+    drop(event);
+    assert!(Event::open(&name).is_ok(), "the duplicate holds it");
+    drop(copy);
+    assert_eq!(code(Event::open(&name)), 2);
+}

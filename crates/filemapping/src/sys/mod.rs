@@ -11,7 +11,7 @@ use std::path::PathBuf;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
+pub(crate) use linux::{list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT};
 /// Whether this backend emulates the Windows checks (else the OS makes them).
 #[cfg(target_os = "linux")]
 pub(crate) const EMULATED: bool = true;
@@ -20,13 +20,13 @@ pub(crate) const EMULATED: bool = true;
 mod windows;
 #[cfg(windows)]
 pub(crate) use self::windows::{
-    list, page_size, remove_stale, Section, View, DEFAULT_ROOT, EMULATED,
+    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
 };
 
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
-pub(crate) use unsupported::{list, page_size, remove_stale, Section, View, DEFAULT_ROOT};
+pub(crate) use unsupported::{list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT};
 /// Whether this backend emulates the Windows checks (else the OS makes them).
 #[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) const EMULATED: bool = true;
@@ -62,6 +62,19 @@ pub(crate) struct OpenRequest<'a> {
     pub(crate) root: PathBuf,
     pub(crate) access: FileMapAccess,
     pub(crate) inheritable: bool,
+}
+
+/// A request to create an event (everything `CreateEventW` takes).
+#[allow(dead_code)] // As for `CreateRequest`.
+pub(crate) struct EventRequest<'a> {
+    pub(crate) name: Option<ObjectName>,
+    /// The name exactly as given.
+    pub(crate) raw_name: &'a str,
+    pub(crate) root: PathBuf,
+    pub(crate) manual_reset: bool,
+    pub(crate) initial_state: bool,
+    pub(crate) inheritable: bool,
+    pub(crate) permissions: Permissions,
 }
 
 /// A validated request to map a view: the range is inside the section, the offset aligned, and
@@ -108,6 +121,25 @@ pub(crate) trait SectionOps: Sized + Send + Sync {
     unsafe fn adopt(token: &str) -> Result<Self>;
     /// Closes the handle, removing the name if it was the last handle anywhere.
     fn close(self) -> Result<()>;
+}
+
+/// An event handle of one backend.
+pub(crate) trait EventOps: Sized + Send + Sync {
+    /// Creates an event, or opens the live one of the same name.
+    fn create(req: &EventRequest<'_>) -> Result<(Self, Disposition)>;
+    /// Opens a live named event.
+    fn open(req: &OpenRequest<'_>) -> Result<Self>;
+    /// Signals the event (`SetEvent`).
+    fn set(&self) -> Result<()>;
+    /// Clears the event (`ResetEvent`).
+    fn reset(&self) -> Result<()>;
+    /// Waits until the event is signaled or `timeout` passes (`WaitForSingleObject`); `true`
+    /// when signaled.
+    fn wait(&self, timeout: Option<std::time::Duration>) -> Result<bool>;
+    /// A new handle to the same event.
+    fn duplicate(&self, inheritable: bool) -> Result<Self>;
+    /// Whether the event stays signaled until reset.
+    fn is_manual_reset(&self) -> bool;
 }
 
 /// A mapped view of one backend.

@@ -4,7 +4,9 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::mapping::{Disposition, SectionInfo};
 use crate::protection::FileMapAccess;
-use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps, ViewOps};
+use crate::sys::{
+    CreateRequest, EventOps, EventRequest, MapRequest, OpenRequest, SectionOps, ViewOps,
+};
 
 /// The default namespace root (unused).
 pub(crate) const DEFAULT_ROOT: &str = "";
@@ -94,5 +96,33 @@ impl ViewOps for View {
     }
     fn unmap(self) -> Result<()> {
         match self {}
+    }
+}
+
+/// Uninhabited: no event can exist here.
+#[derive(Debug)]
+pub(crate) enum Event {}
+
+impl EventOps for Event {
+    fn create(_: &EventRequest<'_>) -> Result<(Event, Disposition)> {
+        Err(unsupported())
+    }
+    fn open(_: &OpenRequest<'_>) -> Result<Event> {
+        Err(unsupported())
+    }
+    fn set(&self) -> Result<()> {
+        match *self {}
+    }
+    fn reset(&self) -> Result<()> {
+        match *self {}
+    }
+    fn wait(&self, _: Option<std::time::Duration>) -> Result<bool> {
+        match *self {}
+    }
+    fn duplicate(&self, _: bool) -> Result<Event> {
+        match *self {}
+    }
+    fn is_manual_reset(&self) -> bool {
+        match *self {}
     }
 }

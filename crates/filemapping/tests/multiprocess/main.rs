@@ -253,3 +253,29 @@ fn a_second_creator_in_another_process_opens_the_live_object() {
     let lines = Peer::spawn(&dir.path, "create winetest_virtual.c 8192; map 6; read 0 8").finish();
     assert_eq!(lines, ["existing", "mapped", "read 1a2b3c4d"]);
 }
+
+/// A named event wakes a peer process blocked in a real wait; it then reads the mapping.
+#[test]
+fn an_event_wakes_a_waiting_process() {
+    let dir = TestDir::new("event");
+    let (map, _) = create_in(&dir, "payload", 4096);
+    let (event, _) = filemapping::EventOptions::new()
+        .name("ready")
+        .namespace(&dir.namespace())
+        .create()
+        .unwrap();
+    let mut peer = Peer::spawn(
+        &dir.path,
+        "open payload 4; map 4; event ready; ready; wait 60000; read 0 5",
+    );
+    for want in ["opened", "mapped", "event", "ready"] {
+        peer.expect(want);
+    }
+    peer.resume();
+    map.map_view(FileMapAccess::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"hello")
+        .unwrap();
+    event.set().unwrap();
+    assert_eq!(peer.finish(), ["signaled", "read hello"]);
+}

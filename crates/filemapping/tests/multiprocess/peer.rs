@@ -9,11 +9,12 @@
 //! - `write OFFSET TEXT` → `wrote`; `read OFFSET LEN` → `read TEXT`
 //! - `count` → `count N`; `close` → `closed`
 //! - `ready` → `ready`, then waits for one line on stdin
+//! - `event NAME` → `event` (opens a live event); `wait MS` → `signaled` / `timeout`
 //! - `race N GENERATIONS ID` → see [`race`]
 //!
 //! A failing command prints `error CODE` and the script goes on.
 
-use filemapping::{CreateOptions, FileMapAccess, FileMapping, View};
+use filemapping::{CreateOptions, Event, FileMapAccess, FileMapping, View};
 use std::io::BufRead;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ pub(crate) const SCRIPT: &str = "FM_PEER_SCRIPT";
 struct State {
     map: Option<FileMapping>,
     view: Option<View>,
+    event: Option<Event>,
 }
 
 fn say(line: &str) {
@@ -90,6 +92,17 @@ fn step(state: &mut State, words: &[&str]) -> filemapping::Result<()> {
             say("ready");
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line).expect("stdin");
+            Ok(())
+        }
+        ["event", name] => {
+            state.event = Some(Event::open(name)?);
+            say("event");
+            Ok(())
+        }
+        ["wait", ms] => {
+            let event = state.event.as_ref().expect("an event first");
+            let signaled = event.wait(Some(Duration::from_millis(num(ms))))?;
+            say(if signaled { "signaled" } else { "timeout" });
             Ok(())
         }
         ["race", peers, generations, id] => race(num(peers), num(generations), num(id)),

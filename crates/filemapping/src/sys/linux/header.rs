@@ -17,6 +17,7 @@ pub(crate) const FIXED_LEN: usize = 72;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ObjectKind {
     Section = 1,
+    Event = 2,
 }
 
 /// Where a section's bytes live.

@@ -3,6 +3,7 @@
 
 mod dir;
 mod errors;
+mod event;
 mod fd;
 mod file;
 mod filename;
@@ -11,9 +12,11 @@ mod holders;
 mod listing;
 mod lock;
 mod object;
+mod objfile;
 mod section;
 mod view;
 
+pub(crate) use event::Event;
 pub(crate) use listing::{list, remove_stale};
 pub(crate) use section::Section;
 pub(crate) use view::View;

@@ -4,11 +4,11 @@
 use super::errors::os_error;
 use super::fd;
 use super::file::{self, FileBacking};
-use super::header::{Bad, Header, ObjectKind, Store};
+use super::header::{Header, ObjectKind, Store};
 use super::lock;
 use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
-use super::{dir, filename};
+use super::{dir, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mapping::{Backing, Disposition, SectionInfo};
 use crate::name::{ObjectName, Scope};
@@ -66,7 +66,7 @@ impl SectionOps for Section {
     }
 
     fn open(req: &OpenRequest<'_>) -> Result<Section> {
-        let place = Arc::new(place_of(&req.root, req.name)?);
+        let place = Arc::new(objfile::place_of(&req.root, req.name)?);
         open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
@@ -85,7 +85,7 @@ impl SectionOps for Section {
             other => other.clone(),
         };
         let mem = match &self.mem {
-            Some(_) if writable != self.writable => Some(mem_fd(&fd, writable)?),
+            Some(_) if writable != self.writable => Some(objfile::mem_fd(&fd, writable)?),
             other => other.clone(),
         };
         Ok(Section {
@@ -194,13 +194,6 @@ impl Section {
     }
 }
 
-fn place_of(root: &std::path::Path, name: &ObjectName) -> Result<Place> {
-    let dir = dir::open(root, name.scope)?;
-    let file = fd::cstring(&filename::encode(&name.leaf))
-        .map_err(|e| os_error(ErrorKind::InvalidName, "bad name", e))?;
-    Ok(Place { dir, file })
-}
-
 /// Create-or-open: open the live object, else publish a new one; repeat if another creator wins
 /// the race to publish, so exactly one creator sees `Created` (DESIGN invariant 4).
 fn create_named(
@@ -208,7 +201,7 @@ fn create_named(
     name: &ObjectName,
     mut backing: Option<FileBacking>,
 ) -> Result<(Section, Disposition)> {
-    let place = Arc::new(place_of(&req.root, name)?);
+    let place = Arc::new(objfile::place_of(&req.root, name)?);
     let access = req.protection.handle_access();
     let mut built: Option<Section> = None;
     loop {
@@ -235,7 +228,7 @@ fn build(
     place: Option<&Arc<Place>>,
 ) -> Result<Section> {
     let obj = match place {
-        Some(place) => tmpfile(place.dir.as_raw_fd(), req)?,
+        Some(place) => objfile::tmpfile(place.dir.as_raw_fd(), req.permissions)?,
         None => fd::memfd().map_err(|e| os_error(ErrorKind::NotEnoughMemory, "memfd_create", e))?,
     };
     let raw = obj.as_raw_fd();
@@ -254,7 +247,7 @@ fn build(
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     let info = info_from(&header);
     let mem = match backing {
-        None => Some(mem_fd(&obj, true)?),
+        None => Some(objfile::mem_fd(&obj, true)?),
         Some(_) => None,
     };
     Ok(Section {
@@ -272,18 +265,6 @@ fn build(
         place: place.cloned(),
         inheritable: req.inheritable,
     })
-}
-
-fn tmpfile(dir: RawFd, req: &CreateRequest<'_>) -> Result<OwnedFd> {
-    let flags = libc::O_TMPFILE | libc::O_RDWR;
-    let mode = req.permissions.mode();
-    let here = fd::cstring(".").map_err(|e| os_error(ErrorKind::Other, "", e))?;
-    let obj = fd::open_at(dir, &here, flags, mode)
-        .map_err(|e| os_error(ErrorKind::Other, "cannot create the object file", e))?;
-    if mode != 0o600 {
-        fd::fchmod(obj.as_raw_fd(), mode).map_err(|e| os_error(ErrorKind::Other, "fchmod", e))?;
-    }
-    Ok(obj)
 }
 
 fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header {
@@ -411,36 +392,14 @@ fn open_named(
     }))
 }
 
-/// Reads and checks an object file's header; another object type is `ERROR_INVALID_HANDLE`
-/// (spec §4, rows 39–41).
+/// Reads a section's header; a name of another object type is `ERROR_INVALID_HANDLE` (spec §4,
+/// rows 39–41).
 pub(super) fn read_header(raw: RawFd) -> Result<Header> {
-    let mut buf = vec![0u8; 4096.min(file_len(raw)?)];
-    let header = loop {
-        fd::pread_exact(raw, &mut buf, 0)
-            .map_err(|e| os_error(ErrorKind::Other, "read header", e))?;
-        match Header::decode(&buf) {
-            Ok(header) => break header,
-            Err(Bad::Short(n)) if n <= file_len(raw)? && n > buf.len() => buf.resize(n, 0),
-            Err(_) => return Err(not_a_section()),
-        }
-    };
-    if header.kind != ObjectKind::Section as u32 || Protection::from_raw(header.protection).is_err()
-    {
-        return Err(not_a_section());
+    let header = objfile::read_header(raw, ObjectKind::Section)?;
+    if Protection::from_raw(header.protection).is_err() {
+        return Err(objfile::wrong_type(ObjectKind::Section));
     }
     Ok(header)
-}
-
-fn file_len(raw: RawFd) -> Result<usize> {
-    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
-    Ok(st.st_size as usize)
-}
-
-fn not_a_section() -> Error {
-    Error::new(
-        ErrorKind::InvalidHandle,
-        "the name belongs to an object that is not a file mapping",
-    )
 }
 
 /// Opens the backing file of a file-backed section and checks that it is still the same file.
@@ -522,21 +481,9 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     Ok((fd, writable))
 }
 
-/// The lock-free description that views of a section in the system's memory map.
-fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
-    let flags = if writable {
-        libc::O_RDWR
-    } else {
-        libc::O_RDONLY
-    };
-    fd::reopen(obj.as_raw_fd(), flags)
-        .map(Arc::new)
-        .map_err(|e| os_error(ErrorKind::Other, "cannot open the section's memory", e))
-}
-
 fn memory_fd(header: &Header, obj: &OwnedFd, writable: bool) -> Result<Option<Arc<OwnedFd>>> {
     match header.store {
-        Store::Memory => mem_fd(obj, writable).map(Some),
+        Store::Memory => objfile::mem_fd(obj, writable).map(Some),
         Store::File { .. } => Ok(None),
     }
 }
@@ -615,7 +562,7 @@ fn inherited_place(raw: RawFd, name: &str, st: &libc::stat) -> Result<Option<Arc
         _ => return Ok(None),
     };
     let root = path.parent().and_then(|d| d.parent()).unwrap_or(&path);
-    let place = place_of(root, &parsed)?;
+    let place = objfile::place_of(root, &parsed)?;
     let here = fd::open_at(
         place.dir.as_raw_fd(),
         &place.file,

@@ -2,11 +2,13 @@
 //! the platform-free checks are skipped (`EMULATED` is false) and its error codes come through
 //! unchanged.
 
+mod event;
 mod handle;
 mod nt;
 mod section;
 mod view;
 
+pub(crate) use event::Event;
 pub(crate) use section::Section;
 pub(crate) use view::View;
 

@@ -43,3 +43,24 @@ extern "system" {
 pub(crate) const SECTION_BASIC: u32 = 0;
 /// `ObjectBasicInformation`.
 pub(crate) const OBJECT_BASIC: u32 = 0;
+
+#[repr(C)]
+pub(crate) struct EventBasicInformation {
+    /// 0: notification (manual-reset); 1: synchronization (auto-reset).
+    pub(crate) event_type: u32,
+    pub(crate) state: i32,
+}
+
+#[link(name = "ntdll")]
+extern "system" {
+    pub(crate) fn NtQueryEvent(
+        event: HANDLE,
+        class: u32,
+        info: *mut c_void,
+        len: u32,
+        ret: *mut u32,
+    ) -> i32;
+}
+
+/// `EventBasicInformation`.
+pub(crate) const EVENT_BASIC: u32 = 0;

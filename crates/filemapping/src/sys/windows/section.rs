@@ -28,7 +28,7 @@ pub(crate) struct Section {
     file: Option<Arc<Handle>>,
 }
 
-fn wide(name: &str) -> Vec<u16> {
+pub(super) fn wide(name: &str) -> Vec<u16> {
     name.encode_utf16().chain(std::iter::once(0)).collect()
 }
 
@@ -234,7 +234,7 @@ impl Section {
     }
 }
 
-fn security(inheritable: bool) -> SECURITY_ATTRIBUTES {
+pub(super) fn security(inheritable: bool) -> SECURITY_ATTRIBUTES {
     SECURITY_ATTRIBUTES {
         nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
         lpSecurityDescriptor: std::ptr::null_mut(),
@@ -243,7 +243,7 @@ fn security(inheritable: bool) -> SECURITY_ATTRIBUTES {
 }
 
 /// `DuplicateHandle` within this process.
-fn duplicate_raw(
+pub(super) fn duplicate_raw(
     source: HANDLE,
     access: u32,
     inheritable: bool,

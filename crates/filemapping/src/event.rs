@@ -1,0 +1,367 @@
+//! [`Event`]: a named event (`CreateEvent`, `SetEvent`, `WaitForSingleObject`) in the same
+//! namespace as file mappings, with the same lifetime rules.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::Disposition;
+use crate::name::{self, Parsed};
+use crate::namespace::Namespace;
+use crate::options::Permissions;
+use crate::protection::FileMapAccess;
+use crate::sys::{self, EventOps, EventRequest, OpenRequest};
+use std::time::Duration;
+
+/// Options for creating an event: the arguments of `CreateEventW`.
+///
+/// The defaults are an unnamed, auto-reset event that starts non-signaled.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{Disposition, EventOptions};
+///
+/// let name = format!("doc-event-{}", std::process::id());
+/// let (event, disposition) = EventOptions::new().name(&name).manual_reset(true).create()?;
+/// assert_eq!(disposition, Disposition::Created);
+/// event.set()?;
+/// assert!(event.wait(None)?);
+/// assert!(event.wait(None)?, "a manual-reset event stays signaled");
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-createeventw>
+#[doc(alias = "CreateEventW")]
+#[derive(Clone, Debug, Default)]
+pub struct EventOptions {
+    name: String,
+    manual_reset: bool,
+    initial_state: bool,
+    inheritable: bool,
+    permissions: Permissions,
+    namespace: Namespace,
+}
+
+impl EventOptions {
+    /// The default options.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// assert!(!event.is_manual_reset());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn new() -> EventOptions {
+        EventOptions::default()
+    }
+
+    /// The event's name, in the namespace of file mappings (spec §4). Empty: unnamed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = format!("doc-event-name-{}", std::process::id());
+    /// let (_event, _) = filemapping::EventOptions::new().name(&name).create()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.to_owned();
+        self
+    }
+
+    /// Whether the event stays signaled until reset (`bManualReset`), releasing every waiter,
+    /// rather than being consumed by the one waiter it releases.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (event, _) = filemapping::EventOptions::new().manual_reset(true).create()?;
+    /// assert!(event.is_manual_reset());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn manual_reset(mut self, manual_reset: bool) -> Self {
+        self.manual_reset = manual_reset;
+        self
+    }
+
+    /// Whether a new event starts signaled (`bInitialState`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (event, _) = filemapping::EventOptions::new().initial_state(true).create()?;
+    /// assert!(event.wait(Some(Duration::ZERO))?);
+    /// assert!(!event.wait(Some(Duration::ZERO))?, "auto-reset: consumed by the first wait");
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn initial_state(mut self, signaled: bool) -> Self {
+        self.initial_state = signaled;
+        self
+    }
+
+    /// Whether child processes may inherit the handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_event, _) = filemapping::EventOptions::new().inheritable(true).create()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn inheritable(mut self, inheritable: bool) -> Self {
+        self.inheritable = inheritable;
+        self
+    }
+
+    /// Who else may open a new named event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{EventOptions, Permissions};
+    ///
+    /// let opts = EventOptions::new().permissions(Permissions::Everyone);
+    /// # let _ = opts;
+    /// ```
+    pub fn permissions(mut self, permissions: Permissions) -> Self {
+        self.permissions = permissions;
+        self
+    }
+
+    /// The namespace (default: [`Namespace::from_env`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{EventOptions, Namespace};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join("fm-doc-event-ns"));
+    /// let (_event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn namespace(mut self, namespace: &Namespace) -> Self {
+        self.namespace = namespace.clone();
+        self
+    }
+
+    /// Creates the event, or opens the live one of the same name (then its own reset mode and
+    /// state apply, and the disposition says `OpenedExisting`).
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::InvalidHandle`]: the name belongs to a file mapping (spec row 41).
+    /// - [`ErrorKind::PathNotFound`], [`ErrorKind::InvalidName`]: bad name (spec §4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, EventOptions};
+    ///
+    /// let name = format!("doc-event-clash-{}", std::process::id());
+    /// let (_map, _) = CreateOptions::new().name(&name).size(4096).create()?;
+    /// let err = EventOptions::new().name(&name).create().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidHandle);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn create(&self) -> Result<(Event, Disposition)> {
+        let name = match name::parse(&self.name)? {
+            Parsed::Unnamed => None,
+            Parsed::Directory => return Err(not_an_event()),
+            Parsed::Object(name) => Some(name),
+        };
+        let request = EventRequest {
+            name,
+            raw_name: &self.name,
+            root: self.namespace.root(),
+            manual_reset: self.manual_reset,
+            initial_state: self.initial_state,
+            inheritable: self.inheritable,
+            permissions: self.permissions,
+        };
+        let (inner, disposition) = sys::Event::create(&request)?;
+        Ok((Event { inner }, disposition))
+    }
+}
+
+fn not_an_event() -> Error {
+    Error::new(
+        ErrorKind::InvalidHandle,
+        "the name is a namespace, not an event",
+    )
+}
+
+/// A handle to a named or unnamed event. Dropping it closes it; a named event exists while a
+/// handle to it is open in any process.
+///
+/// # Platform notes
+///
+/// On Linux the state is a futex word in shared memory: waiting blocks in the kernel and never
+/// polls.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{Event, EventOptions};
+/// use std::time::Duration;
+///
+/// let name = format!("doc-event-type-{}", std::process::id());
+/// let (creator, _) = EventOptions::new().name(&name).create()?;
+/// let opener = Event::open(&name)?;
+/// let waiter = std::thread::spawn(move || opener.wait(Some(Duration::from_secs(30))));
+/// creator.set()?;
+/// assert!(waiter.join().unwrap()?);
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Event {
+    inner: sys::Event,
+}
+
+impl Event {
+    /// Opens the live event `name` in the environment's namespace (`OpenEventW` with
+    /// `EVENT_ALL_ACCESS`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`]; [`ErrorKind::InvalidHandle`] if the name belongs to a file
+    /// mapping (spec row 40).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, Event};
+    ///
+    /// assert_eq!(Event::open("doc-no-event").unwrap_err().kind(), ErrorKind::NotFound);
+    /// ```
+    #[doc(alias = "OpenEventW")]
+    pub fn open(name: &str) -> Result<Event> {
+        Event::open_in(name, &Namespace::from_env())
+    }
+
+    /// Opens the live event `name` in `namespace`.
+    ///
+    /// # Errors
+    ///
+    /// As [`open`](Self::open).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Event, EventOptions, Namespace};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-ev-{}", std::process::id())));
+    /// let (_event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
+    /// let _again = Event::open_in("e", &ns)?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn open_in(name: &str, namespace: &Namespace) -> Result<Event> {
+        let parsed = match name::parse(name)? {
+            Parsed::Object(parsed) => parsed,
+            Parsed::Unnamed | Parsed::Directory => return Err(not_an_event()),
+        };
+        let request = OpenRequest {
+            name: &parsed,
+            raw_name: name,
+            root: namespace.root(),
+            access: FileMapAccess::ALL_ACCESS,
+            inheritable: false,
+        };
+        sys::Event::open(&request).map(|inner| Event { inner })
+    }
+
+    /// Signals the event (`SetEvent`): a manual-reset event releases every waiter and stays
+    /// signaled; an auto-reset event releases one waiter.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// event.set()?;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "SetEvent")]
+    pub fn set(&self) -> Result<()> {
+        self.inner.set()
+    }
+
+    /// Clears the event (`ResetEvent`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (event, _) = filemapping::EventOptions::new().manual_reset(true).initial_state(true).create()?;
+    /// event.reset()?;
+    /// assert!(!event.wait(Some(Duration::ZERO))?);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "ResetEvent")]
+    pub fn reset(&self) -> Result<()> {
+        self.inner.reset()
+    }
+
+    /// Waits until the event is signaled (`true`) or `timeout` passes (`false`); `None` waits
+    /// forever (`INFINITE`). The wait blocks in the kernel.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// assert!(!event.wait(Some(Duration::from_millis(10)))?);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "WaitForSingleObject")]
+    pub fn wait(&self, timeout: Option<Duration>) -> Result<bool> {
+        self.inner.wait(timeout)
+    }
+
+    /// A second handle to the same event (`DuplicateHandle`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// let copy = event.try_clone()?;
+    /// copy.set()?;
+    /// assert!(event.wait(Some(std::time::Duration::ZERO))?);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "DuplicateHandle")]
+    pub fn try_clone(&self) -> Result<Event> {
+        self.inner.duplicate(false).map(|inner| Event { inner })
+    }
+
+    /// Whether the event stays signaled until reset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// assert!(!event.is_manual_reset());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn is_manual_reset(&self) -> bool {
+        self.inner.is_manual_reset()
+    }
+}
