@@ -1,6 +1,8 @@
 //! Sections that the system's memory cannot back fail at creation with a clear error, never later
 //! with SIGBUS, and leave no name behind (spec §2.2; DESIGN, "The Linux namespace").
 
+#![cfg(target_os = "linux")]
+
 use filemapping::{CreateOptions, ErrorKind, FileMapAccess, Namespace, SectionAttributes};
 use std::path::PathBuf;
 

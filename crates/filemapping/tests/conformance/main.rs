@@ -32,6 +32,7 @@
 //!   module.
 
 #![cfg(target_os = "linux")]
+#![cfg(target_os = "linux")]
 
 use filemapping::{
     CreateOptions, Disposition, FileMapAccess as A, FileMapping, Namespace, OpenOptions,
