@@ -20,11 +20,11 @@
 //!   `CAP_IPC_LOCK` (Linux's `SeLockMemoryPrivilege`), and dropping it needs `capset`.
 //! - 32, first half: `SEC_IMAGE` on a real PE image (only the invalid `SEC_IMAGE|SEC_WRITECOMBINE`
 //!   half is covered).
-//! - 39–41: events and mutexes do not exist in the API.
+//! - 39–41: events live in `tests/behaviour.rs` (mutexes do not exist in the API).
 //! - 45–46: `Global\` privileges and sessions (`SeCreateGlobalPrivilege`, services).
 //! - 47: the limit of the ANSI `CreateFileMappingA`; the API takes Unicode names, as the W
 //!   functions do.
-//! - 55–58: need child processes.
+//! - 55–58: need child processes; `tests/multiprocess` covers them.
 //! - 87: a NULL or `INVALID_HANDLE_VALUE` handle cannot be expressed: a `FileMapping` is always a
 //!   handle.
 //! - 89–108 (§12.5): `VirtualQuery`, `VirtualAlloc`, `VirtualProtect`, `VirtualFree`,
