@@ -48,13 +48,15 @@ impl EventOps for Event {
             if let Some(existing) = open_named(&place, name, req.inheritable)? {
                 return Ok((existing, Disposition::OpenedExisting));
             }
-            let event = match built.take() {
+            let mut event = match built.take() {
                 Some(event) => event,
                 None => build(req, Some(&place))?,
             };
             let published = object::publish(event.obj()?, &place)
                 .map_err(|e| os_error(ErrorKind::Other, "cannot publish the event", e))?;
             if published {
+                // Only now does closing it concern the name.
+                event.place = Some(place);
                 return Ok((event, Disposition::Created));
             }
             built = Some(event);
@@ -210,7 +212,7 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     Ok(Event {
         obj: Some(obj),
         writable: true,
-        place: place.cloned(),
+        place: None,
         inheritable: req.inheritable,
         manual: req.manual_reset,
         page,

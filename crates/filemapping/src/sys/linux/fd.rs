@@ -62,7 +62,22 @@ pub(crate) fn unlink_at(dir: RawFd, name: &CStr) -> Sys<()> {
 }
 
 /// Gives the unnamed file `fd` (from `O_TMPFILE`) the name `dir/name`; `EEXIST` if taken.
+/// `AT_EMPTY_PATH` needs a capability on older kernels; `/proc/self/fd` works for everyone.
 pub(crate) fn link_fd(fd: RawFd, dir: RawFd, name: &CStr) -> Sys<()> {
+    // SAFETY: both strings are NUL-terminated and outlive the call.
+    let direct = unsafe {
+        libc::linkat(
+            fd,
+            b"\0".as_ptr().cast(),
+            dir,
+            name.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    match check(direct) {
+        Err(libc::ENOENT) | Err(libc::EPERM) => {}
+        other => return other.map(drop),
+    }
     let src = cstring(&format!("/proc/self/fd/{fd}"))?;
     // SAFETY: both paths are NUL-terminated and outlive the call.
     let ret = unsafe {
@@ -107,6 +122,20 @@ pub(crate) fn pwrite_all(fd: RawFd, mut buf: &[u8], mut offset: u64) -> Sys<()> 
         offset += n as u64;
     }
     Ok(())
+}
+
+/// Reads what there is into `buf` from `offset`, with a single call when it succeeds.
+pub(crate) fn pread(fd: RawFd, buf: &mut [u8], offset: u64) -> Sys<usize> {
+    let off = i64::try_from(offset).map_err(|_| libc::EFBIG)?;
+    loop {
+        // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes.
+        let n = unsafe { libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), off) };
+        match n {
+            n if n >= 0 => return Ok(n as usize),
+            _ if errno() == libc::EINTR => continue,
+            _ => return Err(errno()),
+        }
+    }
 }
 
 /// Reads into all of `buf` from `offset`; `EIO` if the file ends first.

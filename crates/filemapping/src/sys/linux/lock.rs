@@ -84,9 +84,7 @@ pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
 /// descriptor cannot take exclusive locks; it takes a shared lock on a slot that it saw free.
 pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
     try_lock(fd, Lock::Shared, HOLD)?;
-    static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-    let seed = i64::from(std::process::id()).wrapping_mul(0x9E37_79B1)
-        + NEXT.fetch_add(7919, std::sync::atomic::Ordering::Relaxed);
+    let seed = slot_seed();
     for probe in 0..SLOT_SPAN {
         let slot = SLOTS + (seed + probe).rem_euclid(SLOT_SPAN);
         let claimed = if writable {
@@ -102,6 +100,20 @@ pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
         }
     }
     Err(libc::ENOLCK)
+}
+
+/// Where a new handle starts looking for a free slot: spread by process and by handle, so that
+/// claims rarely collide. The process id is read once (a `getpid` per handle costs).
+fn slot_seed() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static PID: AtomicI64 = AtomicI64::new(0);
+    static NEXT: AtomicI64 = AtomicI64::new(0);
+    let mut pid = PID.load(Ordering::Relaxed);
+    if pid == 0 {
+        pid = i64::from(std::process::id());
+        PID.store(pid, Ordering::Relaxed);
+    }
+    pid.wrapping_mul(0x9E37_79B1) + NEXT.fetch_add(7919, Ordering::Relaxed)
 }
 
 /// Counts the handles of the object other than the one (if any) that `fd` is: the slots locked

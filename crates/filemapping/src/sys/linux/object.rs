@@ -149,8 +149,10 @@ pub(crate) fn release(
     };
     let raw = judge.as_raw_fd();
     lock::lock_wait(raw, CLOSING)?;
+    // A handle that held its shared lock all along proves the file still linked (only an
+    // exclusive holder unlinks); a fresh description must look.
     match lock::try_lock(raw, Lock::Exclusive, HOLD) {
-        Ok(()) if linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
+        Ok(()) if !shared || linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
         Ok(()) | Err(libc::EAGAIN) => Ok(()),
         Err(e) => Err(e),
     }

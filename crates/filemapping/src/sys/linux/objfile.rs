@@ -35,15 +35,18 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
 /// Reads an object file's header and checks its type: a name of another type of object is
 /// `ERROR_INVALID_HANDLE` (spec §4).
 pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
-    let mut buf = vec![0u8; 4096.min(file_len(raw)?)];
-    let header = loop {
-        fd::pread_exact(raw, &mut buf, 0)
-            .map_err(|e| os_error(ErrorKind::Other, "read header", e))?;
-        match Header::decode(&buf) {
-            Ok(header) => break header,
-            Err(Bad::Short(n)) if n <= file_len(raw)? && n > buf.len() => buf.resize(n, 0),
-            Err(_) => return Err(wrong_type(kind)),
+    let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
+    let mut buf = vec![0u8; 4096];
+    let got = fd::pread(raw, &mut buf, 0).map_err(read_error)?;
+    buf.truncate(got);
+    let header = match Header::decode(&buf) {
+        Ok(header) => header,
+        Err(Bad::Short(n)) if n > buf.len() && n <= MAX_HEADER => {
+            buf.resize(n, 0);
+            fd::pread_exact(raw, &mut buf, 0).map_err(read_error)?;
+            Header::decode(&buf).map_err(|_| wrong_type(kind))?
         }
+        Err(_) => return Err(wrong_type(kind)),
     };
     if header.kind != kind as u32 {
         return Err(wrong_type(kind));
@@ -51,10 +54,9 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     Ok(header)
 }
 
-fn file_len(raw: RawFd) -> Result<usize> {
-    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
-    Ok(st.st_size as usize)
-}
+/// The longest header there can be: a name of 32 766 UTF-16 units (3 bytes each in UTF-8) and a
+/// path of `PATH_MAX` bytes.
+const MAX_HEADER: usize = super::header::FIXED_LEN + 3 * crate::name::MAX_NAME_UNITS + 4096;
 
 /// The error for a name that belongs to another type of object.
 pub(super) fn wrong_type(wanted: ObjectKind) -> Error {

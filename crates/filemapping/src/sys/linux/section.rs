@@ -41,8 +41,6 @@ pub(crate) struct Section {
 struct Meta {
     info: SectionInfo,
     data_offset: u64,
-    dev: u64,
-    ino: u64,
 }
 
 impl SectionOps for Section {
@@ -115,7 +113,10 @@ impl SectionOps for Section {
     }
 
     fn holder_pids(&self) -> Vec<u32> {
-        super::holders::holders(self.meta.dev, self.meta.ino)
+        match self.obj.as_ref().map(|obj| fd::fstat(obj.as_raw_fd())) {
+            Some(Ok(st)) => super::holders::holders(st.st_dev, st.st_ino),
+            _ => Vec::new(),
+        }
     }
 
     fn map(&self, req: &MapRequest) -> Result<View> {
@@ -208,13 +209,15 @@ fn create_named(
         if let Some(existing) = open_named(&place, name, access, req.inheritable)? {
             return Ok((existing, Disposition::OpenedExisting));
         }
-        let section = match built.take() {
+        let mut section = match built.take() {
             Some(section) => section,
             None => build(req, backing.take(), Some(&place))?,
         };
         let published = object::publish(section.obj()?, &place)
             .map_err(|e| os_error(ErrorKind::Other, "cannot publish the object", e))?;
         if published {
+            // Only now does closing it concern the name.
+            section.place = Some(place);
             return Ok((section, Disposition::Created));
         }
         built = Some(section);
@@ -244,7 +247,6 @@ fn build(
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
-    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     let info = info_from(&header);
     let mem = match backing {
         None => Some(objfile::mem_fd(&obj, true)?),
@@ -255,14 +257,9 @@ fn build(
         writable: true,
         file: backing.map(|b| Arc::new(b.fd)),
         mem,
-        meta: Arc::new(Meta {
-            info,
-            data_offset,
-            dev: st.st_dev,
-            ino: st.st_ino,
-        }),
+        meta: Arc::new(Meta { info, data_offset }),
         access: req.protection.handle_access(),
-        place: place.cloned(),
+        place: None,
         inheritable: req.inheritable,
     })
 }
@@ -374,7 +371,6 @@ fn open_named(
     }
     let file = open_store(&header, inheritable)?;
     let mem = memory_fd(&header, &attached.fd, attached.writable)?;
-    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     Ok(Some(Section {
         obj: Some(attached.fd),
         writable: attached.writable,
@@ -383,8 +379,6 @@ fn open_named(
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
-            dev: st.st_dev,
-            ino: st.st_ino,
         }),
         access,
         place: Some(Arc::clone(place)),
@@ -541,8 +535,6 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
-            dev: st.st_dev,
-            ino: st.st_ino,
         }),
         access,
         place,
