@@ -312,7 +312,13 @@ impl<'a> CreateOptions<'a> {
         };
         let name = match name::parse(&self.name)? {
             Parsed::Unnamed => None,
-            Parsed::Directory => return Err(directory_error()),
+            // Windows (as Wine shows) refuses to create an object named like a namespace.
+            Parsed::Directory => {
+                return Err(Error::new(
+                    ErrorKind::InvalidName,
+                    "the name is a namespace (Local\\ or Global\\) without an object name",
+                ))
+            }
             Parsed::Object(name) => Some(name),
         };
         let request = CreateRequest {

@@ -544,3 +544,22 @@ fn an_event_name_dies_with_its_last_handle() {
     drop(copy);
     assert_eq!(code(Event::open(&name)), 2);
 }
+
+/// Spec §5.4: a base address in kernel space is `ERROR_INVALID_PARAMETER`.
+#[test]
+fn a_kernel_base_address_is_invalid_parameter() {
+    if skip_under_wine("Wine maps a view at a kernel-range address") {
+        return;
+    }
+    let (map, _) = CreateOptions::new().size(65536).create().unwrap();
+    let kernel = 0xFFFF_8000_0000_0000_u64 as usize;
+    assert_eq!(code(map.map_view_at(A::WRITE, 0, 0, kernel)), 87);
+}
+
+/// A name that is only a namespace prefix names no object: creating it is
+/// `ERROR_INVALID_NAME`, as Wine (the reference) answers.
+#[test]
+fn creating_a_bare_namespace_prefix_is_invalid_name() {
+    assert_eq!(code(anon("Local\\", 4096)), 123);
+    assert_eq!(code(anon("Global\\", 4096)), 123);
+}

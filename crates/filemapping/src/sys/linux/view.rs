@@ -116,6 +116,15 @@ fn map_at(
     fd: RawFd,
     off: i64,
 ) -> Result<*mut u8> {
+    if base
+        .checked_add(region)
+        .map_or(true, |end| end > USER_SPACE_END)
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidParameter,
+            "the base address is not in user space",
+        ));
+    }
     let flags = flags | libc::MAP_FIXED_NOREPLACE;
     // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping; the kernel checks the range.
     let ptr = unsafe { libc::mmap(base as *mut libc::c_void, region, prot, flags, fd, off) };
@@ -138,6 +147,10 @@ fn map_at(
     }
     Ok(ptr.cast())
 }
+
+/// The end of the user half of the x86-64 (and 48-bit arm64) address space; a base address
+/// past it is a kernel address (spec §5.4: `ERROR_INVALID_PARAMETER`).
+const USER_SPACE_END: usize = 1 << 47;
 
 /// Where the last view was placed: a view mapped and unmapped in a loop lands there again, so
 /// one `mmap` with this hint usually gives an aligned address at once.

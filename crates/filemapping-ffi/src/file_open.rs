@@ -1,0 +1,294 @@
+//! `CreateFileA/W` and `DeleteFileA/W`: opening, creating and deleting files by path, with the
+//! Win32 creation dispositions and error codes.
+
+use crate::boundary::{guard, to_bool};
+use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND};
+use crate::names::CName;
+use crate::objects::{FileAccess, FileObject, Object};
+use crate::types::{
+    BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES,
+};
+use crate::{handles, last_error};
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+const GENERIC_READ: u32 = 0x8000_0000;
+const GENERIC_WRITE: u32 = 0x4000_0000;
+const GENERIC_EXECUTE: u32 = 0x2000_0000;
+const GENERIC_ALL: u32 = 0x1000_0000;
+const FILE_READ_DATA: u32 = 0x1;
+const FILE_WRITE_DATA: u32 = 0x2;
+const FILE_APPEND_DATA: u32 = 0x4;
+const FILE_EXECUTE: u32 = 0x20;
+
+const CREATE_NEW: u32 = 1;
+const CREATE_ALWAYS: u32 = 2;
+const OPEN_EXISTING: u32 = 3;
+const OPEN_ALWAYS: u32 = 4;
+const TRUNCATE_EXISTING: u32 = 5;
+
+/// The rights `dwDesiredAccess` asks for.
+fn file_access(desired: u32) -> FileAccess {
+    let any = |bits: u32| desired & (bits | GENERIC_ALL) != 0;
+    FileAccess {
+        read: any(GENERIC_READ | FILE_READ_DATA),
+        write: any(GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA),
+        execute: any(GENERIC_EXECUTE | FILE_EXECUTE),
+    }
+}
+
+/// Opens `path` with `flags` (`O_CREAT`, `O_EXCL`, `O_TRUNC`). A file opened with
+/// `GENERIC_EXECUTE` is created executable, since Linux checks the execute permission where
+/// Windows checks the handle's right. A handle with neither read nor write access is an
+/// `O_PATH` descriptor, which the library refuses to map (spec row 17).
+fn open_with(path: &Path, access: FileAccess, flags: i32) -> io::Result<File> {
+    let mode = if access.execute { 0o777 } else { 0o666 };
+    let mut options = OpenOptions::new();
+    options.mode(mode).read(access.read).write(access.write);
+    if access.read || access.write {
+        return options.custom_flags(flags).open(path);
+    }
+    if flags != 0 {
+        // O_PATH ignores the creation flags: create or truncate first.
+        OpenOptions::new()
+            .read(true)
+            .mode(mode)
+            .custom_flags(flags)
+            .open(path)?;
+    }
+    options.read(true).custom_flags(libc::O_PATH).open(path)
+}
+
+/// Tries to create `path` exclusively; `Ok(None)` if it exists.
+fn create_exclusive(path: &Path, access: FileAccess) -> io::Result<Option<File>> {
+    match open_with(path, access, libc::O_CREAT | libc::O_EXCL) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens per `dwCreationDisposition`; also says whether the file existed before.
+fn open_disposition(path: &Path, access: FileAccess, disposition: u32) -> io::Result<(File, bool)> {
+    let existing = |flags| open_with(path, access, flags).map(|f| (f, true));
+    let created = |file| Ok((file, false));
+    match disposition {
+        CREATE_NEW => open_with(path, access, libc::O_CREAT | libc::O_EXCL).map(|f| (f, false)),
+        CREATE_ALWAYS => {
+            create_exclusive(path, access)?.map_or_else(|| existing(libc::O_TRUNC), created)
+        }
+        OPEN_EXISTING => existing(0),
+        OPEN_ALWAYS => create_exclusive(path, access)?.map_or_else(|| existing(0), created),
+        TRUNCATE_EXISTING => existing(libc::O_TRUNC),
+        _ => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+    }
+}
+
+/// The Win32 error for a failed open: a missing directory is `ERROR_PATH_NOT_FOUND`, not
+/// `ERROR_FILE_NOT_FOUND`.
+fn open_error(path: &Path, err: io::Error) -> Win32Error {
+    let parent_missing = path
+        .parent()
+        .is_some_and(|p| !p.as_os_str().is_empty() && !p.exists());
+    if err.kind() == io::ErrorKind::NotFound && parent_missing {
+        return Win32Error(ERROR_PATH_NOT_FOUND);
+    }
+    err.into()
+}
+
+/// `CreateFile` in safe Rust. On success the last error is `ERROR_ALREADY_EXISTS` when
+/// `CREATE_ALWAYS` or `OPEN_ALWAYS` found the file, else 0.
+fn create_file(
+    path: Option<PathBuf>,
+    desired: u32,
+    disposition: u32,
+) -> Result<HANDLE, Win32Error> {
+    let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
+    let access = file_access(desired);
+    let (file, existed) =
+        open_disposition(&path, access, disposition).map_err(|e| open_error(&path, e))?;
+    let meta = file.metadata()?;
+    // A directory needs FILE_FLAG_BACKUP_SEMANTICS on Windows. GENERIC_EXECUTE needs the right
+    // to execute the file, which Linux keeps in the execute permission (the library checks the
+    // same bits when an executable section is created, spec row 20).
+    if meta.is_dir() || (access.execute && meta.permissions().mode() & 0o111 == 0) {
+        return Err(Win32Error(ERROR_ACCESS_DENIED));
+    }
+    let handle = handles::insert(Object::File(FileObject { file, access }));
+    let always = disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS;
+    last_error::set(if always && existed {
+        ERROR_ALREADY_EXISTS
+    } else {
+        0
+    });
+    Ok(handle)
+}
+
+/// `DeleteFile` in safe Rust.
+fn delete_file(path: Option<PathBuf>) -> Result<BOOL, Win32Error> {
+    let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
+    std::fs::remove_file(&path).map_err(|e| open_error(&path, e))?;
+    Ok(to_bool(true))
+}
+
+/// `CreateFileA/W` behind the boundary.
+///
+/// # Safety
+///
+/// `name` is NULL or NUL-terminated.
+unsafe fn create_file_c(name: CName, desired: DWORD, disposition: DWORD) -> HANDLE {
+    guard(INVALID_HANDLE_VALUE, || {
+        // SAFETY: NULL or NUL-terminated, as this function's contract requires.
+        create_file(unsafe { name.path() }?, desired, disposition)
+    })
+}
+
+/// `DeleteFileA/W` behind the boundary.
+///
+/// # Safety
+///
+/// `name` is NULL or NUL-terminated.
+unsafe fn delete_file_c(name: CName) -> BOOL {
+    guard(to_bool(false), || {
+        // SAFETY: NULL or NUL-terminated, as this function's contract requires.
+        delete_file(unsafe { name.path() }?)
+    })
+}
+
+/// Opens or creates a file; the handle can back a file mapping. `dwCreationDisposition` is one
+/// of `CREATE_NEW`, `CREATE_ALWAYS`, `OPEN_EXISTING`, `OPEN_ALWAYS`, `TRUNCATE_EXISTING`.
+/// Returns `INVALID_HANDLE_VALUE` on failure (`ERROR_FILE_NOT_FOUND`, `ERROR_FILE_EXISTS`,
+/// `ERROR_ACCESS_DENIED`, …).
+///
+/// # Platform notes
+///
+/// The path is a Linux path (bytes as given). `dwShareMode`, `dwFlagsAndAttributes`, the
+/// security descriptor and `hTemplateFile` are ignored; handles are not inheritable. A file
+/// created with `GENERIC_EXECUTE` gets execute permission, and opening a file without execute
+/// permission with `GENERIC_EXECUTE` fails with `ERROR_ACCESS_DENIED` (as a Windows file whose
+/// ACL denies execute does).
+///
+/// # Safety
+///
+/// `lpFileName` is NULL or points to a NUL-terminated string (`lpSecurityAttributes` is not
+/// read).
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilea>
+#[no_mangle]
+pub unsafe extern "C" fn CreateFileA(
+    lpFileName: LPCSTR,
+    dwDesiredAccess: DWORD,
+    dwShareMode: DWORD,
+    lpSecurityAttributes: *const SECURITY_ATTRIBUTES,
+    dwCreationDisposition: DWORD,
+    dwFlagsAndAttributes: DWORD,
+    hTemplateFile: HANDLE,
+) -> HANDLE {
+    let _ = (
+        dwShareMode,
+        lpSecurityAttributes,
+        dwFlagsAndAttributes,
+        hTemplateFile,
+    );
+    let name = CName::Ansi(lpFileName);
+    // SAFETY: this function's contract is `create_file_c`'s.
+    unsafe { create_file_c(name, dwDesiredAccess, dwCreationDisposition) }
+}
+
+/// Opens or creates a file named by a UTF-16 path. See [`CreateFileA`].
+///
+/// # Safety
+///
+/// `lpFileName` is NULL or points to a NUL-terminated UTF-16 string (`lpSecurityAttributes` is
+/// not read).
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew>
+#[no_mangle]
+pub unsafe extern "C" fn CreateFileW(
+    lpFileName: LPCWSTR,
+    dwDesiredAccess: DWORD,
+    dwShareMode: DWORD,
+    lpSecurityAttributes: *const SECURITY_ATTRIBUTES,
+    dwCreationDisposition: DWORD,
+    dwFlagsAndAttributes: DWORD,
+    hTemplateFile: HANDLE,
+) -> HANDLE {
+    let _ = (
+        dwShareMode,
+        lpSecurityAttributes,
+        dwFlagsAndAttributes,
+        hTemplateFile,
+    );
+    let name = CName::Wide(lpFileName);
+    // SAFETY: this function's contract is `create_file_c`'s.
+    unsafe { create_file_c(name, dwDesiredAccess, dwCreationDisposition) }
+}
+
+/// Deletes a file. Views of it stay valid.
+///
+/// # Safety
+///
+/// `lpFileName` is NULL or points to a NUL-terminated string.
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-deletefilea>
+#[no_mangle]
+pub unsafe extern "C" fn DeleteFileA(lpFileName: LPCSTR) -> BOOL {
+    // SAFETY: this function's contract is `delete_file_c`'s.
+    unsafe { delete_file_c(CName::Ansi(lpFileName)) }
+}
+
+/// Deletes a file named by a UTF-16 path.
+///
+/// # Safety
+///
+/// `lpFileName` is NULL or points to a NUL-terminated UTF-16 string.
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-deletefilew>
+#[no_mangle]
+pub unsafe extern "C" fn DeleteFileW(lpFileName: LPCWSTR) -> BOOL {
+    // SAFETY: this function's contract is `delete_file_c`'s.
+    unsafe { delete_file_c(CName::Wide(lpFileName)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_rights_decode() {
+        let rw = file_access(GENERIC_READ | GENERIC_WRITE);
+        assert!(rw.read && rw.write && !rw.execute);
+        assert_eq!(file_access(0), FileAccess::default());
+        let all = file_access(GENERIC_ALL);
+        assert!(all.read && all.write && all.execute);
+    }
+
+    #[test]
+    fn dispositions_report_existence() {
+        let dir = std::env::temp_dir().join(format!("fm-ffi-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        let rw = file_access(GENERIC_READ | GENERIC_WRITE);
+        assert!(!open_disposition(&path, rw, OPEN_ALWAYS).unwrap().1);
+        assert!(open_disposition(&path, rw, CREATE_ALWAYS).unwrap().1);
+        let err = open_disposition(&path, rw, CREATE_NEW).unwrap_err();
+        assert_eq!(
+            Win32Error::from(err).code(),
+            crate::error::ERROR_FILE_EXISTS
+        );
+        let missing = dir.join("no/such");
+        let err = open_disposition(&missing, rw, OPEN_EXISTING).unwrap_err();
+        assert_eq!(open_error(&missing, err).code(), ERROR_PATH_NOT_FOUND);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,87 @@
+//! The Win32 file-mapping calls for C and C++ code: a porting layer over the
+//! [`filemapping`] library.
+//!
+//! Windows code that shares memory through `CreateFileMapping`, `OpenFileMapping` and
+//! `MapViewOfFile` builds on Linux with one include and one link flag: the header
+//! `include/filemapping.h` declares the types, constants and functions below with their Win32
+//! names and signatures, and this crate exports them from `libfilemapping_ffi.so` and
+//! `libfilemapping_ffi.a`.
+//!
+//! - [`mapping`]: `CreateFileMappingA/W`, `OpenFileMappingA/W`, `MapViewOfFile(Ex)`,
+//!   `UnmapViewOfFile`, `FlushViewOfFile`.
+//! - [`memory`]: `VirtualQuery`, `VirtualAlloc`, `VirtualFree` on views.
+//! - [`handle_api`] and [`system`]: `CloseHandle`, `DuplicateHandle`, `GetCurrentProcess`,
+//!   `GetLastError`, `SetLastError`, `GetSystemInfo`, `GetLargePageMinimum`.
+//! - [`file_open`] and [`file_io`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`, `WriteFile`,
+//!   `GetFileSizeEx`, `SetFilePointerEx`, `SetEndOfFile`, `FlushFileBuffers`.
+//! - [`event`]: `CreateEventA/W`, `OpenEventA/W`, `SetEvent`, `ResetEvent`,
+//!   `WaitForSingleObject`.
+//!
+//! Handles are opaque values from a process-wide table, checked on every call: a closed or
+//! bogus handle fails with `ERROR_INVALID_HANDLE`, never a crash, from any thread.
+//! `GetLastError` is per thread and set as Windows sets it. The `A` functions take UTF-8, the
+//! `W` functions UTF-16. No panic crosses into C: it becomes `ERROR_GEN_FAILURE`.
+//!
+//! # Examples
+//!
+//! ```c
+//! #include "filemapping.h"
+//!
+//! HANDLE map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2048,
+//!                                 "MyFileMapping");
+//! if (map == NULL) return GetLastError();
+//! char *view = MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0);
+//! strcpy(view, "hello");
+//! UnmapViewOfFile(view);
+//! CloseHandle(map);
+//! ```
+//!
+//! The same calls from Rust (the functions are plain `extern "C"` functions):
+//!
+//! ```
+//! use filemapping_ffi::handle_api::CloseHandle;
+//! use filemapping_ffi::mapping::{CreateFileMappingA, MapViewOfFile, UnmapViewOfFile};
+//! use filemapping_ffi::system::GetLastError;
+//! use filemapping_ffi::types::INVALID_HANDLE_VALUE;
+//! use std::ptr::null;
+//!
+//! let name = format!("ffi-doc-{}\0", std::process::id());
+//! // SAFETY: NULL attributes and a NUL-terminated name.
+//! let map = unsafe {
+//!     CreateFileMappingA(INVALID_HANDLE_VALUE, null(), 0x04, 0, 2048, name.as_ptr().cast())
+//! };
+//! assert!(!map.is_null());
+//! assert_eq!(GetLastError(), 0); // ERROR_SUCCESS: a new section
+//! let view = MapViewOfFile(map, 0x02, 0, 0, 0); // FILE_MAP_WRITE
+//! assert_eq!(view as usize % 65536, 0);
+//! // SAFETY: the view is 2048 writable bytes, and nothing uses it after the unmap.
+//! unsafe {
+//!     view.cast::<u8>().write(7);
+//!     assert_eq!(UnmapViewOfFile(view), 1);
+//! }
+//! assert_eq!(CloseHandle(map), 1);
+//! assert_eq!(CloseHandle(map), 0);
+//! assert_eq!(GetLastError(), 6); // ERROR_INVALID_HANDLE
+//! ```
+
+// The exported functions, their parameters and the C types keep their Win32 names: they are
+// the ABI that C code links against.
+#![allow(non_snake_case, non_camel_case_types)]
+
+mod boundary;
+mod error;
+mod file_pins;
+mod handles;
+mod last_error;
+mod names;
+mod objects;
+mod views;
+
+pub mod event;
+pub mod file_io;
+pub mod file_open;
+pub mod handle_api;
+pub mod mapping;
+pub mod memory;
+pub mod system;
+pub mod types;

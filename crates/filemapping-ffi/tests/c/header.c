@@ -1,0 +1,81 @@
+/*
+ * Every constant of include/filemapping.h, and the sizes and layouts of its types, printed one
+ * per line. Built against mingw's <windows.h> the values are Windows' own; scripts/
+ * test-ffi-wine.sh compares the two outputs, tests/c_api.rs compares ours with header.expected.
+ */
+#include "common.h"
+#include <stddef.h>
+
+#define C(name) printf("%s %lu\n", #name, (unsigned long)(DWORD)(name))
+#define SIZE(type) printf("sizeof %s %lu\n", #type, (unsigned long)sizeof(type))
+#define OFFSET(type, field) \
+    printf("offsetof %s.%s %lu\n", #type, #field, (unsigned long)offsetof(type, field))
+
+static void types(void)
+{
+    SIZE(HANDLE); SIZE(BOOL); SIZE(DWORD); SIZE(WORD); SIZE(BYTE); SIZE(LONG);
+    SIZE(LONGLONG); SIZE(ULONGLONG); SIZE(SIZE_T); SIZE(ULONG_PTR); SIZE(DWORD_PTR);
+    SIZE(LPVOID); SIZE(LPCVOID); SIZE(LPCSTR); SIZE(LPCWSTR); SIZE(LPDWORD); SIZE(WCHAR);
+    SIZE(LARGE_INTEGER); OFFSET(LARGE_INTEGER, HighPart); OFFSET(LARGE_INTEGER, u.HighPart);
+    OFFSET(LARGE_INTEGER, QuadPart);
+    SIZE(SECURITY_ATTRIBUTES); OFFSET(SECURITY_ATTRIBUTES, lpSecurityDescriptor);
+    OFFSET(SECURITY_ATTRIBUTES, bInheritHandle);
+    SIZE(SYSTEM_INFO); OFFSET(SYSTEM_INFO, wProcessorArchitecture);
+    OFFSET(SYSTEM_INFO, dwPageSize); OFFSET(SYSTEM_INFO, lpMinimumApplicationAddress);
+    OFFSET(SYSTEM_INFO, dwActiveProcessorMask); OFFSET(SYSTEM_INFO, dwNumberOfProcessors);
+    OFFSET(SYSTEM_INFO, dwAllocationGranularity); OFFSET(SYSTEM_INFO, wProcessorRevision);
+    SIZE(MEMORY_BASIC_INFORMATION); OFFSET(MEMORY_BASIC_INFORMATION, AllocationBase);
+    OFFSET(MEMORY_BASIC_INFORMATION, AllocationProtect);
+    OFFSET(MEMORY_BASIC_INFORMATION, RegionSize); OFFSET(MEMORY_BASIC_INFORMATION, State);
+    OFFSET(MEMORY_BASIC_INFORMATION, Protect); OFFSET(MEMORY_BASIC_INFORMATION, Type);
+    printf("TRUE %d FALSE %d\n", TRUE, FALSE);
+    printf("INVALID_HANDLE_VALUE %s\n", INVALID_HANDLE_VALUE == (HANDLE)(ULONG_PTR)-1 ? "-1" : "?");
+    printf("WCHAR unsigned %d\n", (WCHAR)-1 > 0);
+}
+
+static void protections(void)
+{
+    C(PAGE_NOACCESS); C(PAGE_READONLY); C(PAGE_READWRITE); C(PAGE_WRITECOPY); C(PAGE_EXECUTE);
+    C(PAGE_EXECUTE_READ); C(PAGE_EXECUTE_READWRITE); C(PAGE_EXECUTE_WRITECOPY); C(PAGE_GUARD);
+    C(PAGE_NOCACHE); C(PAGE_WRITECOMBINE);
+    C(SEC_FILE); C(SEC_IMAGE); C(SEC_RESERVE); C(SEC_COMMIT); C(SEC_NOCACHE);
+    C(SEC_WRITECOMBINE); C(SEC_LARGE_PAGES); C(SEC_IMAGE_NO_EXECUTE);
+    C(SECTION_QUERY); C(SECTION_MAP_WRITE); C(SECTION_MAP_READ); C(SECTION_MAP_EXECUTE);
+    C(SECTION_EXTEND_SIZE); C(FILE_MAP_COPY); C(FILE_MAP_WRITE); C(FILE_MAP_READ);
+    C(FILE_MAP_EXECUTE); C(FILE_MAP_ALL_ACCESS); C(FILE_MAP_LARGE_PAGES);
+    C(FILE_MAP_TARGETS_INVALID); C(FILE_MAP_RESERVE);
+    C(MEM_COMMIT); C(MEM_RESERVE); C(MEM_DECOMMIT); C(MEM_RELEASE); C(MEM_FREE);
+    C(MEM_PRIVATE); C(MEM_MAPPED); C(MEM_RESET); C(MEM_IMAGE);
+}
+
+static void errors(void)
+{
+    C(ERROR_SUCCESS); C(ERROR_FILE_NOT_FOUND); C(ERROR_PATH_NOT_FOUND); C(ERROR_ACCESS_DENIED);
+    C(ERROR_INVALID_HANDLE); C(ERROR_NOT_ENOUGH_MEMORY); C(ERROR_BAD_LENGTH);
+    C(ERROR_GEN_FAILURE); C(ERROR_NOT_SUPPORTED); C(ERROR_FILE_EXISTS);
+    C(ERROR_INVALID_PARAMETER); C(ERROR_DISK_FULL); C(ERROR_INVALID_NAME);
+    C(ERROR_NEGATIVE_SEEK); C(ERROR_BAD_PATHNAME); C(ERROR_ALREADY_EXISTS);
+    C(ERROR_BAD_EXE_FORMAT); C(ERROR_FILENAME_EXCED_RANGE); C(ERROR_INVALID_ADDRESS);
+    C(ERROR_FILE_INVALID); C(ERROR_MAPPED_ALIGNMENT); C(ERROR_USER_MAPPED_FILE);
+    C(ERROR_PRIVILEGE_NOT_HELD); C(ERROR_COMMITMENT_LIMIT);
+}
+
+static void files_and_waits(void)
+{
+    C(GENERIC_READ); C(GENERIC_WRITE); C(GENERIC_EXECUTE); C(FILE_SHARE_READ);
+    C(FILE_SHARE_WRITE); C(FILE_SHARE_DELETE); C(CREATE_NEW); C(CREATE_ALWAYS);
+    C(OPEN_EXISTING); C(OPEN_ALWAYS); C(TRUNCATE_EXISTING); C(FILE_ATTRIBUTE_NORMAL);
+    C(FILE_BEGIN); C(FILE_CURRENT); C(FILE_END);
+    C(DUPLICATE_CLOSE_SOURCE); C(DUPLICATE_SAME_ACCESS); C(SYNCHRONIZE);
+    C(EVENT_MODIFY_STATE); C(EVENT_ALL_ACCESS); C(INFINITE); C(WAIT_OBJECT_0);
+    C(WAIT_ABANDONED); C(WAIT_TIMEOUT); C(WAIT_FAILED);
+}
+
+int main(void)
+{
+    types();
+    protections();
+    errors();
+    files_and_waits();
+    return 0;
+}
