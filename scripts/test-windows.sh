@@ -44,4 +44,6 @@ if [ "$status" -ne 0 ] || [ "$binaries" -eq 0 ] || [ "$passed" -ne "$binaries" ]
   echo "Wine: FAILED ($passed of $binaries test binaries passed, cargo exit $status)"
   exit 1
 fi
+total=$(awk '/^test result: ok\./ { sum += $4 } END { print sum + 0 }' "$log")
 echo "Wine: all $binaries test binaries passed"
+echo "wine: $total passed, 0 failed"
