@@ -1,0 +1,147 @@
+//! The command line.
+
+use crate::holders::{HoldArgs, HOLDER};
+use crate::race::{WorkerArgs, WORKER};
+use std::path::PathBuf;
+
+/// What `--help` prints.
+pub const USAGE: &str = "\
+filemapping-bench: our file mappings (Rust and C API) side by side with the raw-syscall floor,
+the shared_memory crate and memmap2, every case interleaved in one run.
+
+usage: filemapping-bench [--quick] [--json] [--plot FILE] [--case NAME]...
+
+  --quick      a shorter run (under a minute; scale_open among 10,000 names, not 100,000)
+  --json       print {\"cases\": [...]} instead of the table
+  --plot FILE  also write the ratios to the floor as an SVG chart
+  --case NAME  run only the cases whose names start with NAME (repeatable)
+  --help       print this
+";
+
+/// How much a run does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The full run, for the README.
+    Full,
+    /// Under a minute.
+    Quick,
+    /// A handful of iterations of each case, to check the output's shape (tests).
+    Smoke,
+}
+
+impl Mode {
+    /// What the reader of a run in this mode should know, if anything.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Mode::Full => None,
+            Mode::Quick => {
+                Some("quick run: fewer rounds, and scale_open among 10,000 names, not 100,000")
+            }
+            Mode::Smoke => {
+                Some("smoke run: a handful of iterations, to check the output; no numbers to keep")
+            }
+        }
+    }
+
+    /// The mode's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Quick => "quick",
+            Mode::Smoke => "smoke",
+        }
+    }
+}
+
+/// The options of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How much to do.
+    pub mode: Mode,
+    /// JSON instead of the table.
+    pub json: bool,
+    /// Where to write the SVG chart, if anywhere.
+    pub plot: Option<PathBuf>,
+    /// Case-name prefixes to run (empty: all).
+    pub only: Vec<String>,
+}
+
+/// What the command line asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// A benchmark run.
+    Run(Options),
+    /// A `race_create` worker (hidden).
+    Worker(WorkerArgs),
+    /// A `scale_open` holder (hidden).
+    Holder(HoldArgs),
+    /// The usage text.
+    Help,
+}
+
+/// Parses the arguments (without the program name).
+///
+/// # Errors
+///
+/// A message for an unknown or incomplete argument.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let args: Vec<String> = args.into_iter().collect();
+    match args.first().map(String::as_str) {
+        Some(WORKER) => return WorkerArgs::parse(&args[1..]).map(Command::Worker),
+        Some(HOLDER) => return HoldArgs::parse(&args[1..]).map(Command::Holder),
+        _ => {}
+    }
+    let mut options = Options {
+        mode: Mode::Full,
+        json: false,
+        plot: None,
+        only: Vec::new(),
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |what: &str| args.next().ok_or(format!("{arg} needs {what}"));
+        match arg.as_str() {
+            "--quick" => options.mode = Mode::Quick,
+            "--smoke" => options.mode = Mode::Smoke,
+            "--json" => options.json = true,
+            "--plot" => options.plot = Some(PathBuf::from(value("a file")?)),
+            "--case" => options.only.push(value("a case name")?),
+            "--help" | "-h" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Command::Run(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(line: &str) -> Result<Command, String> {
+        parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn options_are_read() {
+        let Ok(Command::Run(options)) = parse_str("--quick --json --plot x.svg --case scale")
+        else {
+            panic!("not a run");
+        };
+        assert_eq!(options.mode, Mode::Quick);
+        assert!(options.json);
+        assert_eq!(options.plot, Some(PathBuf::from("x.svg")));
+        assert_eq!(options.only, vec!["scale".to_owned()]);
+        assert_eq!(parse_str("--help"), Ok(Command::Help));
+        assert!(parse_str("--plot").is_err());
+        assert!(parse_str("--fast").is_err());
+    }
+
+    #[test]
+    fn the_hidden_worker_argument_comes_first() {
+        let line = format!("{WORKER} floor fmbench-1-x /tmp/r 10");
+        assert!(matches!(parse_str(&line), Ok(Command::Worker(_))));
+        assert!(parse_str(&format!("{WORKER} floor")).is_err());
+        let line = format!("{HOLDER} /tmp/r fmbench-1-x- 0 10 4096");
+        assert!(matches!(parse_str(&line), Ok(Command::Holder(_))));
+    }
+}

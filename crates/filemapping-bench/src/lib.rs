@@ -1,0 +1,76 @@
+//! The filemapping benchmark: our library, through its Rust and its C API, side by side with
+//! the raw-syscall floor, the `shared_memory` crate and `memmap2` over a `/dev/shm` file, every
+//! case in one run with the implementations interleaved.
+//!
+//! - [`cases`]: what each case does (written once, over [`peers::Shm`]) and how long it runs.
+//! - [`peers`]: the implementations.
+//! - [`runner`]: `Instant` around batches, round-robin over the implementations.
+//! - [`race`], [`holders`], [`workers`]: `race_create`'s racing processes and the processes
+//!   that hold `scale_open`'s names (this binary, started again).
+//! - [`stats`], [`report`]: median, p99, ratios to the floor.
+//! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
+//! - [`workspace`]: every name lives under one prefix and is removed by a guard.
+//!
+//! It measures the Linux emulation, so it is empty on other systems.
+
+#![cfg(target_os = "linux")]
+
+pub mod cases;
+pub mod cli;
+pub mod error;
+pub mod holders;
+pub mod output;
+pub mod peers;
+pub mod plot;
+pub mod race;
+pub mod report;
+pub mod runner;
+pub mod stats;
+pub mod workers;
+pub mod workspace;
+
+use cases::{run_group, Budget, Case, Ctx};
+use cli::Options;
+use error::Result;
+use report::Report;
+use std::path::PathBuf;
+use workspace::Workspace;
+
+/// Runs the cases `options` select; `exe` is this binary (started again for `race_create`).
+/// Everything the run creates is removed before it returns, whatever happens.
+///
+/// # Errors
+///
+/// If the private namespace cannot be set up. Failures of a case or an implementation become
+/// rows of the report instead.
+pub fn run(options: &Options, exe: PathBuf) -> Result<Report> {
+    let budget = Budget::for_mode(options.mode);
+    let workspace = Workspace::create()?;
+    let ctx = Ctx::new(budget, &workspace, exe);
+    let groups: Vec<Vec<Case>> = ctx
+        .budget
+        .groups()
+        .into_iter()
+        .filter(|group| selected(group, &options.only))
+        .collect();
+    let mut rows = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let names: Vec<String> = group.iter().map(|c| c.name()).collect();
+        eprintln!("[{}/{}] {}", i + 1, groups.len(), names.join(", "));
+        rows.extend(run_group(group, &ctx));
+    }
+    report::fill_ratios(&mut rows);
+    Ok(Report {
+        mode: options.mode,
+        machine: report::machine(),
+        rows,
+    })
+}
+
+fn selected(group: &[Case], only: &[String]) -> bool {
+    only.is_empty()
+        || group.iter().any(|case| {
+            only.iter()
+                .any(|prefix| case.name().starts_with(prefix.as_str()))
+        })
+}
