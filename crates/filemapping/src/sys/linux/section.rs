@@ -16,7 +16,7 @@ use crate::protection::{FileMapAccess, Protection, SectionAttributes};
 use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
 use std::os::unix::io::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// One handle to a section.
 #[derive(Debug)]
@@ -29,7 +29,8 @@ pub(crate) struct Section {
     /// For a section in the system's memory: a second open file description of the object file,
     /// which views map. It never holds a lock: a mapping keeps its file description alive, and
     /// views must not keep the holder lock (the name lives only as long as handles, spec §1.3).
-    mem: Option<Arc<OwnedFd>>,
+    /// Opened on the first view, since most handles of some programs never map.
+    mem: Mutex<Option<Arc<OwnedFd>>>,
     meta: Arc<Meta>,
     access: FileMapAccess,
     place: Option<Arc<Place>>,
@@ -82,15 +83,15 @@ impl SectionOps for Section {
             Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
             other => other.clone(),
         };
-        let mem = match &self.mem {
-            Some(_) if writable != self.writable => Some(objfile::mem_fd(&fd, writable)?),
-            other => other.clone(),
+        let mem = match self.mem_if_open() {
+            Some(_) if writable != self.writable => None,
+            other => other,
         };
         Ok(Section {
             obj: Some(fd),
             writable,
             file,
-            mem,
+            mem: Mutex::new(mem),
             meta: Arc::clone(&self.meta),
             access,
             place: self.place.clone(),
@@ -120,11 +121,10 @@ impl SectionOps for Section {
     }
 
     fn map(&self, req: &MapRequest) -> Result<View> {
-        self.obj()?;
-        let store = match (&self.file, &self.mem) {
-            (Some(f), _) => ViewStore::File(Arc::clone(f)),
-            (None, Some(m)) => ViewStore::Memory {
-                fd: Arc::clone(m),
+        let store = match &self.file {
+            Some(f) => ViewStore::File(Arc::clone(f)),
+            None => ViewStore::Memory {
+                fd: self.mem()?,
                 offset: self.meta.data_offset + req.offset,
                 reserve: self
                     .meta
@@ -132,7 +132,6 @@ impl SectionOps for Section {
                     .attributes
                     .contains(SectionAttributes::RESERVE),
             },
-            (None, None) => return Err(Error::new(ErrorKind::InvalidHandle, "no data")),
         };
         View::map(Mapping {
             store,
@@ -183,6 +182,22 @@ impl Section {
         self.obj
             .as_ref()
             .ok_or_else(|| Error::new(ErrorKind::InvalidHandle, "the handle is closed"))
+    }
+
+    /// The lock-free description views map, opened on first use.
+    fn mem(&self) -> Result<Arc<OwnedFd>> {
+        let obj = self.obj()?;
+        let mut mem = self.mem.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(fd) = &*mem {
+            return Ok(Arc::clone(fd));
+        }
+        let fd = objfile::mem_fd(obj, self.writable)?;
+        *mem = Some(Arc::clone(&fd));
+        Ok(fd)
+    }
+
+    fn mem_if_open(&self) -> Option<Arc<OwnedFd>> {
+        self.mem.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn release(&mut self) -> Result<()> {
@@ -248,15 +263,11 @@ fn build(
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     let info = info_from(&header);
-    let mem = match backing {
-        None => Some(objfile::mem_fd(&obj, true)?),
-        Some(_) => None,
-    };
     Ok(Section {
         obj: Some(obj),
         writable: true,
         file: backing.map(|b| Arc::new(b.fd)),
-        mem,
+        mem: Mutex::new(None),
         meta: Arc::new(Meta { info, data_offset }),
         access: req.protection.handle_access(),
         place: None,
@@ -370,12 +381,11 @@ fn open_named(
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     let file = open_store(&header, inheritable)?;
-    let mem = memory_fd(&header, &attached.fd, attached.writable)?;
     Ok(Some(Section {
         obj: Some(attached.fd),
         writable: attached.writable,
         file,
-        mem,
+        mem: Mutex::new(None),
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
@@ -475,13 +485,6 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     Ok((fd, writable))
 }
 
-fn memory_fd(header: &Header, obj: &OwnedFd, writable: bool) -> Result<Option<Arc<OwnedFd>>> {
-    match header.store {
-        Store::Memory => objfile::mem_fd(obj, writable).map(Some),
-        Store::File { .. } => Ok(None),
-    }
-}
-
 fn reopen_ro(raw: RawFd) -> Result<OwnedFd> {
     fd::reopen(raw, libc::O_RDONLY)
         .map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the handle", e))
@@ -526,12 +529,11 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
     } else {
         inherited_place(raw, &header.name, &st)?
     };
-    let mem = memory_fd(&header, &obj, writable)?;
     Ok(Section {
         obj: Some(obj),
         writable,
         file,
-        mem,
+        mem: Mutex::new(None),
         meta: Arc::new(Meta {
             info: info_from(&header),
             data_offset: header.data_offset,
