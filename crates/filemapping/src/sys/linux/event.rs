@@ -43,24 +43,11 @@ impl EventOps for Event {
             Some(name) => name,
         };
         let place = Arc::new(objfile::place_of(&req.root, name)?);
-        let mut built: Option<Event> = None;
-        loop {
-            if let Some(existing) = open_named(&place, name, req.inheritable)? {
-                return Ok((existing, Disposition::OpenedExisting));
-            }
-            let mut event = match built.take() {
-                Some(event) => event,
-                None => build(req, Some(&place))?,
-            };
-            let published = object::publish(event.obj()?, &place)
-                .map_err(|e| os_error(ErrorKind::Other, "cannot publish the event", e))?;
-            if published {
-                // Only now does closing it concern the name.
-                event.place = Some(place);
-                return Ok((event, Disposition::Created));
-            }
-            built = Some(event);
-        }
+        objfile::create_or_open(
+            &place,
+            || open_named(&place, name, req.inheritable),
+            || build(req, Some(&place)),
+        )
     }
 
     fn open(req: &OpenRequest<'_>) -> Result<Event> {
@@ -167,6 +154,16 @@ impl Event {
                     Ordering::SeqCst,
                 )
                 .is_ok()
+    }
+}
+
+impl objfile::Unpublished for Event {
+    fn object(&self) -> Result<&OwnedFd> {
+        self.obj()
+    }
+
+    fn published_at(&mut self, place: Arc<Place>) {
+        self.place = Some(place);
     }
 }
 

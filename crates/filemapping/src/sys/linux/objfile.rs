@@ -3,9 +3,10 @@
 
 use super::errors::os_error;
 use super::header::{Bad, Header, ObjectKind};
-use super::object::Place;
+use super::object::{self, Place};
 use super::{dir, fd, filename};
 use crate::error::{Error, ErrorKind, Result};
+use crate::mapping::Disposition;
 use crate::name::ObjectName;
 use crate::options::Permissions;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
@@ -80,4 +81,39 @@ pub(super) fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
     fd::reopen(obj.as_raw_fd(), flags)
         .map(Arc::new)
         .map_err(|e| os_error(ErrorKind::Other, "cannot open the object's memory", e))
+}
+
+/// A handle built unnamed that can be published under a name.
+pub(super) trait Unpublished: Sized {
+    /// The object file's descriptor.
+    fn object(&self) -> Result<&OwnedFd>;
+    /// Called once the object is linked at `place`: from now on closing it concerns the name.
+    fn published_at(&mut self, place: Arc<Place>);
+}
+
+/// Create-or-open: open the live object, else publish a new one; repeat if another creator wins
+/// the race to publish, so exactly one creator sees `Created` (DESIGN invariant 4). A new object
+/// is built once, at the first miss, and reused across lost races.
+pub(super) fn create_or_open<T: Unpublished>(
+    place: &Arc<Place>,
+    mut open: impl FnMut() -> Result<Option<T>>,
+    mut build: impl FnMut() -> Result<T>,
+) -> Result<(T, Disposition)> {
+    let mut built: Option<T> = None;
+    loop {
+        if let Some(existing) = open()? {
+            return Ok((existing, Disposition::OpenedExisting));
+        }
+        let mut new = match built.take() {
+            Some(new) => new,
+            None => build()?,
+        };
+        let published = object::publish(new.object()?, place)
+            .map_err(|e| os_error(ErrorKind::Other, "cannot publish the object", e))?;
+        if published {
+            new.published_at(Arc::clone(place));
+            return Ok((new, Disposition::Created));
+        }
+        built = Some(new);
+    }
 }

@@ -210,8 +210,7 @@ impl Section {
     }
 }
 
-/// Create-or-open: open the live object, else publish a new one; repeat if another creator wins
-/// the race to publish, so exactly one creator sees `Created` (DESIGN invariant 4).
+/// Create-or-open of a named section.
 fn create_named(
     req: &CreateRequest<'_>,
     name: &ObjectName,
@@ -219,23 +218,20 @@ fn create_named(
 ) -> Result<(Section, Disposition)> {
     let place = Arc::new(objfile::place_of(&req.root, name)?);
     let access = req.protection.handle_access();
-    let mut built: Option<Section> = None;
-    loop {
-        if let Some(existing) = open_named(&place, name, access, req.inheritable)? {
-            return Ok((existing, Disposition::OpenedExisting));
-        }
-        let mut section = match built.take() {
-            Some(section) => section,
-            None => build(req, backing.take(), Some(&place))?,
-        };
-        let published = object::publish(section.obj()?, &place)
-            .map_err(|e| os_error(ErrorKind::Other, "cannot publish the object", e))?;
-        if published {
-            // Only now does closing it concern the name.
-            section.place = Some(place);
-            return Ok((section, Disposition::Created));
-        }
-        built = Some(section);
+    objfile::create_or_open(
+        &place,
+        || open_named(&place, name, access, req.inheritable),
+        || build(req, backing.take(), Some(&place)),
+    )
+}
+
+impl objfile::Unpublished for Section {
+    fn object(&self) -> Result<&OwnedFd> {
+        self.obj()
+    }
+
+    fn published_at(&mut self, place: Arc<Place>) {
+        self.place = Some(place);
     }
 }
 
