@@ -171,6 +171,33 @@ fn rows_50_to_52_the_name_dies_with_the_last_handle_not_the_last_view() {
     assert_eq!(&buf, b"old", "the view still works");
 }
 
+// Spec §1.3: a view does not count as a handle, whichever handle it was mapped through. Here the
+// handle with live views closes first, and the handle without views is the last one.
+#[test]
+fn row_51_a_closed_handle_with_live_views_is_no_longer_counted() {
+    let name = unique("row51v");
+    let (map, _) = anon(&name, 0x1_0000).unwrap();
+    let writer = map.map_view(A::WRITE, 0, 0).unwrap();
+    let other = FileMapping::open(&name, A::READ).unwrap();
+    let reader = other.map_view(A::READ, 0, 0).unwrap();
+    let last = FileMapping::open(&name, A::READ).unwrap();
+    map.close().unwrap();
+    other.close().unwrap();
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            last.handle_count().unwrap(),
+            1,
+            "only the last handle counts"
+        );
+    }
+    writer.write_at(0, b"both").unwrap();
+    let mut buf = [0u8; 4];
+    reader.read_at(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"both", "the views still share the memory");
+    last.close().unwrap();
+    assert_eq!(code(FileMapping::open(&name, A::READ)), 2, "the name died");
+}
+
 #[test]
 fn rows_59_to_61_opened_handles_have_exactly_the_requested_access() {
     let name = format!("Local\\{}", unique("row59"));

@@ -171,7 +171,12 @@ impl Drop for Event {
     fn drop(&mut self) {
         if let Some(obj) = self.obj.take() {
             // Errors cannot be reported from drop.
-            let _ = object::release(obj, self.writable, self.place.as_deref(), self.inheritable);
+            let _ = object::release(
+                Arc::new(obj),
+                self.writable,
+                self.place.as_deref(),
+                self.inheritable,
+            );
         }
     }
 }

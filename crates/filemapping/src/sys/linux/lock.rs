@@ -72,6 +72,13 @@ pub(crate) fn lock_wait(fd: RawFd, byte: i64) -> Sys<()> {
     fcntl_lock(fd, libc::F_OFD_SETLKW, &mut flock(libc::F_WRLCK, byte))
 }
 
+/// Drops every lock that the open file description `fd` holds.
+pub(crate) fn unlock_all(fd: RawFd) -> Sys<()> {
+    let mut fl = flock(libc::F_UNLCK, 0);
+    fl.l_len = 0;
+    fcntl_lock(fd, libc::F_OFD_SETLK, &mut fl)
+}
+
 /// Whether any other open file description holds a lock on `byte` (works on read-only
 /// descriptors, which cannot take exclusive locks).
 pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {

@@ -129,33 +129,50 @@ fn backoff(attempt: u32) {
 /// Closes a handle, removing the name if it was the last handle anywhere.
 ///
 /// `shared` says the handle's OFD may also be held by a child process that inherited it: then
-/// the decision is taken on a fresh OFD, after the handle's descriptor is closed.
+/// the decision is taken on a fresh OFD, after the handle's descriptor is closed. Otherwise views
+/// may map the handle's own description (`obj` is then not the last reference to it): it keeps
+/// living in them, so its locks are dropped here explicitly, since views must not keep the name
+/// (spec §1.3).
 pub(crate) fn release(
-    obj: OwnedFd,
+    obj: Arc<OwnedFd>,
     writable: bool,
     place: Option<&Place>,
     shared: bool,
 ) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
-        _ => return Ok(()),
+        _ => return let_go(obj, shared),
     };
-    let judge = if shared {
+    if shared {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
         drop(obj);
-        fresh
-    } else {
-        obj
-    };
-    let raw = judge.as_raw_fd();
+        return judge(&fresh, place, true);
+    }
+    let decided = judge(&obj, place, false);
+    let_go(obj, false).and(decided)
+}
+
+/// Decides on `raw`, a description holding no handle's lock if `fresh`, whether the last handle
+/// is gone, and removes the name if so.
+fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<()> {
+    let raw = obj.as_raw_fd();
     lock::lock_wait(raw, CLOSING)?;
     // A handle that held its shared lock all along proves the file still linked (only an
     // exclusive holder unlinks); a fresh description must look.
     match lock::try_lock(raw, Lock::Exclusive, HOLD) {
-        Ok(()) if !shared || linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
+        Ok(()) if !fresh || linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
         Ok(()) | Err(libc::EAGAIN) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Drops a handle's reference to its description; if views still map that description (and no
+/// other process can share it), first drops every lock it holds.
+fn let_go(obj: Arc<OwnedFd>, shared: bool) -> Sys<()> {
+    if !shared && Arc::strong_count(&obj) > 1 {
+        lock::unlock_all(obj.as_raw_fd())?;
+    }
+    Ok(())
 }
 
 /// Removes the name at `place` if every holder is gone. `Ok(true)` if this call removed it.

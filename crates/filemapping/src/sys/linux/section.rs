@@ -21,15 +21,17 @@ use std::sync::{Arc, Mutex};
 /// One handle to a section.
 #[derive(Debug)]
 pub(crate) struct Section {
-    /// The object file's open file description, holding the shared lock on `HOLD`.
-    obj: Option<OwnedFd>,
+    /// The object file's open file description, holding the shared lock on `HOLD`. Views of a
+    /// handle that no child can inherit map it too (one `open` and `close` less per handle).
+    obj: Option<Arc<OwnedFd>>,
     writable: bool,
     /// The backing file of a file-backed section.
     file: Option<Arc<OwnedFd>>,
-    /// For a section in the system's memory: a second open file description of the object file,
-    /// which views map. It never holds a lock: a mapping keeps its file description alive, and
-    /// views must not keep the holder lock (the name lives only as long as handles, spec §1.3).
-    /// Opened on the first view, since most handles of some programs never map.
+    /// For an inheritable section in the system's memory: a second open file description of the
+    /// object file, which views map. It never holds a lock: a mapping keeps its file description
+    /// alive, and views must not keep the holder lock (the name lives only as long as handles,
+    /// spec §1.3), while the handle's own description may be a child's handle too, whose locks
+    /// closing this one must not drop. Opened on the first view.
     mem: Mutex<Option<Arc<OwnedFd>>>,
     meta: Arc<Meta>,
     access: FileMapAccess,
@@ -88,7 +90,7 @@ impl SectionOps for Section {
             other => other,
         };
         Ok(Section {
-            obj: Some(fd),
+            obj: Some(Arc::new(fd)),
             writable,
             file,
             mem: Mutex::new(mem),
@@ -114,7 +116,7 @@ impl SectionOps for Section {
     }
 
     fn holder_pids(&self) -> Vec<u32> {
-        match self.obj.as_ref().map(|obj| fd::fstat(obj.as_raw_fd())) {
+        match self.obj.as_deref().map(|obj| fd::fstat(obj.as_raw_fd())) {
             Some(Ok(st)) => super::holders::holders(st.st_dev, st.st_ino),
             _ => Vec::new(),
         }
@@ -124,7 +126,7 @@ impl SectionOps for Section {
         let store = match &self.file {
             Some(f) => ViewStore::File(Arc::clone(f)),
             None => ViewStore::Memory {
-                fd: self.mem()?,
+                fd: self.view_fd()?,
                 offset: self.meta.data_offset + req.offset,
                 reserve: self
                     .meta
@@ -142,7 +144,7 @@ impl SectionOps for Section {
     }
 
     fn inherit_token(&self) -> Option<String> {
-        let obj = self.obj.as_ref()?;
+        let obj = self.obj.as_deref()?;
         if !self.inheritable {
             return None;
         }
@@ -180,8 +182,16 @@ impl Drop for Section {
 impl Section {
     fn obj(&self) -> Result<&OwnedFd> {
         self.obj
-            .as_ref()
+            .as_deref()
             .ok_or_else(|| Error::new(ErrorKind::InvalidHandle, "the handle is closed"))
+    }
+
+    /// The description that views of the system's memory map.
+    fn view_fd(&self) -> Result<Arc<OwnedFd>> {
+        match &self.obj {
+            Some(obj) if !self.inheritable => Ok(Arc::clone(obj)),
+            _ => self.mem(),
+        }
     }
 
     /// The lock-free description views map, opened on first use.
@@ -260,7 +270,7 @@ fn build(
     }
     let info = info_from(&header);
     Ok(Section {
-        obj: Some(obj),
+        obj: Some(Arc::new(obj)),
         writable: true,
         file: backing.map(|b| Arc::new(b.fd)),
         mem: Mutex::new(None),
@@ -378,7 +388,7 @@ fn open_named(
     }
     let file = open_store(&header, inheritable)?;
     Ok(Some(Section {
-        obj: Some(attached.fd),
+        obj: Some(Arc::new(attached.fd)),
         writable: attached.writable,
         file,
         mem: Mutex::new(None),
@@ -526,7 +536,7 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
         inherited_place(raw, &header.name, &st)?
     };
     Ok(Section {
-        obj: Some(obj),
+        obj: Some(Arc::new(obj)),
         writable,
         file,
         mem: Mutex::new(None),
