@@ -179,7 +179,7 @@ impl SectionInfo {
 /// # Platform notes
 ///
 /// On Linux a handle is an open file description of an object file in the namespace directory,
-/// holding a shared lock; no daemon is involved. Unnamed sections are memfds sealed against
+/// holding a lock of its own; no daemon is involved. Unnamed sections are memfds sealed against
 /// resizing.
 ///
 /// # Examples

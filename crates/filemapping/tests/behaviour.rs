@@ -96,6 +96,27 @@ fn rows_21_to_28_section_attributes_on_memory() {
     );
 }
 
+// Spec §3: names are not limited to MAX_PATH; a long one opens the same object again.
+#[test]
+fn a_long_name_opens_the_same_object() {
+    let name = unique(&"long-".repeat(400));
+    let (first, disposition) = anon(&name, 0x1000).unwrap();
+    assert_eq!(disposition, Disposition::Created);
+    first
+        .map_view(A::WRITE, 0, 0)
+        .unwrap()
+        .write_at(0, b"far")
+        .unwrap();
+    let second = FileMapping::open(&name, A::READ).unwrap();
+    let mut buf = [0u8; 3];
+    second
+        .map_view(A::READ, 0, 0)
+        .unwrap()
+        .read_at(0, &mut buf)
+        .unwrap();
+    assert_eq!(&buf, b"far");
+}
+
 #[test]
 fn rows_35_36_names_are_case_sensitive() {
     let name = unique("Case Mapping");

@@ -1,27 +1,31 @@
 //! Open-file-description (OFD) locks: the kernel-kept handle count behind every object.
 //!
-//! Byte [`HOLD`] carries one shared lock per handle; the kernel drops it when the handle's open
-//! file description goes away, including when its process is killed. Byte [`CLOSING`] serialises
-//! closers of one object, so that two last handles closing at once cannot both conclude that
-//! someone else is left (which would leave the name behind).
+//! Every handle claims a slot: one byte of its own in a large range ([`SLOTS`]), locked so that
+//! no other handle holds the same byte. The kernel drops the lock when the handle's open file
+//! description goes away, including when its process is killed. An exclusive lock over the whole
+//! range (see [`try_claim_all`]) succeeds only when no other handle is left: that is how a
+//! closer learns it was the last, and how an opener recognises a stale name. Byte [`CLOSING`]
+//! serialises closers of one object, so that two last handles closing at once cannot both
+//! conclude that someone else is left (which would leave the name behind).
 //!
-//! For counting, each handle also claims a slot: one byte of its own in a large range, locked so
-//! that no other handle holds the same byte. Counting walks the range with `F_OFD_GETLK`, one
-//! call per holder, which is exact for every handle that stays open meanwhile (unlike
-//! `/proc/locks`, which the kernel hands out in pieces that can skip or repeat entries).
+//! Counting walks the range with `F_OFD_GETLK`, one call per holder, which is exact for every
+//! handle that stays open meanwhile (unlike `/proc/locks`, which the kernel hands out in pieces
+//! that can skip or repeat entries).
 
 use super::fd::{errno, Sys};
 use std::os::unix::io::RawFd;
 
-/// The byte that every handle holds a shared lock on.
-pub(crate) const HOLD: i64 = 0;
 /// The byte that closers hold exclusively while they decide whether they were the last.
 pub(crate) const CLOSING: i64 = 1;
 
-/// The first slot byte, apart from [`HOLD`] and [`CLOSING`] so that no lock merges with them.
+/// The first slot byte, apart from [`CLOSING`] so that no lock merges with it.
 const SLOTS: i64 = 16;
 /// How many slot bytes there are.
 const SLOT_SPAN: i64 = 1 << 30;
+/// How many slots a new handle tries before it reports `EAGAIN`: a collision with another
+/// handle is rare, so failing them all means that someone holds the whole range (a closer
+/// deciding, or an opener removing a stale name).
+const PROBES: i64 = 64;
 
 /// Lock kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +71,26 @@ pub(crate) fn try_lock(fd: RawFd, lock: Lock, byte: i64) -> Sys<()> {
     }
 }
 
+/// Takes the exclusive lock over every slot without waiting, merging with this description's own
+/// slot: success means that no other handle holds the object. `EAGAIN` otherwise, and then the
+/// description keeps its own slot.
+pub(crate) fn try_claim_all(fd: RawFd) -> Sys<()> {
+    let mut fl = flock(libc::F_WRLCK, SLOTS);
+    fl.l_len = SLOT_SPAN;
+    match fcntl_lock(fd, libc::F_OFD_SETLK, &mut fl) {
+        Err(libc::EACCES) => Err(libc::EAGAIN),
+        other => other,
+    }
+}
+
+/// Whether another open file description holds a slot (works on read-only descriptors).
+pub(crate) fn held_elsewhere(fd: RawFd) -> Sys<bool> {
+    let mut fl = flock(libc::F_WRLCK, SLOTS);
+    fl.l_len = SLOT_SPAN;
+    fcntl_lock(fd, libc::F_OFD_GETLK, &mut fl)?;
+    Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
+}
+
 /// Takes an exclusive lock on `byte`, waiting for it.
 pub(crate) fn lock_wait(fd: RawFd, byte: i64) -> Sys<()> {
     fcntl_lock(fd, libc::F_OFD_SETLKW, &mut flock(libc::F_WRLCK, byte))
@@ -87,12 +111,12 @@ pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
     Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
 }
 
-/// Takes the locks of a new handle: shared on [`HOLD`], and a slot of its own. A read-only
-/// descriptor cannot take exclusive locks; it takes a shared lock on a slot that it saw free.
+/// Claims a slot for a new handle. A read-only descriptor cannot take exclusive locks; it takes
+/// a shared lock on a slot that it saw free. `EAGAIN`: no free slot among the probes (someone
+/// holds the whole range; try again later).
 pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
-    try_lock(fd, Lock::Shared, HOLD)?;
     let seed = slot_seed();
-    for probe in 0..SLOT_SPAN {
+    for probe in 0..PROBES {
         let slot = SLOTS + (seed + probe).rem_euclid(SLOT_SPAN);
         let claimed = if writable {
             try_lock(fd, Lock::Exclusive, slot)
@@ -106,7 +130,7 @@ pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
             other => return other,
         }
     }
-    Err(libc::ENOLCK)
+    Err(libc::EAGAIN)
 }
 
 /// Where a new handle starts looking for a free slot: spread by process and by handle, so that

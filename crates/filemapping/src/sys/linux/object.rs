@@ -1,20 +1,20 @@
 //! The crash-safe, handle-counted lifetime of a name (DESIGN, "The Linux namespace").
 //!
-//! - A handle is an open file description (OFD) of the object file with a shared lock on
-//!   [`HOLD`]. The kernel drops the lock when the last descriptor of that OFD closes, including
-//!   at process death.
-//! - Publishing: the object file is built unnamed (`O_TMPFILE`), its holder lock taken, then it is
+//! - A handle is an open file description (OFD) of the object file holding a slot lock of its
+//!   own (see [`lock`]). The kernel drops the lock when the last descriptor of that OFD closes,
+//!   including at process death.
+//! - Publishing: the object file is built unnamed (`O_TMPFILE`), its slot taken, then it is
 //!   linked into place. `EEXIST` means another creator won; nobody can see a half-built object.
-//! - Attaching: an opener that can lock [`HOLD`] exclusively has found a stale name (every holder
-//!   died): it unlinks it and reports "not found". Otherwise it takes the shared lock and checks
+//! - Attaching: an opener that can lock every slot exclusively has found a stale name (every
+//!   holder died): it unlinks it and reports "not found". Otherwise it claims a slot and checks
 //!   that the file is still linked (a closer may have removed it in between).
-//! - Releasing: a closer serialises with other closers on [`CLOSING`], then tries to upgrade to an
-//!   exclusive lock on [`HOLD`]. Success means it was the last handle anywhere: it unlinks the
-//!   name. Only an exclusive holder of a still-linked file ever unlinks it, so a name is never
-//!   removed from under a live handle, and never removed twice.
+//! - Releasing: a closer serialises with other closers on [`CLOSING`], then tries to lock every
+//!   slot exclusively (its own merges). Success means it was the last handle anywhere: it
+//!   unlinks the name. Only a holder of every slot of a still-linked file ever unlinks it, so a
+//!   name is never removed from under a live handle, and never removed twice.
 
 use super::fd::{self, Sys};
-use super::lock::{self, Lock, CLOSING, HOLD};
+use super::lock::{self, CLOSING};
 use std::ffi::CString;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
@@ -26,7 +26,7 @@ pub(crate) struct Place {
     pub(crate) file: CString,
 }
 
-/// An attached handle: the OFD holding the shared lock, and whether it was opened read-write.
+/// An attached handle: the OFD holding its slot, and whether it was opened read-write.
 pub(crate) struct Attached {
     pub(crate) fd: OwnedFd,
     pub(crate) writable: bool,
@@ -35,7 +35,7 @@ pub(crate) struct Attached {
 /// How many times an opener retries while a closer is removing the name it found.
 const MAX_RETRIES: u32 = 10_000;
 
-/// Makes the unnamed object file `tmp` (already holding its shared lock) visible as `place`.
+/// Makes the unnamed object file `tmp` (already holding its slot) visible as `place`.
 /// `Ok(false)`: the name is taken.
 pub(crate) fn publish(tmp: &OwnedFd, place: &Place) -> Sys<bool> {
     match fd::link_fd(tmp.as_raw_fd(), place.dir.as_raw_fd(), &place.file) {
@@ -100,13 +100,13 @@ fn open_object(place: &Place, need_write: bool) -> Sys<Option<(OwnedFd, bool)>> 
     }
 }
 
-/// Whether no handle holds the object. A writable opener proves it by taking the exclusive lock
+/// Whether no handle holds the object. A writable opener proves it by locking every slot
 /// (and keeps it until the descriptor closes); a read-only one can only look.
 fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
     if !writable {
-        return Ok(!lock::is_held_elsewhere(fd, HOLD)?);
+        return Ok(!lock::held_elsewhere(fd)?);
     }
-    match lock::try_lock(fd, Lock::Exclusive, HOLD) {
+    match lock::try_claim_all(fd) {
         Ok(()) => Ok(true),
         Err(libc::EAGAIN) => Ok(false),
         Err(e) => Err(e),
@@ -157,9 +157,9 @@ pub(crate) fn release(
 fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<()> {
     let raw = obj.as_raw_fd();
     lock::lock_wait(raw, CLOSING)?;
-    // A handle that held its shared lock all along proves the file still linked (only an
-    // exclusive holder unlinks); a fresh description must look.
-    match lock::try_lock(raw, Lock::Exclusive, HOLD) {
+    // A handle that held its slot all along proves the file still linked (only a holder of every
+    // slot unlinks); a fresh description must look.
+    match lock::try_claim_all(raw) {
         Ok(()) if !fresh || linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
         Ok(()) | Err(libc::EAGAIN) => Ok(()),
         Err(e) => Err(e),

@@ -37,7 +37,8 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
 /// `ERROR_INVALID_HANDLE` (spec §4).
 pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
-    let mut buf = vec![0u8; 4096];
+    // Enough for the header of most names; a longer one is read again at its full length.
+    let mut buf = vec![0u8; FIRST_READ];
     let got = fd::pread(raw, &mut buf, 0).map_err(read_error)?;
     buf.truncate(got);
     let header = match Header::decode(&buf) {
@@ -54,6 +55,9 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     }
     Ok(header)
 }
+
+/// How much of the header the first read takes.
+const FIRST_READ: usize = 512;
 
 /// The longest header there can be: a name of 32 766 UTF-16 units (3 bytes each in UTF-8) and a
 /// path of `PATH_MAX` bytes.

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 /// One handle to a section.
 #[derive(Debug)]
 pub(crate) struct Section {
-    /// The object file's open file description, holding the shared lock on `HOLD`. Views of a
+    /// The object file's open file description, holding the handle's slot lock. Views of a
     /// handle that no child can inherit map it too (one `open` and `close` less per handle).
     obj: Option<Arc<OwnedFd>>,
     writable: bool,
