@@ -29,14 +29,19 @@ fn query(addr: usize) -> MEMORY_BASIC_INFORMATION {
     match views::find(addr) {
         Some(entry) => {
             let protect = entry.view.protection().to_raw();
+            let rest = entry.base() + entry.view.region_size() - page;
+            let (committed, run) = entry
+                .view
+                .committed_run(page - entry.base())
+                .unwrap_or((true, rest));
             MEMORY_BASIC_INFORMATION {
                 BaseAddress: page as *mut c_void,
                 AllocationBase: entry.base() as *mut c_void,
                 AllocationProtect: protect,
                 PartitionId: 0,
-                RegionSize: entry.base() + entry.view.region_size() - page,
-                State: MEM_COMMIT,
-                Protect: protect,
+                RegionSize: run,
+                State: if committed { MEM_COMMIT } else { MEM_RESERVE },
+                Protect: if committed { protect } else { 0 },
                 Type: MEM_MAPPED,
             }
         }
@@ -123,15 +128,17 @@ fn free(addr: usize) -> Result<BOOL, Win32Error> {
 }
 
 /// Describes the pages at `lpAddress`: for a view, `BaseAddress` is the page of the address,
-/// `AllocationBase` the view's start, `State` `MEM_COMMIT`, `Type` `MEM_MAPPED`, `Protect` and
-/// `AllocationProtect` the view's protection and `RegionSize` the page-rounded rest of the view.
-/// Addresses outside every view report `MEM_FREE`. Returns the number of bytes written, or 0.
+/// `AllocationBase` the view's start, `Type` `MEM_MAPPED`, `AllocationProtect` the view's
+/// protection; `State` is `MEM_COMMIT` (with `Protect` the view's protection) or, for pages of a
+/// `SEC_RESERVE` section not committed yet, `MEM_RESERVE` (with `Protect` 0), and `RegionSize`
+/// the page-rounded extent of the pages in that state. Addresses outside every view report
+/// `MEM_FREE`. Returns the number of bytes written, or 0.
 ///
 /// # Platform notes
 ///
-/// The library cannot tell which pages of a `SEC_RESERVE` view are committed, nor which
-/// copy-on-write pages were written: every view page reads as `MEM_COMMIT` with the view's
-/// protection. Memory that no view holds (heap, stacks) also reads as `MEM_FREE`.
+/// The library does not track which copy-on-write pages were written, nor the protection that
+/// `VirtualAlloc(MEM_COMMIT)` asks for: committed pages read with the view's protection.
+/// Memory that no view holds (heap, stacks) also reads as `MEM_FREE`.
 ///
 /// # Safety
 ///

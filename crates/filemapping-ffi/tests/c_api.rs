@@ -79,6 +79,9 @@ fn run(exe: &Path, dir: &Path) -> String {
     let mut child = Command::new(exe)
         .current_dir(dir)
         .env("FILEMAPPING_DIR", dir.join("ns"))
+        // cargo puts `target/<profile>` on LD_LIBRARY_PATH, ahead of the rpath, and its copy of
+        // the library is stale during `cargo test`.
+        .env_remove("LD_LIBRARY_PATH")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -456,6 +456,54 @@ impl View {
         self.inner.commit(offset, len)
     }
 
+    /// Whether the page holding `offset` is committed, and how many bytes from that page on
+    /// share its state (up to the end of the view's page-rounded region): what `VirtualQuery`
+    /// reports as `State` and `RegionSize` (spec §6.1, rows 90–91).
+    ///
+    /// Views of a `SEC_COMMIT` section and of a file are committed throughout. A
+    /// `SEC_RESERVE` view's pages start reserved; [`View::commit`], through any view of the
+    /// section, commits them for every view.
+    ///
+    /// # Platform notes
+    ///
+    /// On Linux a `SEC_RESERVE` page counts as committed once the section's memory holds it:
+    /// committed, or written through a view (which Windows would refuse), and not swapped out.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidParameter`] if `offset` is outside the view's region.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, SectionAttributes};
+    ///
+    /// let (map, _) = CreateOptions::new()
+    ///     .size(1 << 20)
+    ///     .attributes(SectionAttributes::RESERVE)
+    ///     .create()?;
+    /// let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// assert_eq!(view.committed_run(0)?, (false, 1 << 20));
+    /// view.commit(0, 65536)?;
+    /// assert_eq!(view.committed_run(0)?, (true, 65536));
+    /// assert_eq!(view.committed_run(65536)?, (false, (1 << 20) - 65536));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualquery>
+    #[doc(alias = "VirtualQuery")]
+    pub fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
+        if offset >= self.region_size() {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "the offset is outside the view",
+            ));
+        }
+        self.inner.committed_run(offset)
+    }
+
     /// Unmaps the view (`UnmapViewOfFile`).
     ///
     /// # Errors

@@ -117,6 +117,28 @@ fn a_long_name_opens_the_same_object() {
     assert_eq!(&buf, b"far");
 }
 
+// Rows 90-91 (spec §6.1): a SEC_RESERVE view starts reserved; committing through one view
+// commits those pages for every view of the section, and only those.
+#[test]
+fn rows_90_91_commit_state_is_the_sections() {
+    let (map, _) = CreateOptions::new()
+        .size(0x10_0000)
+        .attributes(S::RESERVE)
+        .create()
+        .unwrap();
+    let v1 = map.map_view(A::WRITE, 0, 0).unwrap();
+    let v2 = map.map_view(A::WRITE, 0, 0).unwrap();
+    assert_eq!(v1.committed_run(0).unwrap(), (false, 0x10_0000));
+    v1.commit(0, 0x1_0000).unwrap();
+    assert_eq!(v1.committed_run(0x1234).unwrap(), (true, 0xf000));
+    assert_eq!(v2.committed_run(0).unwrap(), (true, 0x1_0000));
+    assert_eq!(v2.committed_run(0x1_0000).unwrap(), (false, 0xf_0000));
+    assert_eq!(code(v2.committed_run(0x10_0000)), 87);
+    let (plain, _) = CreateOptions::new().size(0x2000).create().unwrap();
+    let view = plain.map_view(A::READ, 0, 0).unwrap();
+    assert_eq!(view.committed_run(0x1000).unwrap(), (true, 0x1000));
+}
+
 #[test]
 fn rows_35_36_names_are_case_sensitive() {
     let name = unique("Case Mapping");

@@ -563,18 +563,24 @@ static void rows_virtual_reserve(void)
     char *v2 = keep_view(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0));
     MEMORY_BASIC_INFORMATION info = query(v1);
 
-    /* The library cannot tell committed from reserved pages of a SEC_RESERVE view: State,
-     * Protect and the per-commit RegionSize are not compared (Windows: MEM_RESERVE and 0). */
     begin("90");
+    num("State", info.State);
+    num("Protect", info.Protect);
     num("AllocationProtect", info.AllocationProtect);
     num("Type", info.Type);
     num("RegionSize", (unsigned long)info.RegionSize);
     end();
+    /* The protection that VirtualAlloc asks for is not tracked: v1's Protect is not compared
+     * (Windows: PAGE_READONLY). */
     begin("91");
     say(P(VirtualAlloc(v1, 0x10000, MEM_COMMIT, PAGE_READONLY)) == v1 ? "v1" : "not-v1");
     num("v1-State", query(v1).State);
+    num("v1-RegionSize", (unsigned long)query(v1).RegionSize);
     num("v2-State", query(v2).State);
     num("v2-Protect", query(v2).Protect);
+    num("v2-RegionSize", (unsigned long)query(v2).RegionSize);
+    num("rest-State", query(v2 + 0x10000).State);
+    num("rest-RegionSize", (unsigned long)query(v2 + 0x10000).RegionSize);
     v2[0x10000 - 1] = 1;
     end();
     begin("92");

@@ -153,6 +153,9 @@ pub(crate) trait ViewOps: Send + Sync {
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()>;
     /// Commits the pages of `[offset, offset + len)` (`VirtualAlloc(MEM_COMMIT)` on a view).
     fn commit(&self, offset: usize, len: usize) -> Result<()>;
+    /// Whether the page holding `offset` is committed, and how many bytes from that page on,
+    /// up to the end of the view's region, share its state.
+    fn committed_run(&self, offset: usize) -> Result<(bool, usize)>;
     /// Unmaps the view.
     fn unmap(self) -> Result<()>;
 }

@@ -94,6 +94,9 @@ impl ViewOps for View {
     fn commit(&self, _: usize, _: usize) -> Result<()> {
         match *self {}
     }
+    fn committed_run(&self, _: usize) -> Result<(bool, usize)> {
+        match *self {}
+    }
     fn unmap(self) -> Result<()> {
         match self {}
     }

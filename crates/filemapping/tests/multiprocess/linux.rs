@@ -3,7 +3,7 @@
 
 use crate::create_in;
 use crate::util::{peer_command, Peer, TestDir};
-use filemapping::{CreateOptions, Disposition, Permissions};
+use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, OpenOptions, Permissions};
 
 #[test]
 fn a_stale_name_is_replaced_on_create_without_an_open_first() {
@@ -105,4 +105,49 @@ fn stale_names_are_never_listed_as_live_and_are_collected() {
         .map(|e| e.name().to_owned())
         .collect();
     assert_eq!(names, ["Local\\alive"]);
+}
+
+/// A process that another thread forks holds a copy of every descriptor until it calls `exec`
+/// (or, without `exec`, until it exits). Handles closed meanwhile must stop counting at once, or
+/// the last closer would leave the name behind.
+#[test]
+fn a_forked_copy_of_a_closed_handle_does_not_keep_the_name() {
+    let dir = TestDir::new("fork-copy");
+    let (creator, _) = create_in(&dir, "forked", 4096);
+    let other = crate::open_in(&dir, "forked", FileMapAccess::READ).unwrap();
+    let _view = other.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    // SAFETY: the child only waits for a signal (async-signal-safe) and is killed below.
+    let child = unsafe { libc::fork() };
+    if child == 0 {
+        loop {
+            // SAFETY: pause takes no arguments and is async-signal-safe.
+            unsafe { libc::pause() };
+        }
+    }
+    assert!(child > 0, "fork failed");
+    // Closing must neither hang (on a lock that the child's copy holds) nor leave the name.
+    let (done, outcome) = std::sync::mpsc::channel();
+    let namespace = dir.namespace();
+    std::thread::spawn(move || {
+        drop(other);
+        drop(creator);
+        let after = OpenOptions::new(FileMapAccess::READ)
+            .namespace(&namespace)
+            .open("forked");
+        let _ = done.send(after.map(drop).map_err(|e| e.kind()));
+    });
+    let outcome = outcome.recv_timeout(std::time::Duration::from_secs(10));
+    // SAFETY: `child` is our own child process; kill and waitpid take no pointers but the
+    // status, which is a valid local.
+    unsafe {
+        libc::kill(child, libc::SIGKILL);
+        libc::waitpid(child, &mut 0, 0);
+    }
+    let outcome = outcome.expect("closing the handles hung");
+    assert_eq!(
+        outcome,
+        Err(ErrorKind::NotFound),
+        "the name died with the last handle"
+    );
+    assert!(dir.leftovers().is_empty(), "{:?}", dir.leftovers());
 }

@@ -141,35 +141,44 @@ pub(crate) fn release(
 ) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
-        _ => return let_go(obj, shared),
+        // An unnamed object's locks only count its handles: they may go with the descriptor.
+        _ => return let_go(obj, shared || place.is_none()),
     };
     if shared {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
         drop(obj);
-        return judge(&fresh, place, true);
+        return judge(&fresh, place, true).map(drop);
     }
-    let decided = judge(&obj, place, false);
-    let_go(obj, false).and(decided)
+    match judge(&obj, place, false) {
+        // The name is gone: what the description still holds concerns nobody.
+        Ok(true) => Ok(()),
+        Ok(false) => let_go(obj, false),
+        Err(e) => let_go(obj, false).and(Err(e)),
+    }
 }
 
 /// Decides on `raw`, a description holding no handle's lock if `fresh`, whether the last handle
-/// is gone, and removes the name if so.
-fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<()> {
+/// is gone, and removes the name if so (`Ok(true)`).
+fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<bool> {
     let raw = obj.as_raw_fd();
     lock::lock_wait(raw, CLOSING)?;
     // A handle that held its slot all along proves the file still linked (only a holder of every
     // slot unlinks); a fresh description must look.
     match lock::try_claim_all(raw) {
-        Ok(()) if !fresh || linked(raw)? => fd::unlink_at(place.dir.as_raw_fd(), &place.file),
-        Ok(()) | Err(libc::EAGAIN) => Ok(()),
+        Ok(()) if !fresh || linked(raw)? => {
+            fd::unlink_at(place.dir.as_raw_fd(), &place.file).map(|()| true)
+        }
+        Ok(()) | Err(libc::EAGAIN) => Ok(false),
         Err(e) => Err(e),
     }
 }
 
-/// Drops a handle's reference to its description; if views still map that description (and no
-/// other process can share it), first drops every lock it holds.
+/// Drops a handle's reference to its description, and first every lock it holds, unless the
+/// description may be a child's handle too (`shared`). The descriptor alone would not do: views
+/// map the description, and a process that another thread forks holds a copy of every
+/// descriptor until it calls `exec`; neither may keep the handle counted (spec §1.3).
 fn let_go(obj: Arc<OwnedFd>, shared: bool) -> Sys<()> {
-    if !shared && Arc::strong_count(&obj) > 1 {
+    if !shared {
         lock::unlock_all(obj.as_raw_fd())?;
     }
     Ok(())

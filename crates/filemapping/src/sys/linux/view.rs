@@ -270,8 +270,27 @@ impl ViewOps for View {
                         };
                         os_error(kind, "cannot commit the pages", e)
                     },
-                )
+                )?;
+                // SAFETY: `[start, end)` is a page-aligned range inside this view (the caller
+                // checked `offset + len`, and `end` is rounded up within the region).
+                unsafe { populate(self.ptr.add(start), end.min(self.region) - start) };
+                Ok(())
             }
+        }
+    }
+
+    fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
+        let page = fd::page_size();
+        let start = offset / page * page;
+        let rest = self.region - start;
+        match &self.store {
+            Store::Memory { reserve: true, .. } => {
+                // SAFETY: `start` is a page inside this view (checked by the caller), so
+                // `[ptr + start, ptr + region)` is the rest of this live mapping.
+                let at = unsafe { self.ptr.add(start) };
+                resident_run(at, rest)
+            }
+            _ => Ok((true, rest)),
         }
     }
 
@@ -279,6 +298,40 @@ impl ViewOps for View {
         drop(self);
         Ok(())
     }
+}
+
+/// `madvise(MADV_POPULATE_READ)`, which Linux 5.14 introduced.
+const MADV_POPULATE_READ: libc::c_int = 22;
+
+/// Reads the committed pages `[ptr, ptr + len)` in, so that the section's memory holds them as
+/// committed ([`resident_run`] sees them). They were reserved (`fallocate`) just before, so this
+/// cannot fail for lack of memory. Kernels before 5.14 lack `MADV_POPULATE_READ`: there, pages
+/// read as reserved until they are used.
+///
+/// # Safety
+///
+/// `[ptr, ptr + len)` is a page-aligned range of a live mapping of ours.
+unsafe fn populate(ptr: *mut u8, len: usize) {
+    // SAFETY: the caller guarantees the range; populating only faults pages in, and reports
+    // (never raises) a fault it cannot serve.
+    unsafe { libc::madvise(ptr.cast(), len, MADV_POPULATE_READ) };
+}
+
+/// A `SEC_RESERVE` view's page counts as committed when the object holds it: committed
+/// (`fallocate`) or already written. `mincore` tells, for the `len` bytes at `ptr`, which pages
+/// the object's page cache holds; the run is the leading pages in the first page's state.
+fn resident_run(ptr: *mut u8, len: usize) -> Result<(bool, usize)> {
+    let page = fd::page_size();
+    let mut vec = vec![0u8; len / page];
+    // SAFETY: `[ptr, ptr + len)` is a page-aligned range of a live mapping of ours, and `vec`
+    // has one byte per page of it, as mincore writes.
+    let ret = unsafe { libc::mincore(ptr.cast(), len, vec.as_mut_ptr()) };
+    if ret != 0 {
+        return Err(os_error(ErrorKind::Other, "mincore", fd::errno()));
+    }
+    let first = vec.first().map_or(true, |p| p & 1 != 0);
+    let same = vec.iter().take_while(|p| (*p & 1 != 0) == first).count();
+    Ok((first, same * page))
 }
 
 impl Drop for View {

@@ -87,6 +87,19 @@ impl ViewOps for View {
         Ok(())
     }
 
+    fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
+        // SAFETY: `offset` lies inside this view (checked by the caller).
+        let at = unsafe { self.ptr.add(offset) };
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut info: MEMORY_BASIC_INFORMATION = unsafe { std::mem::zeroed() };
+        let len = std::mem::size_of::<MEMORY_BASIC_INFORMATION>();
+        // SAFETY: `info` is writable for `len` bytes; VirtualQuery accepts any address.
+        if unsafe { VirtualQuery(at.cast(), &mut info, len) } == 0 {
+            return Err(last_error("VirtualQuery"));
+        }
+        Ok((info.State == MEM_COMMIT, info.RegionSize))
+    }
+
     fn unmap(self) -> Result<()> {
         drop(self);
         Ok(())
