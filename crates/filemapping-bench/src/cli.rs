@@ -10,11 +10,15 @@ filemapping-bench: our file mappings (Rust and C API) side by side with the raw-
 the shared_memory crate and memmap2, every case interleaved in one run.
 
 usage: filemapping-bench [--quick] [--json] [--plot FILE] [--case NAME]...
+       filemapping-bench --wine [--quick] [--json] [--case NAME]...
 
   --quick      a shorter run (under a minute; scale_open among 10,000 names, not 100,000)
   --json       print {\"cases\": [...]} instead of the table
   --plot FILE  also write the ratios to the floor as an SVG chart
   --case NAME  run only the cases whose names start with NAME (repeatable)
+  --wine       instead: the C API (libfilemapping_ffi.so beside this binary) against the same
+               Win32 calls under Wine and raw syscalls, each a C program built here with cc
+               and x86_64-w64-mingw32-gcc; WINEPREFIX is used as set
   --help       print this
 ";
 
@@ -64,6 +68,8 @@ pub struct Options {
     pub plot: Option<PathBuf>,
     /// Case-name prefixes to run (empty: all).
     pub only: Vec<String>,
+    /// The C API against Wine ([`crate::wine`]) instead of the main run.
+    pub wine: bool,
 }
 
 /// What the command line asks for.
@@ -96,6 +102,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         json: false,
         plot: None,
         only: Vec::new(),
+        wine: false,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -106,9 +113,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--json" => options.json = true,
             "--plot" => options.plot = Some(PathBuf::from(value("a file")?)),
             "--case" => options.only.push(value("a case name")?),
+            "--wine" => options.wine = true,
             "--help" | "-h" => return Ok(Command::Help),
             other => return Err(format!("unknown argument {other}")),
         }
+    }
+    if options.wine && options.plot.is_some() {
+        return Err("--plot does not go with --wine (the chart is of the main run)".into());
     }
     Ok(Command::Run(options))
 }
@@ -131,9 +142,27 @@ mod tests {
         assert!(options.json);
         assert_eq!(options.plot, Some(PathBuf::from("x.svg")));
         assert_eq!(options.only, vec!["scale".to_owned()]);
+        assert!(!options.wine);
         assert_eq!(parse_str("--help"), Ok(Command::Help));
         assert!(parse_str("--plot").is_err());
         assert!(parse_str("--fast").is_err());
+    }
+
+    #[test]
+    fn wine_runs_take_the_mode_json_and_cases_but_no_plot() {
+        let Ok(Command::Run(options)) = parse_str("--wine --smoke --json --case open") else {
+            panic!("not a run");
+        };
+        assert!(options.wine && options.json);
+        assert_eq!(options.mode, Mode::Smoke);
+        assert_eq!(options.only, vec!["open".to_owned()]);
+        let Ok(Command::Run(options)) = parse_str("--quick --wine") else {
+            panic!("not a run");
+        };
+        assert!(options.wine);
+        assert_eq!(options.mode, Mode::Quick);
+        assert!(parse_str("--wine --plot x.svg").is_err());
+        assert!(parse_str("--wine --wat").is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - [`stats`], [`report`]: median, p99, ratios to the floor.
 //! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
 //! - [`workspace`]: every name lives under one prefix and is removed by a guard.
+//! - [`wine`]: `--wine`, the C API against the same Win32 calls under Wine and a raw-syscall
+//!   floor, each a C program built by the run.
 //!
 //! It measures the Linux emulation, so it is empty on other systems.
 
@@ -26,6 +28,7 @@ pub mod race;
 pub mod report;
 pub mod runner;
 pub mod stats;
+pub mod wine;
 pub mod workers;
 pub mod workspace;
 

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
 mod app {
     use filemapping_bench::cli::{self, Command, Options};
     use filemapping_bench::error::Result;
-    use filemapping_bench::{holders, output, plot, race};
+    use filemapping_bench::{holders, output, plot, race, wine};
     use std::process::ExitCode;
 
     pub(crate) fn main() -> ExitCode {
@@ -39,6 +39,9 @@ mod app {
     }
 
     fn run(options: &Options) -> Result<()> {
+        if options.wine {
+            return run_wine(options);
+        }
         let report = filemapping_bench::run(options, std::env::current_exe()?)?;
         if options.json {
             println!("{}", output::json(&report));
@@ -47,6 +50,16 @@ mod app {
         }
         if let Some(path) = &options.plot {
             plot::write_svg(&report, path)?;
+        }
+        Ok(())
+    }
+
+    fn run_wine(options: &Options) -> Result<()> {
+        let report = wine::run(options, &std::env::current_exe()?)?;
+        if options.json {
+            println!("{}", wine::report::json(&report));
+        } else {
+            print!("{}", wine::report::table(&report));
         }
         Ok(())
     }

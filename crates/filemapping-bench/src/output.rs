@@ -13,12 +13,6 @@ const HEADER: [&str; 7] = ["case", "impl", "median", "p99", "ratio", "GB/s", "no
 /// The table, with a line on the machine and the run above it.
 pub fn table(report: &Report) -> String {
     let cells: Vec<[String; 7]> = report.rows.iter().map(cells).collect();
-    let mut widths = HEADER.map(str::len);
-    for row in &cells {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
     let mut out = format!(
         "filemapping-bench ({} run) on {}\n{}\n",
         report.mode.label(),
@@ -29,15 +23,27 @@ pub fn table(report: &Report) -> String {
         out += &format!("{note}\n");
     }
     out += "\n";
-    out += &line(&HEADER.map(String::from), &widths);
+    out += &markdown(&HEADER, &cells);
+    out
+}
+
+/// A Markdown table of `rows` under `header`, every column padded to its widest cell.
+pub fn markdown<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(str::len);
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = line(&header.map(String::from), &widths);
     out += &line(&widths.map(|w| "-".repeat(w)), &widths);
-    for row in &cells {
+    for row in rows {
         out += &line(row, &widths);
     }
     out
 }
 
-fn line(cells: &[String; 7], widths: &[usize; 7]) -> String {
+fn line<const N: usize>(cells: &[String; N], widths: &[usize; N]) -> String {
     let padded: Vec<String> = cells
         .iter()
         .zip(widths)
@@ -85,16 +91,29 @@ pub fn json(report: &Report) -> Value {
 }
 
 fn json_row(row: &Row) -> Value {
-    let mut object = Map::new();
-    object.insert("case".into(), json!(row.case));
-    object.insert("impl".into(), json!(row.peer.label()));
-    let summary = row.summary();
-    object.insert("median_ns".into(), json!(summary.map(|s| s.median_ns)));
-    object.insert("p99_ns".into(), json!(summary.map(|s| s.p99_ns)));
+    let mut object = json_fields(row, row.peer.label());
     object.insert("ratio_to_floor".into(), json!(row.ratio()));
     if row.bytes.is_some() {
         object.insert("gb_per_s".into(), json!(row.gb_per_s()));
     }
+    json_outcome(&mut object, row);
+    Value::Object(object)
+}
+
+/// The fields every JSON row starts with: the case, the implementation's `label`, the median
+/// and the p99.
+pub fn json_fields<P>(row: &Row<P>, label: &str) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("case".into(), json!(row.case));
+    object.insert("impl".into(), json!(label));
+    let summary = row.summary();
+    object.insert("median_ns".into(), json!(summary.map(|s| s.median_ns)));
+    object.insert("p99_ns".into(), json!(summary.map(|s| s.p99_ns)));
+    object
+}
+
+/// What came of the row: its number of samples, or why it has none.
+pub fn json_outcome<P>(object: &mut Map<String, Value>, row: &Row<P>) {
     match &row.outcome {
         Outcome::Measured { summary, .. } => {
             object.insert("samples".into(), json!(summary.samples))
@@ -102,7 +121,6 @@ fn json_row(row: &Row) -> Value {
         Outcome::Unavailable(why) => object.insert("na".into(), json!(why)),
         Outcome::Failed(why) => object.insert("error".into(), json!(why)),
     };
-    Value::Object(object)
 }
 
 #[cfg(test)]

@@ -18,13 +18,13 @@ pub struct Report {
     pub rows: Vec<Row>,
 }
 
-/// One implementation in one case.
+/// One implementation in one case; `P` names the implementation (see [`Contender`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Row {
+pub struct Row<P = PeerId> {
     /// The case's name.
     pub case: String,
     /// The implementation.
-    pub peer: PeerId,
+    pub peer: P,
     /// What came of it.
     pub outcome: Outcome,
     /// Bytes moved per operation, for the bandwidth cases.
@@ -47,7 +47,7 @@ pub enum Outcome {
     Failed(String),
 }
 
-impl Row {
+impl<P> Row<P> {
     /// The summary, if measured.
     pub fn summary(&self) -> Option<&Summary> {
         match &self.outcome {
@@ -71,7 +71,7 @@ impl Row {
 }
 
 /// The row of a contender that has run; `bytes` for a bandwidth case.
-pub fn row(contender: Contender, bytes: Option<u64>) -> Row {
+pub fn row<P>(contender: Contender<P>, bytes: Option<u64>) -> Row<P> {
     let outcome = match contender.entry {
         Entry::Unavailable(why) => Outcome::Unavailable(why),
         Entry::Failed(why) => Outcome::Failed(why),

@@ -79,21 +79,22 @@ pub enum Entry {
     Failed(String),
 }
 
-/// One implementation in one case, with the samples taken so far.
-pub struct Contender {
+/// One implementation in one case, with the samples taken so far. `P` names the
+/// implementation: a [`PeerId`] in the main run, the `--wine` run's own in [`crate::wine`].
+pub struct Contender<P = PeerId> {
     /// The case's name.
     pub case: String,
     /// The implementation.
-    pub peer: PeerId,
+    pub peer: P,
     /// Its state.
     pub entry: Entry,
     /// Nanoseconds per operation, one per recorded batch.
     pub samples: Vec<f64>,
 }
 
-impl Contender {
+impl<P> Contender<P> {
     /// A contender that has not run yet.
-    pub fn new(case: String, peer: PeerId, entry: Entry) -> Contender {
+    pub fn new(case: String, peer: P, entry: Entry) -> Contender<P> {
         Contender {
             case,
             peer,
@@ -116,7 +117,7 @@ impl Contender {
 
 /// Runs every contender's batches in turn, `plan.warmup + plan.rounds` times. A contender that
 /// fails is dropped (and so cleaned up) at once; the others go on.
-pub fn interleave(contenders: &mut [Contender], plan: &Plan) {
+pub fn interleave<P>(contenders: &mut [Contender<P>], plan: &Plan) {
     let n = contenders.len();
     for round in 0..plan.warmup + plan.rounds {
         for k in 0..n {

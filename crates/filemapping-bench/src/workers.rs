@@ -6,7 +6,7 @@ use crate::error::{BenchError, Result};
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a worker may take to exit once told to, before it is killed.
@@ -81,20 +81,29 @@ impl Worker {
         Ok(writeln!(stdin, "{word}")?)
     }
 
-    /// Closes the worker's stdin (its signal to finish), waits for it to exit, and kills it,
-    /// by its own process id, if it takes longer than the grace period.
-    fn finish(&mut self) -> Result<std::process::ExitStatus> {
+    /// Closes the worker's stdin (its signal to finish) and waits for it (see [`finish`]).
+    fn finish(&mut self) -> Result<ExitStatus> {
         drop(self.stdin.take());
-        let deadline = Instant::now() + EXIT_GRACE;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(status);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        let _ = self.child.kill();
-        Ok(self.child.wait()?)
+        finish(&mut self.child)
     }
+}
+
+/// Waits for `child`, which has been told to exit, and kills it, by its own process id, if it
+/// takes longer than the grace period.
+///
+/// # Errors
+///
+/// If waiting fails.
+pub fn finish(child: &mut Child) -> Result<ExitStatus> {
+    let deadline = Instant::now() + EXIT_GRACE;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    Ok(child.wait()?)
 }
 
 /// A group of workers; any still running when it drops are finished (see [`Worker`]).

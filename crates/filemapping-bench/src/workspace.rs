@@ -60,21 +60,31 @@ impl Drop for Workspace {
 
 /// Removes every `fmbench-<pid>-*` entry of `/dev/shm` whose pid `keep` refuses.
 fn sweep(keep: impl Fn(u32) -> bool) {
-    let Ok(entries) = std::fs::read_dir(SHM_DIR) else {
+    sweep_in(Path::new(SHM_DIR), PREFIX, keep);
+}
+
+/// Removes every `<prefix><pid>-*` entry of `dir` whose process is gone: what runs that were
+/// killed left behind.
+pub fn sweep_dead(dir: &Path, prefix: &str) {
+    sweep_in(dir, prefix, pid_alive);
+}
+
+fn sweep_in(dir: &Path, prefix: &str, keep: impl Fn(u32) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let pid = file.to_str().and_then(pid_of);
+        let pid = file.to_str().and_then(|file| pid_of(file, prefix));
         if pid.is_some_and(|pid| !keep(pid)) {
             remove(&entry.path());
         }
     }
 }
 
-/// The pid in `fmbench-<pid>-…`.
-fn pid_of(file: &str) -> Option<u32> {
-    let rest = file.strip_prefix(PREFIX)?;
+/// The pid in `<prefix><pid>-…`.
+fn pid_of(file: &str, prefix: &str) -> Option<u32> {
+    let rest = file.strip_prefix(prefix)?;
     rest.split('-').next()?.parse().ok()
 }
 
@@ -169,10 +179,11 @@ mod tests {
 
     #[test]
     fn pids_are_read_from_names() {
-        assert_eq!(pid_of("fmbench-123-root"), Some(123));
-        assert_eq!(pid_of("fmbench-9-floor-x"), Some(9));
-        assert_eq!(pid_of("fmbench-x-1"), None);
-        assert_eq!(pid_of("other-1"), None);
+        assert_eq!(pid_of("fmbench-123-root", PREFIX), Some(123));
+        assert_eq!(pid_of("fmbench-9-floor-x", PREFIX), Some(9));
+        assert_eq!(pid_of("fmbench-x-1", PREFIX), None);
+        assert_eq!(pid_of("other-1", PREFIX), None);
+        assert_eq!(pid_of("fmbench-wine-7-0", "fmbench-wine-"), Some(7));
     }
 
     #[test]
