@@ -1,5 +1,5 @@
 //! The live names of `scale_open` for our library. A name of ours lives only while a handle to
-//! it is open, and a handle costs two descriptors; one process cannot hold 100,000 of them when
+//! it is open, and a handle costs up to two descriptors; one process cannot hold 100,000 of them when
 //! its hard limit is lower (20,000 here, and no `CAP_SYS_RESOURCE` to raise it). So helper
 //! processes (this binary with [`HOLDER`]) create the names and hold them, each as many as its
 //! limit allows, until told to finish: the names are "held elsewhere", as in real use.
@@ -68,7 +68,7 @@ pub fn name(prefix: &str, i: usize) -> Name {
     Name::new(format!("{prefix}{i}"))
 }
 
-/// How many of `count` handles one process may hold: two descriptors each, within its
+/// How many of `count` handles one process may hold: up to two descriptors each, within its
 /// open-file limit, raised as far as it goes (helpers inherit the raised limit).
 pub fn per_process(count: usize) -> usize {
     let limit = raise_nofile(fds_for(count));
