@@ -139,6 +139,26 @@ fn rows_90_91_commit_state_is_the_sections() {
     assert_eq!(view.committed_run(0x1000).unwrap(), (true, 0x1000));
 }
 
+// Spec §1.3 for unnamed sections: a closed handle whose view lives on no longer counts.
+#[test]
+fn an_unnamed_sections_closed_handle_with_a_view_is_not_counted() {
+    let (map, _) = CreateOptions::new().size(0x1000).create().unwrap();
+    let clone = map.try_clone().unwrap();
+    let view = map.map_view(A::WRITE, 0, 0).unwrap();
+    map.close().unwrap();
+    if cfg!(target_os = "linux") {
+        assert_eq!(clone.handle_count().unwrap(), 1);
+    }
+    view.write_at(0, b"kept").unwrap();
+    let mut buf = [0u8; 4];
+    clone
+        .map_view(A::READ, 0, 0)
+        .unwrap()
+        .read_at(0, &mut buf)
+        .unwrap();
+    assert_eq!(&buf, b"kept");
+}
+
 #[test]
 fn rows_35_36_names_are_case_sensitive() {
     let name = unique("Case Mapping");

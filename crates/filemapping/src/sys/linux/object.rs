@@ -141,8 +141,10 @@ pub(crate) fn release(
 ) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
-        // An unnamed object's locks only count its handles: they may go with the descriptor.
-        _ => return let_go(obj, shared || place.is_none()),
+        // An unnamed object's locks only count its handles: unless views hold the description,
+        // they go with the descriptor.
+        None if Arc::strong_count(&obj) == 1 => return Ok(()),
+        _ => return let_go(obj, shared),
     };
     if shared {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
