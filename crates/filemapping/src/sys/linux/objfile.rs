@@ -75,7 +75,8 @@ pub(super) fn wrong_type(wanted: ObjectKind) -> Error {
     )
 }
 
-/// The lock-free description that views of an object's memory map.
+/// A lock-free description of the object, for views that must not map the handle's own (those of
+/// inheritable handles, and the state page of events).
 pub(super) fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
     let flags = if writable {
         libc::O_RDWR
