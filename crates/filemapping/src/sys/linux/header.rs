@@ -9,7 +9,10 @@
 use std::path::PathBuf;
 
 const MAGIC: &[u8; 8] = b"FMAPOBJ\0";
-const VERSION: u32 = 1;
+/// The layout and the lock protocol that go with it. 2: each handle holds one slot lock, and
+/// byte 0 is no longer a shared holder lock (sys/linux/lock.rs). A library of another version
+/// sees the object as of another type (`ERROR_INVALID_HANDLE`) rather than miscounting it.
+const VERSION: u32 = 2;
 /// Bytes before the name.
 pub(crate) const FIXED_LEN: usize = 72;
 
