@@ -25,7 +25,9 @@ use std::time::{Duration, Instant};
 /// One handle to an event.
 #[derive(Debug)]
 pub(crate) struct Event {
-    obj: Option<OwnedFd>,
+    /// The object file's description, holding the handle's slot; the state page of a handle
+    /// that no child can inherit maps it too.
+    obj: Option<Arc<OwnedFd>>,
     writable: bool,
     place: Option<Arc<Place>>,
     inheritable: bool,
@@ -112,7 +114,7 @@ impl EventOps for Event {
                 .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
         }
         Ok(Event {
-            obj: Some(fd),
+            obj: Some(Arc::new(fd)),
             writable: self.writable,
             place: self.place.clone(),
             inheritable,
@@ -129,7 +131,7 @@ impl EventOps for Event {
 impl Event {
     fn obj(&self) -> Result<&OwnedFd> {
         self.obj
-            .as_ref()
+            .as_deref()
             .ok_or_else(|| Error::new(ErrorKind::InvalidHandle, "the handle is closed"))
     }
 
@@ -171,12 +173,7 @@ impl Drop for Event {
     fn drop(&mut self) {
         if let Some(obj) = self.obj.take() {
             // Errors cannot be reported from drop.
-            let _ = object::release(
-                Arc::new(obj),
-                self.writable,
-                self.place.as_deref(),
-                self.inheritable,
-            );
+            let _ = object::release(obj, self.writable, self.place.as_deref(), self.inheritable);
         }
     }
 }
@@ -210,7 +207,8 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
-    let page = map_state(&obj, &header)?;
+    let obj = Arc::new(obj);
+    let page = map_state(&obj, &header, req.inheritable)?;
     Ok(Event {
         obj: Some(obj),
         writable: true,
@@ -234,9 +232,10 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, inheritable: bool) -> Resul
         fd::set_cloexec(attached.fd.as_raw_fd(), false)
             .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
-    let page = map_state(&attached.fd, &header)?;
+    let obj = Arc::new(attached.fd);
+    let page = map_state(&obj, &header, inheritable)?;
     Ok(Some(Event {
-        obj: Some(attached.fd),
+        obj: Some(obj),
         writable: attached.writable,
         place: Some(Arc::clone(place)),
         inheritable,
@@ -245,12 +244,17 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, inheritable: bool) -> Resul
     }))
 }
 
-/// Maps the state page through a lock-free descriptor (a mapping keeps its descriptor alive).
-fn map_state(obj: &OwnedFd, header: &Header) -> Result<Arc<View>> {
-    let mem = objfile::mem_fd(obj, true)?;
+/// Maps the state page: through the handle's own description, whose locks closing drops
+/// explicitly; through a lock-free one if a child may share the handle's (`inheritable`).
+fn map_state(obj: &Arc<OwnedFd>, header: &Header, inheritable: bool) -> Result<Arc<View>> {
+    let fd = if inheritable {
+        objfile::mem_fd(obj, true)?
+    } else {
+        Arc::clone(obj)
+    };
     let view = View::map(Mapping {
         store: ViewStore::Memory {
-            fd: mem,
+            fd,
             offset: header.data_offset,
             reserve: false,
         },
