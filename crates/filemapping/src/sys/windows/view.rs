@@ -40,16 +40,17 @@ impl View {
 /// The page-rounded length of the view at `base`, for handles that cannot query the section's
 /// size (they lack `SECTION_QUERY`).
 pub(crate) fn region_size(base: *mut std::ffi::c_void) -> usize {
+    query(base).map_or(0, |info| info.RegionSize)
+}
+
+/// `VirtualQuery` of the pages at `addr`; `None` if it fails.
+fn query(addr: *const std::ffi::c_void) -> Option<MEMORY_BASIC_INFORMATION> {
     // SAFETY: all-zero is a valid value of this plain C struct.
     let mut info: MEMORY_BASIC_INFORMATION = unsafe { std::mem::zeroed() };
     let len = std::mem::size_of::<MEMORY_BASIC_INFORMATION>();
     // SAFETY: `info` is writable for `len` bytes; VirtualQuery accepts any address.
-    let written = unsafe { VirtualQuery(base, &mut info, len) };
-    if written == 0 {
-        0
-    } else {
-        info.RegionSize
-    }
+    let written = unsafe { VirtualQuery(addr, &mut info, len) };
+    (written != 0).then_some(info)
 }
 
 impl ViewOps for View {
@@ -90,13 +91,7 @@ impl ViewOps for View {
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
         // SAFETY: `offset` lies inside this view (checked by the caller).
         let at = unsafe { self.ptr.add(offset) };
-        // SAFETY: all-zero is a valid value of this plain C struct.
-        let mut info: MEMORY_BASIC_INFORMATION = unsafe { std::mem::zeroed() };
-        let len = std::mem::size_of::<MEMORY_BASIC_INFORMATION>();
-        // SAFETY: `info` is writable for `len` bytes; VirtualQuery accepts any address.
-        if unsafe { VirtualQuery(at.cast(), &mut info, len) } == 0 {
-            return Err(last_error("VirtualQuery"));
-        }
+        let info = query(at.cast()).ok_or_else(|| last_error("VirtualQuery"))?;
         Ok((info.State == MEM_COMMIT, info.RegionSize))
     }
 
