@@ -2,12 +2,11 @@
 //! namespace as file mappings, with the same lifetime rules.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::Disposition;
 use crate::name::{self, Parsed};
 use crate::namespace::Namespace;
-use crate::options::Permissions;
 use crate::protection::FileMapAccess;
 use crate::sys::{self, EventOps, EventRequest, OpenRequest};
+use crate::types::{Disposition, Permissions};
 use std::time::Duration;
 
 /// Options for creating an event: the arguments of `CreateEventW`.

@@ -91,14 +91,12 @@ fn path_not_found(dir: &str) -> Error {
     )
 }
 
-impl ObjectName {
-    /// The name as Windows spells it, with its prefix (`Local\` or `Global\`).
-    // The Windows backend passes names through unparsed.
-    #[cfg_attr(windows, allow(dead_code))]
-    pub(crate) fn full(&self) -> String {
+/// The name as Windows spells it, with its prefix (`Local\` or `Global\`).
+impl std::fmt::Display for ObjectName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.scope {
-            Scope::Local => format!("Local\\{}", self.leaf),
-            Scope::Global => format!("Global\\{}", self.leaf),
+            Scope::Local => write!(f, "Local\\{}", self.leaf),
+            Scope::Global => write!(f, "Global\\{}", self.leaf),
         }
     }
 }

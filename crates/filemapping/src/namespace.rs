@@ -1,8 +1,8 @@
 //! Where named objects live: the namespace root.
 
 use crate::error::Result;
-use crate::mapping::SectionInfo;
 use crate::name::Scope;
+use crate::types::Entry;
 use std::path::{Path, PathBuf};
 
 /// The environment variable that relocates the namespace root for a process and its children.
@@ -134,87 +134,5 @@ impl Namespace {
     /// ```
     pub fn remove_stale(&self, scope: Scope) -> Result<Vec<String>> {
         crate::sys::remove_stale(&self.root(), scope)
-    }
-}
-
-/// A name found in a namespace by [`Namespace::list`].
-///
-/// # Examples
-///
-/// ```
-/// use filemapping::{Namespace, Scope};
-///
-/// for entry in Namespace::from_env().list(Scope::Local)? {
-///     println!("{} live={} handles={:?}", entry.name(), entry.is_live(), entry.handle_count());
-/// }
-/// # Ok::<(), filemapping::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub(crate) name: String,
-    pub(crate) live: bool,
-    pub(crate) info: Option<SectionInfo>,
-    pub(crate) handle_count: Option<u64>,
-}
-
-impl Entry {
-    /// The full name, with its `Local\` or `Global\` prefix.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Global)?;
-    /// for entry in entries {
-    ///     assert!(entry.name().starts_with("Global\\"));
-    /// }
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Whether a handle to it is open somewhere. `false` means every holder died.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
-    /// let live = entries.iter().filter(|e| e.is_live()).count();
-    /// # let _ = live;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    pub fn is_live(&self) -> bool {
-        self.live
-    }
-
-    /// What the section is, if its header could be read.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
-    /// for entry in entries {
-    ///     if let Some(info) = entry.info() {
-    ///         println!("{}: {} bytes", entry.name(), info.size());
-    ///     }
-    /// }
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    pub fn info(&self) -> Option<&SectionInfo> {
-        self.info.as_ref()
-    }
-
-    /// The number of handles open on it system-wide, where the OS can tell.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
-    /// let handles: u64 = entries.iter().filter_map(|e| e.handle_count()).sum();
-    /// # let _ = handles;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    pub fn handle_count(&self) -> Option<u64> {
-        self.handle_count
     }
 }

@@ -2,64 +2,13 @@
 //! (`OpenFileMapping`). Options that only make sense on creation cannot be passed to open.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::{Disposition, FileMapping};
+use crate::mapping::FileMapping;
 use crate::name::{self, Parsed};
 use crate::namespace::Namespace;
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
 use crate::sys::{self, CreateRequest, OpenRequest, SectionOps};
+use crate::types::{Disposition, Permissions};
 use std::fs::File;
-
-/// Who may open a new named object, besides its creator (the object's security).
-///
-/// The default is [`Permissions::OwnerOnly`], like the default security of a Windows object
-/// created by a normal user.
-///
-/// # Platform notes
-///
-/// On Linux these are the object file's mode bits: 0600, 0660, 0644 and 0666. A `Local\` name is
-/// never visible to other users, whatever its permissions; they matter for `Global\` names. On
-/// Windows they are ignored and the default security descriptor applies.
-///
-/// # Examples
-///
-/// ```
-/// use filemapping::Permissions;
-///
-/// assert_eq!(Permissions::default(), Permissions::OwnerOnly);
-/// assert_eq!(Permissions::EveryoneRead.mode(), 0o644);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Permissions {
-    /// Only the creating user (mode 0600).
-    #[default]
-    OwnerOnly,
-    /// The creating user and its group may read and write (0660).
-    OwnerAndGroup,
-    /// Everyone may read; only the owner may write (0644).
-    EveryoneRead,
-    /// Everyone may read and write (0666).
-    Everyone,
-}
-
-impl Permissions {
-    /// The Unix mode bits.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::Permissions;
-    ///
-    /// assert_eq!(Permissions::OwnerOnly.mode(), 0o600);
-    /// ```
-    pub fn mode(self) -> u32 {
-        match self {
-            Permissions::OwnerOnly => 0o600,
-            Permissions::OwnerAndGroup => 0o660,
-            Permissions::EveryoneRead => 0o644,
-            Permissions::Everyone => 0o666,
-        }
-    }
-}
 
 /// Options for creating a section: the arguments of `CreateFileMappingW`.
 ///
@@ -490,5 +439,49 @@ impl OpenOptions {
             inheritable: self.inheritable,
         };
         sys::Section::open(&request).map(FileMapping::from_inner)
+    }
+}
+
+// The shorthands live beside the builders they wrap, so that `mapping` never imports `options`.
+impl FileMapping {
+    /// Creates (or opens, if live) a named read-write section of `size` bytes backed by the
+    /// system's memory. Shorthand for [`CreateOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`CreateOptions::create`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Disposition, FileMapping};
+    ///
+    /// let name = format!("doc-short-{}", std::process::id());
+    /// let (map, disposition) = FileMapping::create(&name, 2048)?;
+    /// assert_eq!(disposition, Disposition::Created);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "CreateFileMappingW")]
+    pub fn create(name: &str, size: u64) -> Result<(FileMapping, Disposition)> {
+        CreateOptions::new().name(name).size(size).create()
+    }
+
+    /// Opens the live section `name` with `access`. Shorthand for [`OpenOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`OpenOptions::open`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, FileMapAccess, FileMapping};
+    ///
+    /// let err = FileMapping::open("doc-missing", FileMapAccess::READ).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound);
+    /// ```
+    #[doc(alias = "OpenFileMappingW")]
+    pub fn open(name: &str, access: FileMapAccess) -> Result<FileMapping> {
+        OpenOptions::new(access).open(name)
     }
 }

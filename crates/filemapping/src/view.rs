@@ -103,7 +103,7 @@ impl View {
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     pub fn region_size(&self) -> usize {
-        let page = crate::page_size();
+        let page = crate::system::page_size();
         (self.len() + page - 1) / page * page
     }
 

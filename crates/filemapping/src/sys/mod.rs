@@ -2,19 +2,17 @@
 //! the rest of the crate is platform-free and talks to the backend through these two traits.
 
 use crate::error::Result;
-use crate::mapping::{Disposition, SectionInfo};
 use crate::name::ObjectName;
-use crate::options::Permissions;
 use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+use crate::types::{Disposition, Permissions, SectionInfo};
 use std::path::PathBuf;
 
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT};
-/// Whether this backend emulates the Windows checks (else the OS makes them).
-#[cfg(target_os = "linux")]
-pub(crate) const EMULATED: bool = true;
+pub(crate) use linux::{
+    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
+};
 
 #[cfg(windows)]
 mod windows;
@@ -26,10 +24,9 @@ pub(crate) use self::windows::{
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
-pub(crate) use unsupported::{list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT};
-/// Whether this backend emulates the Windows checks (else the OS makes them).
-#[cfg(not(any(target_os = "linux", windows)))]
-pub(crate) const EMULATED: bool = true;
+pub(crate) use unsupported::{
+    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
+};
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).
 // Each backend reads the fields it needs: the emulation the parsed ones, the pass-through

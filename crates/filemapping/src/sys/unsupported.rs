@@ -2,14 +2,17 @@
 //! [`ErrorKind::Unsupported`], so dependent crates still build there.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::{Disposition, SectionInfo};
 use crate::protection::FileMapAccess;
 use crate::sys::{
     CreateRequest, EventOps, EventRequest, MapRequest, OpenRequest, SectionOps, ViewOps,
 };
+use crate::types::{Disposition, SectionInfo};
 
 /// The default namespace root (unused).
 pub(crate) const DEFAULT_ROOT: &str = "";
+
+/// Whether this backend emulates the Windows checks (else the OS makes them).
+pub(crate) const EMULATED: bool = true;
 
 /// The page size assumed where the OS is not asked.
 pub(crate) fn page_size() -> usize {
@@ -24,10 +27,7 @@ fn unsupported() -> Error {
 }
 
 /// Nothing to list.
-pub(crate) fn list(
-    _: &std::path::Path,
-    _: crate::name::Scope,
-) -> Result<Vec<crate::namespace::Entry>> {
+pub(crate) fn list(_: &std::path::Path, _: crate::name::Scope) -> Result<Vec<crate::types::Entry>> {
     Err(unsupported())
 }
 

@@ -13,10 +13,10 @@ use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
 use super::{fd, lock, objfile};
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::Disposition;
 use crate::name::ObjectName;
 use crate::protection::ViewProtection;
 use crate::sys::{EventOps, EventRequest, OpenRequest, ViewOps};
+use crate::types::Disposition;
 use std::os::unix::io::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -57,7 +57,7 @@ impl EventOps for Event {
         open_named(&place, req.name, req.inheritable)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
-                format!("no object is named {}", req.name.full()),
+                format!("no object is named {}", req.name),
             )
         })
     }
@@ -186,7 +186,11 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     };
     let raw = obj.as_raw_fd();
     let page = fd::page_size() as u64;
-    let name = req.name.as_ref().map(ObjectName::full).unwrap_or_default();
+    let name = req
+        .name
+        .as_ref()
+        .map(ObjectName::to_string)
+        .unwrap_or_default();
     let data_offset =
         (super::header::FIXED_LEN as u64 + name.len() as u64 + page - 1) / page * page;
     let header = Header {
@@ -222,7 +226,7 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
 /// Opens the live event at `place`, if there is one.
 fn open_named(place: &Arc<Place>, name: &ObjectName, inheritable: bool) -> Result<Option<Event>> {
     let attached = object::attach(place, true)
-        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {}", name.full()), e))?;
+        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {name}"), e))?;
     let attached = match attached {
         Some(a) => a,
         None => return Ok(None),

@@ -7,7 +7,7 @@ use super::section::{info_from, read_header};
 use super::{dir, fd, filename, lock};
 use crate::error::{ErrorKind, Result};
 use crate::name::Scope;
-use crate::namespace::Entry;
+use crate::types::Entry;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::{AsRawFd, OwnedFd};

@@ -24,6 +24,9 @@ pub(crate) use view::View;
 /// The default namespace root.
 pub(crate) const DEFAULT_ROOT: &str = "/dev/shm";
 
+/// The emulation makes every check Windows' kernel makes, with its error codes.
+pub(crate) const EMULATED: bool = true;
+
 /// The system's page size.
 pub(crate) fn page_size() -> usize {
     fd::page_size()

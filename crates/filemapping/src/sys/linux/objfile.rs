@@ -6,9 +6,8 @@ use super::header::{Bad, Header, ObjectKind};
 use super::object::{self, Place};
 use super::{dir, fd, filename};
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::Disposition;
 use crate::name::ObjectName;
-use crate::options::Permissions;
+use crate::types::{Disposition, Permissions};
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 

@@ -10,10 +10,10 @@ use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
 use super::{dir, objfile};
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::{Backing, Disposition, SectionInfo};
 use crate::name::{ObjectName, Scope};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
 use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
+use crate::types::{Backing, Disposition, SectionInfo};
 use std::os::unix::io::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -71,7 +71,7 @@ impl SectionOps for Section {
         open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
-                format!("no object is named {}", req.name.full()),
+                format!("no object is named {}", req.name),
             )
         })
     }
@@ -282,7 +282,11 @@ fn build(
 }
 
 fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header {
-    let name = req.name.as_ref().map(ObjectName::full).unwrap_or_default();
+    let name = req
+        .name
+        .as_ref()
+        .map(ObjectName::to_string)
+        .unwrap_or_default();
     let (size, store, data_offset) = match backing {
         Some(b) => {
             let store = Store::File {
@@ -370,14 +374,14 @@ fn open_named(
 ) -> Result<Option<Section>> {
     let need_write = access.contains(FileMapAccess::WRITE);
     let attached = object::attach(place, need_write)
-        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {}", name.full()), e))?;
+        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {name}"), e))?;
     let attached = match attached {
         Some(a) => a,
         None => return Ok(None),
     };
     let raw = attached.fd.as_raw_fd();
     let header = read_header(raw)?;
-    if header.name != name.full() {
+    if header.name != name.to_string() {
         return Err(Error::new(
             ErrorKind::InvalidName,
             "the name collides with another name's hash",

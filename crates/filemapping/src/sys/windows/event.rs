@@ -5,8 +5,8 @@ use super::handle::{last_error, Handle};
 use super::nt;
 use super::section::{duplicate_raw, security, wide};
 use crate::error::Result;
-use crate::mapping::Disposition;
 use crate::sys::{EventOps, EventRequest, OpenRequest};
+use crate::types::Disposition;
 use std::time::Duration;
 use windows_sys::Win32::Foundation::{
     GetLastError, ERROR_ALREADY_EXISTS, WAIT_OBJECT_0, WAIT_TIMEOUT,

@@ -14,7 +14,7 @@ unsafe impl Sync for Handle {}
 
 impl Handle {
     /// Takes ownership of a handle returned by a successful call, or reports the last error.
-    pub(crate) fn from_result(raw: HANDLE, what: &str) -> crate::Result<Handle> {
+    pub(crate) fn from_result(raw: HANDLE, what: &str) -> crate::error::Result<Handle> {
         if raw.is_null() {
             return Err(last_error(what));
         }

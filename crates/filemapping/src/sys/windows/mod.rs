@@ -27,7 +27,7 @@ pub(crate) fn page_size() -> usize {
 pub(crate) fn list(
     _: &std::path::Path,
     _: crate::name::Scope,
-) -> crate::error::Result<Vec<crate::namespace::Entry>> {
+) -> crate::error::Result<Vec<crate::types::Entry>> {
     Err(handle::unsupported("listing the object namespace"))
 }
 

@@ -5,9 +5,9 @@ use super::handle::{from_code, last_error, Handle};
 use super::nt;
 use super::view::View;
 use crate::error::{Error, ErrorKind, Result};
-use crate::mapping::{Backing, Disposition, SectionInfo};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
 use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
+use crate::types::{Backing, Disposition, SectionInfo};
 use std::os::windows::io::AsRawHandle;
 use std::sync::Arc;
 use windows_sys::Win32::Foundation::{
