@@ -4,6 +4,8 @@
 //! guard removes them all when it drops, on success, error or panic, and first sweeps what
 //! earlier runs that were killed left behind.
 
+#![allow(unsafe_code)]
+
 use crate::error::{BenchError, Result};
 use std::ffi::{CStr, CString};
 use std::path::{Path, PathBuf};

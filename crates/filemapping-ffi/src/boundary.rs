@@ -2,6 +2,8 @@
 //! catches panics and turns errors into the thread's last error, and reads C pointers through
 //! the checked helpers below.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Win32Error, ERROR_GEN_FAILURE, ERROR_INVALID_PARAMETER};
 use crate::last_error;
 use crate::types::SECURITY_ATTRIBUTES;

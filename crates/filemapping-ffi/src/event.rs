@@ -2,6 +2,8 @@
 //! `WaitForSingleObject`. Events share the namespace of file mappings: a name held by the other
 //! type is `ERROR_INVALID_HANDLE` (spec §4, rows 39-41).
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, inheritable, to_bool};
 use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
 use crate::names::CName;

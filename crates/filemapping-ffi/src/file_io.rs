@@ -1,6 +1,8 @@
 //! `ReadFile`, `WriteFile`, `GetFileSizeEx`, `SetFilePointerEx`, `SetEndOfFile` and
 //! `FlushFileBuffers` on handles from `CreateFile`.
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, to_bool, write_optional, write_out};
 use crate::error::{
     Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_NEGATIVE_SEEK,

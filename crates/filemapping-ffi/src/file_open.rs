@@ -1,6 +1,8 @@
 //! `CreateFileA/W` and `DeleteFileA/W`: opening, creating and deleting files by path, with the
 //! Win32 creation dispositions and error codes.
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, to_bool};
 use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND};
 use crate::names::CName;

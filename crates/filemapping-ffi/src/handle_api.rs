@@ -1,5 +1,7 @@
 //! `CloseHandle`, `DuplicateHandle` and `GetCurrentProcess`.
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, to_bool, write_optional};
 use crate::error::{Win32Error, ERROR_INVALID_HANDLE};
 use crate::handles;

@@ -1,6 +1,8 @@
 //! `CreateFileMapping`, `OpenFileMapping`, `MapViewOfFile(Ex)`, `UnmapViewOfFile` and
 //! `FlushViewOfFile`.
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, inheritable, to_bool};
 use crate::error::{
     Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,

@@ -1,5 +1,7 @@
 //! `VirtualQuery`, `VirtualAlloc` and `VirtualFree` on views (spec §6).
 
+#![allow(unsafe_code)]
+
 use crate::boundary::{guard, to_bool, write_out};
 use crate::error::{
     Win32Error, ERROR_ACCESS_DENIED, ERROR_BAD_LENGTH, ERROR_INVALID_ADDRESS,

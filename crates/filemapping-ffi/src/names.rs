@@ -1,5 +1,7 @@
 //! Names and paths from C strings: the `A` functions take UTF-8, the `W` functions UTF-16.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Win32Error, ERROR_FILENAME_EXCED_RANGE, ERROR_INVALID_NAME};
 use crate::types::{LPCSTR, LPCWSTR};
 use std::ffi::{CStr, OsStr};

@@ -1,5 +1,7 @@
 //! `GetLastError`, `SetLastError`, `GetSystemInfo` and `GetLargePageMinimum` (spec §9).
 
+#![allow(unsafe_code)]
+
 use crate::boundary::guard;
 use crate::last_error;
 use crate::types::{DWORD, SIZE_T, SYSTEM_INFO};

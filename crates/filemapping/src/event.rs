@@ -51,6 +51,7 @@ impl EventOptions {
     /// assert!(!event.is_manual_reset());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn new() -> EventOptions {
         EventOptions::default()
     }
@@ -64,6 +65,7 @@ impl EventOptions {
     /// let (_event, _) = filemapping::EventOptions::new().name(&name).create()?;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn name(mut self, name: &str) -> Self {
         self.name = name.to_owned();
         self
@@ -79,6 +81,7 @@ impl EventOptions {
     /// assert!(event.is_manual_reset());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn manual_reset(mut self, manual_reset: bool) -> Self {
         self.manual_reset = manual_reset;
         self
@@ -96,6 +99,7 @@ impl EventOptions {
     /// assert!(!event.wait(Some(Duration::ZERO))?, "auto-reset: consumed by the first wait");
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn initial_state(mut self, signaled: bool) -> Self {
         self.initial_state = signaled;
         self
@@ -109,6 +113,7 @@ impl EventOptions {
     /// let (_event, _) = filemapping::EventOptions::new().inheritable(true).create()?;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn inheritable(mut self, inheritable: bool) -> Self {
         self.inheritable = inheritable;
         self
@@ -124,6 +129,7 @@ impl EventOptions {
     /// let opts = EventOptions::new().permissions(Permissions::Everyone);
     /// # let _ = opts;
     /// ```
+    #[must_use]
     pub fn permissions(mut self, permissions: Permissions) -> Self {
         self.permissions = permissions;
         self
@@ -140,6 +146,7 @@ impl EventOptions {
     /// let (_event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn namespace(mut self, namespace: &Namespace) -> Self {
         self.namespace = namespace.clone();
         self
@@ -360,6 +367,7 @@ impl Event {
     /// assert!(!event.is_manual_reset());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn is_manual_reset(&self) -> bool {
         self.inner.is_manual_reset()
     }

@@ -1,5 +1,7 @@
 //! [`FileMapping`]: a handle to a section (file-mapping object).
 
+#![allow(unsafe_code)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
 use crate::protection::{FileMapAccess, ViewProtection};

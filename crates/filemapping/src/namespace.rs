@@ -50,6 +50,7 @@ impl Namespace {
     ///
     /// assert_eq!(Namespace::from_env(), Namespace::default());
     /// ```
+    #[must_use]
     pub fn from_env() -> Namespace {
         Namespace { root: None }
     }
@@ -80,6 +81,7 @@ impl Namespace {
     /// let root = Namespace::from_env().root();
     /// assert!(root.is_absolute() || std::env::var_os("FILEMAPPING_DIR").is_some());
     /// ```
+    #[must_use]
     pub fn root(&self) -> PathBuf {
         if let Some(root) = &self.root {
             return root.clone();

@@ -77,6 +77,7 @@ impl<'a> CreateOptions<'a> {
     /// assert_eq!(map.name(), None);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn new() -> CreateOptions<'a> {
         CreateOptions::default()
     }
@@ -92,6 +93,7 @@ impl<'a> CreateOptions<'a> {
     /// assert_eq!(map.name(), Some(name.as_str()));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn name(mut self, name: &str) -> Self {
         self.name = name.to_owned();
         self
@@ -107,6 +109,7 @@ impl<'a> CreateOptions<'a> {
     /// assert_eq!(map.info()?.size(), 4096);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn size(mut self, size: u64) -> Self {
         self.size = size;
         self
@@ -123,6 +126,7 @@ impl<'a> CreateOptions<'a> {
     /// assert!(!map.access().contains(FileMapAccess::WRITE));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn protection(mut self, protection: Protection) -> Self {
         self.protection = protection;
         self
@@ -139,6 +143,7 @@ impl<'a> CreateOptions<'a> {
     /// let err = CreateOptions::new().size(4096).attributes(both).create().unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidParameter);
     /// ```
+    #[must_use]
     pub fn attributes(mut self, attributes: SectionAttributes) -> Self {
         self.attributes = attributes;
         self
@@ -172,6 +177,7 @@ impl<'a> CreateOptions<'a> {
     /// # std::fs::remove_file(&path)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn file(mut self, file: &'a File) -> Self {
         self.file = Some(file);
         self
@@ -187,6 +193,7 @@ impl<'a> CreateOptions<'a> {
     /// assert!(map.inherit_token().is_some());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn inheritable(mut self, inheritable: bool) -> Self {
         self.inheritable = inheritable;
         self
@@ -204,6 +211,7 @@ impl<'a> CreateOptions<'a> {
     /// let (_map, _) = opts.create()?;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn permissions(mut self, permissions: Permissions) -> Self {
         self.permissions = permissions;
         self
@@ -220,6 +228,7 @@ impl<'a> CreateOptions<'a> {
     /// let (map, _) = CreateOptions::new().name("x").size(1).namespace(&ns).create()?;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn namespace(mut self, namespace: &Namespace) -> Self {
         self.namespace = namespace.clone();
         self
@@ -370,6 +379,7 @@ impl OpenOptions {
     /// let opts = OpenOptions::new(FileMapAccess::ALL_ACCESS);
     /// # let _ = opts;
     /// ```
+    #[must_use]
     pub fn new(access: FileMapAccess) -> OpenOptions {
         OpenOptions {
             access,
@@ -388,6 +398,7 @@ impl OpenOptions {
     /// let opts = OpenOptions::new(FileMapAccess::READ).inheritable(true);
     /// # let _ = opts;
     /// ```
+    #[must_use]
     pub fn inheritable(mut self, inheritable: bool) -> Self {
         self.inheritable = inheritable;
         self
@@ -403,6 +414,7 @@ impl OpenOptions {
     /// let opts = OpenOptions::new(FileMapAccess::READ).namespace(&Namespace::at("/tmp/ns"));
     /// # let _ = opts;
     /// ```
+    #[must_use]
     pub fn namespace(mut self, namespace: &Namespace) -> Self {
         self.namespace = namespace.clone();
         self

@@ -85,6 +85,7 @@ impl Protection {
     ///
     /// assert_eq!(Protection::ExecuteRead.to_raw(), 0x20);
     /// ```
+    #[must_use]
     pub fn to_raw(self) -> u32 {
         PROTECTIONS
             .iter()
@@ -103,6 +104,7 @@ impl Protection {
     /// assert!(Protection::ReadWrite.is_writable());
     /// assert!(!Protection::WriteCopy.is_writable());
     /// ```
+    #[must_use]
     pub fn is_writable(self) -> bool {
         matches!(self, Protection::ReadWrite | Protection::ExecuteReadWrite)
     }
@@ -117,6 +119,7 @@ impl Protection {
     /// assert!(Protection::ExecuteRead.is_executable());
     /// assert!(!Protection::ReadOnly.is_executable());
     /// ```
+    #[must_use]
     pub fn is_executable(self) -> bool {
         matches!(
             self,
@@ -137,6 +140,7 @@ impl Protection {
     /// assert!(access.contains(FileMapAccess::READ));
     /// assert!(!access.contains(FileMapAccess::WRITE));
     /// ```
+    #[must_use]
     pub fn handle_access(self) -> FileMapAccess {
         let mut access =
             FileMapAccess::STANDARD_RIGHTS_REQUIRED | FileMapAccess::QUERY | FileMapAccess::READ;
@@ -218,6 +222,7 @@ impl ViewProtection {
     /// assert_eq!(ViewProtection::for_access(rx), ViewProtection::ExecuteRead);
     /// assert_eq!(ViewProtection::for_access(FileMapAccess::EXECUTE), ViewProtection::NoAccess);
     /// ```
+    #[must_use]
     pub fn for_access(access: FileMapAccess) -> ViewProtection {
         let execute = access.contains(FileMapAccess::EXECUTE);
         let rest = FileMapAccess(access.0 & !FileMapAccess::EXECUTE.0);
@@ -246,6 +251,7 @@ impl ViewProtection {
     ///
     /// assert_eq!(ViewProtection::NoAccess.to_raw(), 0x01);
     /// ```
+    #[must_use]
     pub fn to_raw(self) -> u32 {
         match self {
             ViewProtection::NoAccess => 0x01,
@@ -267,6 +273,7 @@ impl ViewProtection {
     ///
     /// assert_eq!(ViewProtection::WriteCopy.rights(), (true, true, false));
     /// ```
+    #[must_use]
     pub fn rights(self) -> (bool, bool, bool) {
         match self {
             ViewProtection::NoAccess => (false, false, false),
@@ -289,6 +296,7 @@ impl ViewProtection {
     /// assert!(ViewProtection::ExecuteWriteCopy.is_copy_on_write());
     /// assert!(!ViewProtection::ReadWrite.is_copy_on_write());
     /// ```
+    #[must_use]
     pub fn is_copy_on_write(self) -> bool {
         matches!(
             self,
@@ -360,6 +368,7 @@ impl FileMapAccess {
     ///
     /// assert_eq!(FileMapAccess::from_bits(0x4), FileMapAccess::READ);
     /// ```
+    #[must_use]
     pub const fn from_bits(bits: u32) -> FileMapAccess {
         FileMapAccess(bits)
     }
@@ -373,6 +382,7 @@ impl FileMapAccess {
     ///
     /// assert_eq!(FileMapAccess::ALL_ACCESS.bits(), 0xF001F);
     /// ```
+    #[must_use]
     pub const fn bits(self) -> u32 {
         self.0
     }
@@ -386,6 +396,7 @@ impl FileMapAccess {
     ///
     /// assert!(FileMapAccess::ALL_ACCESS.contains(FileMapAccess::READ | FileMapAccess::WRITE));
     /// ```
+    #[must_use]
     pub const fn contains(self, other: FileMapAccess) -> bool {
         self.0 & other.0 == other.0
     }
@@ -470,6 +481,7 @@ impl SectionAttributes {
     ///
     /// assert_eq!(SectionAttributes::from_bits(0x0400_0000), SectionAttributes::RESERVE);
     /// ```
+    #[must_use]
     pub const fn from_bits(bits: u32) -> SectionAttributes {
         SectionAttributes(bits)
     }
@@ -483,6 +495,7 @@ impl SectionAttributes {
     ///
     /// assert_eq!(SectionAttributes::COMMIT.bits(), 0x0800_0000);
     /// ```
+    #[must_use]
     pub const fn bits(self) -> u32 {
         self.0
     }
@@ -496,6 +509,7 @@ impl SectionAttributes {
     ///
     /// assert!(!SectionAttributes::RESERVE.contains(SectionAttributes::COMMIT));
     /// ```
+    #[must_use]
     pub const fn contains(self, other: SectionAttributes) -> bool {
         self.0 & other.0 == other.0
     }
@@ -512,6 +526,7 @@ impl SectionAttributes {
     /// assert_eq!(page, 0x04);
     /// assert_eq!(attrs, SectionAttributes::COMMIT);
     /// ```
+    #[must_use]
     pub const fn split_fl_protect(fl_protect: u32) -> (u32, SectionAttributes) {
         (
             fl_protect & !Self::ALL.0,

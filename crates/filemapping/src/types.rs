@@ -35,6 +35,7 @@ impl Disposition {
     /// ```
     /// assert!(!filemapping::Disposition::OpenedExisting.is_created());
     /// ```
+    #[must_use]
     pub fn is_created(self) -> bool {
         self == Disposition::Created
     }
@@ -46,6 +47,7 @@ impl Disposition {
     /// ```
     /// assert_eq!(filemapping::Disposition::Created.win32_last_error(), 0);
     /// ```
+    #[must_use]
     pub fn win32_last_error(self) -> u32 {
         match self {
             Disposition::Created => 0,
@@ -106,6 +108,7 @@ impl SectionInfo {
     /// assert_eq!(map.info()?.size(), filemapping::page_size() as u64);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn size(&self) -> u64 {
         self.size
     }
@@ -121,6 +124,7 @@ impl SectionInfo {
     /// assert_eq!(map.info()?.protection(), Protection::WriteCopy);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn protection(&self) -> Protection {
         self.protection
     }
@@ -137,6 +141,7 @@ impl SectionInfo {
     /// assert_eq!(map.info()?.attributes(), SectionAttributes::RESERVE);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn attributes(&self) -> SectionAttributes {
         self.attributes
     }
@@ -151,6 +156,7 @@ impl SectionInfo {
     /// assert_eq!(map.info()?.name(), Some(format!("Local\\{name}").as_str()));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -166,6 +172,7 @@ impl SectionInfo {
     /// assert!(matches!(map.info()?.backing(), Backing::PagingFile));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn backing(&self) -> &Backing {
         &self.backing
     }
@@ -213,6 +220,7 @@ impl Permissions {
     ///
     /// assert_eq!(Permissions::OwnerOnly.mode(), 0o600);
     /// ```
+    #[must_use]
     pub fn mode(self) -> u32 {
         match self {
             Permissions::OwnerOnly => 0o600,
@@ -255,6 +263,7 @@ impl Entry {
     /// }
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -269,6 +278,7 @@ impl Entry {
     /// # let _ = live;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn is_live(&self) -> bool {
         self.live
     }
@@ -286,6 +296,7 @@ impl Entry {
     /// }
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn info(&self) -> Option<&SectionInfo> {
         self.info.as_ref()
     }
@@ -300,6 +311,7 @@ impl Entry {
     /// # let _ = handles;
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn handle_count(&self) -> Option<u64> {
         self.handle_count
     }

@@ -4,6 +4,8 @@
 //! hands out `&[u8]` or `&mut [u8]`: it copies with volatile accesses, gives atomics at aligned
 //! offsets, or a raw pointer. Slices are available behind `unsafe` with a written contract.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::ViewProtection;
 use crate::sys::{self, ViewOps};
@@ -56,6 +58,7 @@ impl View {
     /// assert_eq!(view.as_ptr() as usize % ALLOCATION_GRANULARITY, 0);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn as_ptr(&self) -> *mut u8 {
         self.inner.as_ptr()
     }
@@ -72,6 +75,7 @@ impl View {
     /// assert_eq!(map.map_view(FileMapAccess::READ, 0, 0)?.len(), 12288);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn len(&self) -> usize {
         self.inner.len()
     }
@@ -87,6 +91,7 @@ impl View {
     /// assert!(!map.map_view(FileMapAccess::READ, 0, 0)?.is_empty());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -102,6 +107,7 @@ impl View {
     /// assert_eq!(map.map_view(FileMapAccess::READ, 0, 10)?.region_size(), filemapping::page_size());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn region_size(&self) -> usize {
         let page = crate::system::page_size();
         (self.len() + page - 1) / page * page
@@ -119,6 +125,7 @@ impl View {
     /// assert_eq!(view.protection(), ViewProtection::WriteCopy);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn protection(&self) -> ViewProtection {
         self.protection
     }
@@ -134,6 +141,7 @@ impl View {
     /// assert_eq!(map.map_view(FileMapAccess::READ, 65536, 0)?.offset(), 65536);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn offset(&self) -> u64 {
         self.offset
     }
@@ -300,6 +308,7 @@ impl View {
     /// assert_eq!(bytes, &[0u8; 16]);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub unsafe fn as_slice(&self) -> &[u8] {
         // SAFETY: the view maps `len` bytes at `as_ptr` for as long as `self` lives; the caller
         // guarantees readability and that no one writes them meanwhile.

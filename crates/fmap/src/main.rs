@@ -2,6 +2,8 @@
 //!
 //! This file only parses, runs, and maps errors to exit codes (see `cli::EXIT_CODES`).
 
+#![forbid(unsafe_code)]
+
 mod cli;
 mod commands;
 mod failure;

@@ -1,5 +1,7 @@
 //! The benches (Linux only: they measure the Linux emulation).
 
+#![allow(unsafe_code)]
+
 use divan::Bencher;
 use filemapping_bench::cases;
 use filemapping_bench::peers::{ffi::Ffi, floor::Floor, ours::Ours, Shm};

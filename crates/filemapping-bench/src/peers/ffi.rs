@@ -2,6 +2,8 @@
 //! called directly from Rust. Names live in the environment's namespace root
 //! (`FILEMAPPING_DIR`, which the [`Workspace`](crate::workspace::Workspace) sets).
 
+#![allow(unsafe_code)]
+
 use super::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;

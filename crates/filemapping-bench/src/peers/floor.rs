@@ -2,6 +2,8 @@
 //! counting, no atomic publication, no rights, no commit): `shm_open`, `ftruncate`, `fstat`,
 //! `mmap`, `munmap`, `close`, `shm_unlink`, and `memfd_create` for unnamed sections.
 
+#![allow(unsafe_code)]
+
 use super::{Region, Shm, ShmName};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;

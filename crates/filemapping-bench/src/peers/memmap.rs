@@ -1,6 +1,8 @@
 //! `memmap2` over a file in `/dev/shm`, opened and created with `std::fs`: what a Rust user
 //! without a shared-memory crate writes.
 
+#![allow(unsafe_code)]
+
 use super::{Need, Region, Shm};
 use crate::error::Result;
 use crate::workspace::Name;

@@ -8,6 +8,8 @@
 //! - [`shmem::SharedMemory`]: the `shared_memory` crate (persistent, non-counted names).
 //! - [`memmap::Memmap2`]: `memmap2` over a `/dev/shm` file.
 
+#![allow(unsafe_code)]
+
 pub mod ffi;
 pub mod floor;
 pub mod memmap;

@@ -1,5 +1,7 @@
 //! Our library through its Rust API, in a private namespace root.
 
+#![allow(unsafe_code)]
+
 use super::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;

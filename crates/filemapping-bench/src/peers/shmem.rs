@@ -2,6 +2,8 @@
 //! (the owner) drops it, however many others still use it: persistent, not counted. Opening
 //! always maps the whole object.
 
+#![allow(unsafe_code)]
+
 use super::{Need, Region, Shm, ShmName};
 use crate::error::Result;
 use crate::workspace::Name;

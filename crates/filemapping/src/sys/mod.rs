@@ -1,6 +1,8 @@
 //! The only place with platform code. Each backend implements [`SectionOps`] and [`ViewOps`];
 //! the rest of the crate is platform-free and talks to the backend through these two traits.
 
+#![allow(unsafe_code)]
+
 use crate::error::Result;
 use crate::name::ObjectName;
 use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};

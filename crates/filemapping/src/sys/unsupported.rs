@@ -1,6 +1,8 @@
 //! A stub backend for platforms without an implementation yet: every constructor fails with
 //! [`ErrorKind::Unsupported`], so dependent crates still build there.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::FileMapAccess;
 use crate::sys::{

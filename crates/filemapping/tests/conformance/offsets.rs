@@ -1,5 +1,7 @@
 //! Spec §12.4 Offsets, sizes, addresses.
 
+#![allow(unsafe_code)]
+
 use super::*;
 
 /// Rows 76–77 setup: a PAGE_READWRITE section of size 0 on `F[R+W](128 KiB)`.

@@ -1,6 +1,8 @@
 //! Multi-process tests of what only the Linux emulation has: stale files left by crashed
 //! holders, the namespace listing, and per-user directories.
 
+#![allow(unsafe_code)]
+
 use crate::create_in;
 use crate::util::{peer_command, Peer, TestDir};
 use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, OpenOptions, Permissions};

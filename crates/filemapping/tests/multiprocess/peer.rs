@@ -14,6 +14,8 @@
 //!
 //! A failing command prints `error CODE` and the script goes on.
 
+#![allow(unsafe_code)]
+
 use filemapping::{CreateOptions, Event, FileMapAccess, FileMapping, View};
 use std::io::BufRead;
 use std::sync::atomic::Ordering;

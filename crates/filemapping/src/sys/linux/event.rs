@@ -7,6 +7,8 @@
 //! `reset` followed at once (as Windows releases the waits that `SetEvent` satisfied). An
 //! auto-reset event is consumed by exactly one waiter.
 
+#![allow(unsafe_code)]
+
 use super::errors::os_error;
 use super::header::{Header, ObjectKind, Store};
 use super::object::{self, Place};

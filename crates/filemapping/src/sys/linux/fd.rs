@@ -1,6 +1,8 @@
 //! Thin, safe wrappers over the file syscalls the namespace needs. Each returns the raw `errno`
 //! on failure; callers turn it into an [`Error`](crate::Error) with context.
 
+#![allow(unsafe_code)]
+
 use std::ffi::{CStr, CString};
 use std::os::unix::io::{FromRawFd, OwnedFd, RawFd};
 

@@ -12,6 +12,8 @@
 //! handle that stays open meanwhile (unlike `/proc/locks`, which the kernel hands out in pieces
 //! that can skip or repeat entries).
 
+#![allow(unsafe_code)]
+
 use super::fd::{errno, Sys};
 use std::os::unix::io::RawFd;
 

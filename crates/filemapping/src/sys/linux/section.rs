@@ -1,6 +1,8 @@
 //! Section handles on Linux: object files in the namespace (or memfds for unnamed sections),
 //! each handle its own open file description holding the holder lock.
 
+#![allow(unsafe_code)]
+
 use super::errors::os_error;
 use super::fd;
 use super::file::{self, FileBacking};

@@ -1,5 +1,7 @@
 //! Views: `mmap`s placed at 64 KiB-aligned addresses, with page-rounded lengths (spec §5.4).
 
+#![allow(unsafe_code)]
+
 use super::errors::os_error;
 use super::fd;
 use crate::error::{Error, ErrorKind, Result};

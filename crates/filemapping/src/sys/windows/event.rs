@@ -1,6 +1,8 @@
 //! Events on Windows: `CreateEventW`, `OpenEventW`, `SetEvent`, `ResetEvent` and
 //! `WaitForSingleObject`, passed through.
 
+#![allow(unsafe_code)]
+
 use super::handle::{last_error, Handle};
 use super::nt;
 use super::section::{duplicate_raw, security, wide};

@@ -1,5 +1,7 @@
 //! The owned handle type, and the one place where Win32 errors become [`Error`]s.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Error, ErrorKind};
 use windows_sys::Win32::Foundation::{CloseHandle, GetLastError, HANDLE};
 

@@ -1,6 +1,8 @@
 //! Section handles on Windows: `CreateFileMappingW`, `OpenFileMappingW`, `DuplicateHandle`,
 //! `MapViewOfFileEx`, and the ntdll queries.
 
+#![allow(unsafe_code)]
+
 use super::handle::{from_code, last_error, Handle};
 use super::nt;
 use super::view::View;

@@ -1,5 +1,7 @@
 //! Views on Windows: `MapViewOfFileEx` results, unmapped on drop.
 
+#![allow(unsafe_code)]
+
 use super::handle::{last_error, Handle};
 use crate::error::Result;
 use crate::sys::ViewOps;
