@@ -56,20 +56,7 @@ impl EventOptions {
         EventOptions::default()
     }
 
-    /// The event's name, in the namespace of file mappings (spec §4). Empty: unnamed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let name = format!("doc-event-name-{}", std::process::id());
-    /// let (_event, _) = filemapping::EventOptions::new().name(&name).create()?;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn name(mut self, name: &str) -> Self {
-        self.name = name.to_owned();
-        self
-    }
+    create_setters!("filemapping::EventOptions::new()");
 
     /// Whether the event stays signaled until reset (`bManualReset`), releasing every waiter,
     /// rather than being consumed by the one waiter it releases.
@@ -102,53 +89,6 @@ impl EventOptions {
     #[must_use]
     pub fn initial_state(mut self, signaled: bool) -> Self {
         self.initial_state = signaled;
-        self
-    }
-
-    /// Whether child processes may inherit the handle.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (_event, _) = filemapping::EventOptions::new().inheritable(true).create()?;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn inheritable(mut self, inheritable: bool) -> Self {
-        self.inheritable = inheritable;
-        self
-    }
-
-    /// Who else may open a new named event.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{EventOptions, Permissions};
-    ///
-    /// let opts = EventOptions::new().permissions(Permissions::Everyone);
-    /// # let _ = opts;
-    /// ```
-    #[must_use]
-    pub fn permissions(mut self, permissions: Permissions) -> Self {
-        self.permissions = permissions;
-        self
-    }
-
-    /// The namespace (default: [`Namespace::from_env`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{EventOptions, Namespace};
-    ///
-    /// let ns = Namespace::at(std::env::temp_dir().join("fm-doc-event-ns"));
-    /// let (_event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn namespace(mut self, namespace: &Namespace) -> Self {
-        self.namespace = namespace.clone();
         self
     }
 

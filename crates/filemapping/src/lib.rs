@@ -34,6 +34,9 @@
 //! # Ok::<(), filemapping::Error>(())
 //! ```
 
+#[macro_use]
+mod setters;
+
 mod error;
 mod event;
 mod granularity;

@@ -82,22 +82,7 @@ impl<'a> CreateOptions<'a> {
         CreateOptions::default()
     }
 
-    /// The object's name (spec §4): case-sensitive, optionally prefixed with `Local\` or
-    /// `Global\`. An empty name makes an unnamed section.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let name = format!("Local\\doc-name-{}", std::process::id());
-    /// let (map, _) = filemapping::CreateOptions::new().name(&name).size(1).create()?;
-    /// assert_eq!(map.name(), Some(name.as_str()));
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn name(mut self, name: &str) -> Self {
-        self.name = name.to_owned();
-        self
-    }
+    create_setters!("filemapping::CreateOptions::new()");
 
     /// The maximum size in bytes (64-bit). Sections backed by the system's memory need a size
     /// greater than zero, rounded up to the page size; for a file, 0 means the file's size.
@@ -180,57 +165,6 @@ impl<'a> CreateOptions<'a> {
     #[must_use]
     pub fn file(mut self, file: &'a File) -> Self {
         self.file = Some(file);
-        self
-    }
-
-    /// Whether child processes may inherit the handle (`bInheritHandle`). See
-    /// [`FileMapping::inherit_token`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (map, _) = filemapping::CreateOptions::new().size(4096).inheritable(true).create()?;
-    /// assert!(map.inherit_token().is_some());
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn inheritable(mut self, inheritable: bool) -> Self {
-        self.inheritable = inheritable;
-        self
-    }
-
-    /// Who else may open a new named object.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{CreateOptions, Permissions};
-    ///
-    /// let name = format!("Global\\doc-perm-{}", std::process::id());
-    /// let opts = CreateOptions::new().name(&name).size(4096).permissions(Permissions::EveryoneRead);
-    /// let (_map, _) = opts.create()?;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn permissions(mut self, permissions: Permissions) -> Self {
-        self.permissions = permissions;
-        self
-    }
-
-    /// The namespace to create the name in (default: [`Namespace::from_env`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{CreateOptions, Namespace};
-    ///
-    /// let ns = Namespace::at(std::env::temp_dir().join("fm-doc-ns-create"));
-    /// let (map, _) = CreateOptions::new().name("x").size(1).namespace(&ns).create()?;
-    /// # Ok::<(), filemapping::Error>(())
-    /// ```
-    #[must_use]
-    pub fn namespace(mut self, namespace: &Namespace) -> Self {
-        self.namespace = namespace.clone();
         self
     }
 
@@ -388,37 +322,7 @@ impl OpenOptions {
         }
     }
 
-    /// Whether child processes may inherit the handle (`bInheritHandle`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{FileMapAccess, OpenOptions};
-    ///
-    /// let opts = OpenOptions::new(FileMapAccess::READ).inheritable(true);
-    /// # let _ = opts;
-    /// ```
-    #[must_use]
-    pub fn inheritable(mut self, inheritable: bool) -> Self {
-        self.inheritable = inheritable;
-        self
-    }
-
-    /// The namespace to look the name up in (default: [`Namespace::from_env`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::{FileMapAccess, Namespace, OpenOptions};
-    ///
-    /// let opts = OpenOptions::new(FileMapAccess::READ).namespace(&Namespace::at("/tmp/ns"));
-    /// # let _ = opts;
-    /// ```
-    #[must_use]
-    pub fn namespace(mut self, namespace: &Namespace) -> Self {
-        self.namespace = namespace.clone();
-        self
-    }
+    handle_setters!("filemapping::OpenOptions::new(filemapping::FileMapAccess::READ)");
 
     /// Opens the live section named `name`.
     ///

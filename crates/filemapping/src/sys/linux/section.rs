@@ -48,6 +48,23 @@ struct Meta {
     data_offset: u64,
 }
 
+impl Meta {
+    fn of(header: &Header) -> Arc<Meta> {
+        Arc::new(Meta {
+            info: info_from(header),
+            data_offset: header.data_offset,
+        })
+    }
+}
+
+/// What one handle may do: the rights of its description and of the handle itself.
+struct Rights {
+    /// Whether its description was opened for writing.
+    writable: bool,
+    access: FileMapAccess,
+    inheritable: bool,
+}
+
 impl SectionOps for Section {
     type View = View;
 
@@ -91,16 +108,15 @@ impl SectionOps for Section {
             Some(_) if writable != self.writable => None,
             other => other,
         };
-        Ok(Section {
-            obj: Some(Arc::new(fd)),
+        let rights = Rights {
             writable,
-            file,
-            mem: Mutex::new(mem),
-            meta: Arc::clone(&self.meta),
             access,
-            place: self.place.clone(),
             inheritable,
-        })
+        };
+        let mut dup =
+            Section::assemble(fd, rights, file, Arc::clone(&self.meta), self.place.clone());
+        dup.mem = Mutex::new(mem);
+        Ok(dup)
     }
 
     fn info(&self) -> &SectionInfo {
@@ -182,6 +198,26 @@ impl Drop for Section {
 }
 
 impl Section {
+    /// A handle around its own description `obj`, sharing `file`, `meta` and `place`.
+    fn assemble(
+        obj: OwnedFd,
+        rights: Rights,
+        file: Option<Arc<OwnedFd>>,
+        meta: Arc<Meta>,
+        place: Option<Arc<Place>>,
+    ) -> Section {
+        Section {
+            obj: Some(Arc::new(obj)),
+            writable: rights.writable,
+            file,
+            mem: Mutex::new(None),
+            meta,
+            access: rights.access,
+            place,
+            inheritable: rights.inheritable,
+        }
+    }
+
     fn obj(&self) -> Result<&OwnedFd> {
         self.obj
             .as_deref()
@@ -270,17 +306,19 @@ fn build(
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
-    let info = info_from(&header);
-    Ok(Section {
-        obj: Some(Arc::new(obj)),
+    let rights = Rights {
         writable: true,
-        file: backing.map(|b| Arc::new(b.fd)),
-        mem: Mutex::new(None),
-        meta: Arc::new(Meta { info, data_offset }),
         access: req.protection.handle_access(),
-        place: None,
         inheritable: req.inheritable,
-    })
+    };
+    let file = backing.map(|b| Arc::new(b.fd));
+    Ok(Section::assemble(
+        obj,
+        rights,
+        file,
+        Meta::of(&header),
+        None,
+    ))
 }
 
 fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header {
@@ -393,19 +431,20 @@ fn open_named(
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     let file = open_store(&header, inheritable)?;
-    Ok(Some(Section {
-        obj: Some(Arc::new(attached.fd)),
+    let rights = Rights {
         writable: attached.writable,
-        file,
-        mem: Mutex::new(None),
-        meta: Arc::new(Meta {
-            info: info_from(&header),
-            data_offset: header.data_offset,
-        }),
         access,
-        place: Some(Arc::clone(place)),
         inheritable,
-    }))
+    };
+    let meta = Meta::of(&header);
+    let place = Some(Arc::clone(place));
+    Ok(Some(Section::assemble(
+        attached.fd,
+        rights,
+        file,
+        meta,
+        place,
+    )))
 }
 
 /// Reads a section's header; a name of another object type is `ERROR_INVALID_HANDLE` (spec §4,
@@ -541,19 +580,18 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
     } else {
         inherited_place(raw, &header.name, &st)?
     };
-    Ok(Section {
-        obj: Some(Arc::new(obj)),
+    let rights = Rights {
         writable,
-        file,
-        mem: Mutex::new(None),
-        meta: Arc::new(Meta {
-            info: info_from(&header),
-            data_offset: header.data_offset,
-        }),
         access,
-        place,
         inheritable: true,
-    })
+    };
+    Ok(Section::assemble(
+        obj,
+        rights,
+        file,
+        Meta::of(&header),
+        place,
+    ))
 }
 
 /// Finds the namespace directory of an inherited named object from the path the kernel reports
