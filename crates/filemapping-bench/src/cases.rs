@@ -3,11 +3,13 @@
 //! takes its turn each round (`scale_open` among 10 and among 100,000 names share rounds, so
 //! that their comparison is fair).
 
-use crate::cli::Mode;
+use crate::args::WorkerArgs;
 use crate::error::Result;
 use crate::holders;
-use crate::peers::{with_peer, Need, PeerFn, PeerId, Shm};
-use crate::race::{self, WorkerArgs};
+use crate::options::Mode;
+use crate::peers::id::PeerId;
+use crate::peers::{with_peer, Need, PeerFn, Shm};
+use crate::race;
 use crate::report::{self, Row};
 use crate::runner::{interleave, time_batch, time_before_drop, Contender, Entry, Plan, Workload};
 use crate::workspace::{Name, Workspace};

@@ -6,7 +6,8 @@
 //! - [`peers`]: the implementations.
 //! - [`runner`]: `Instant` around batches, round-robin over the implementations.
 //! - [`race`], [`holders`], [`workers`]: `race_create`'s racing processes and the processes
-//!   that hold `scale_open`'s names (this binary, started again).
+//!   that hold `scale_open`'s names (this binary, started again, with the [`args`] it is given).
+//! - [`options`], [`cli`]: what a run is asked to do, and the command line that says it.
 //! - [`stats`], [`report`]: median, p99, ratios to the floor.
 //! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
 //! - [`workspace`]: every name lives under one prefix and is removed by a guard.
@@ -17,10 +18,12 @@
 
 #![cfg(target_os = "linux")]
 
+pub mod args;
 pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod holders;
+pub mod options;
 pub mod output;
 pub mod peers;
 pub mod plot;
@@ -33,8 +36,8 @@ pub mod workers;
 pub mod workspace;
 
 use cases::{run_group, Budget, Case, Ctx};
-use cli::Options;
 use error::Result;
+use options::Options;
 use report::Report;
 use std::path::PathBuf;
 use workspace::Workspace;
