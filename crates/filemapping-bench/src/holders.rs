@@ -7,7 +7,7 @@
 use crate::args::HoldArgs;
 use crate::error::{BenchError, Result};
 use crate::peers::ours::Ours;
-use crate::peers::Shm;
+use crate::peers::shm::Shm;
 use crate::workers::{ready_then_wait_for, Worker, Workers};
 use crate::workspace::{raise_nofile, Name};
 use std::path::Path;

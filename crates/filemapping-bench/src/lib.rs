@@ -2,7 +2,8 @@
 //! the raw-syscall floor, the `shared_memory` crate and `memmap2` over a `/dev/shm` file, every
 //! case in one run with the implementations interleaved.
 //!
-//! - [`cases`]: what each case does (written once, over [`peers::Shm`]) and how long it runs.
+//! - [`cases`], [`ops`]: what each case does (its operations written once, over
+//!   [`peers::shm::Shm`]) and how long it runs.
 //! - [`peers`]: the implementations.
 //! - [`runner`]: `Instant` around batches, round-robin over the implementations.
 //! - [`race`], [`holders`], [`workers`]: `race_create`'s racing processes and the processes
@@ -23,6 +24,7 @@ pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod holders;
+pub mod ops;
 pub mod options;
 pub mod output;
 pub mod peers;

@@ -8,10 +8,11 @@
 //! failed.
 
 use crate::args::{WorkerArgs, WORKER};
-use crate::cases::create_or_open_close;
 use crate::error::{BenchError, Result};
+use crate::ops::create_or_open_close;
 use crate::peers::id::PeerId;
-use crate::peers::{with_peer, PeerFn, Shm};
+use crate::peers::shm::Shm;
+use crate::peers::{with_peer, PeerFn};
 use crate::workers::{ready_then_wait_for, Worker, Workers};
 use crate::workspace::Name;
 use std::ffi::OsString;

@@ -2,7 +2,7 @@
 //! called directly from Rust. Names live in the environment's namespace root
 //! (`FILEMAPPING_DIR`, which the [`Workspace`](crate::workspace::Workspace) sets).
 
-use super::{Region, Shm};
+use super::shm::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use filemapping_ffi::handle_api::CloseHandle;

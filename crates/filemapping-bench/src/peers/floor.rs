@@ -2,7 +2,7 @@
 //! counting, no atomic publication, no rights, no commit): `shm_open`, `ftruncate`, `fstat`,
 //! `mmap`, `munmap`, `close`, `shm_unlink`, and `memfd_create` for unnamed sections.
 
-use super::{Region, Shm, ShmName};
+use super::shm::{Region, Shm, ShmName};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use std::ffi::CString;

@@ -1,7 +1,7 @@
 //! `memmap2` over a file in `/dev/shm`, opened and created with `std::fs`: what a Rust user
 //! without a shared-memory crate writes.
 
-use super::{Need, Region, Shm};
+use super::shm::{Need, Region, Shm};
 use crate::error::Result;
 use crate::workspace::Name;
 use memmap2::{Mmap, MmapMut};

@@ -1,6 +1,6 @@
 //! Our library through its Rust API, in a private namespace root.
 
-use super::{Region, Shm};
+use super::shm::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use filemapping::{

@@ -2,7 +2,7 @@
 //! (the owner) drops it, however many others still use it: persistent, not counted. Opening
 //! always maps the whole object.
 
-use super::{Need, Region, Shm, ShmName};
+use super::shm::{Need, Region, Shm, ShmName};
 use crate::error::Result;
 use crate::workspace::Name;
 use shared_memory::{Shmem, ShmemConf, ShmemError};
