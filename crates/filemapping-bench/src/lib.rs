@@ -16,6 +16,21 @@
 //!   floor, each a C program built by the run.
 //!
 //! It measures the Linux emulation, so it is empty on other systems.
+//!
+//! # Layers
+//!
+//! Each module imports only modules of its own layer or of lower ones, and the imports make no
+//! cycle (the test module in layers.rs reads the sources and checks both, and that every module
+//! is listed here):
+//!
+//! 1. Plain types, and pure functions of them: `error`, `options`, `args`, `peers::id`, `stats`,
+//!    `wine::protocol`; and `layers`, the test, which imports nothing.
+//! 2. The work: `workspace`, `workers`, `runner`, `peers::shm`, the implementations
+//!    (`peers::ffi`, `peers::floor`, `peers::memmap`, `peers::ours`, `peers::shmem`), `peers`
+//!    (which picks one), `ops`, `holders`, `race`, `cases`, `report`, `output`, `plot`,
+//!    `wine::cases`, `wine::toolchain`, `wine::worker`, `wine::report`.
+//! 3. The runs: `crate` (its [`run`]) and `wine` (its [`wine::run`]).
+//! 4. The command line: `cli`; above it only the binary (main.rs).
 
 #![cfg(target_os = "linux")]
 
@@ -24,6 +39,8 @@ pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod holders;
+#[cfg(test)]
+mod layers;
 pub mod ops;
 pub mod options;
 pub mod output;
