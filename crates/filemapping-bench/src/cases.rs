@@ -1,13 +1,20 @@
-//! The cases: what each one does, written once over [`Shm`], and how long each runs in each
-//! mode. A group of cases runs interleaved: every implementation of every case in the group
+//! The cases: what each one does (made of the operations of [`crate::ops`], written once over
+//! [`Shm`]), and how long each runs in each mode. A group of cases runs interleaved: every implementation of every case in the group
 //! takes its turn each round (`scale_open` among 10 and among 100,000 names share rounds, so
 //! that their comparison is fair).
 
-use crate::cli::Mode;
+use crate::args::WorkerArgs;
 use crate::error::Result;
 use crate::holders;
-use crate::peers::{with_peer, Need, PeerFn, PeerId, Shm};
-use crate::race::{self, WorkerArgs};
+use crate::ops::{
+    create_map_close, create_or_open_close, first_touch, held, map_unmap, open_close,
+    open_map_close,
+};
+use crate::options::Mode;
+use crate::peers::id::PeerId;
+use crate::peers::shm::{Need, Shm};
+use crate::peers::{with_peer, PeerFn};
+use crate::race;
 use crate::report::{self, Row};
 use crate::runner::{interleave, time_batch, time_before_drop, Contender, Entry, Plan, Workload};
 use crate::workspace::{Name, Workspace};
@@ -16,8 +23,6 @@ use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-/// The size of the sections of the life-cycle cases.
-pub const SECTION: usize = 64 * 1024;
 /// The size of each of the many sections of `scale_open`.
 pub const SCALE_SECTION: usize = 4096;
 /// One case.
@@ -338,88 +343,6 @@ fn race_workload(id: PeerId, procs: usize, name: &Name, ctx: &Ctx<'_>) -> Box<dy
     };
     let exe = ctx.exe.clone();
     Box::new(move |_ops: usize| race::run(&exe, &args, procs))
-}
-
-/// `create_map_close`: create a named 64 KiB section, map it, touch one byte, unmap, close.
-///
-/// # Errors
-///
-/// The first failure.
-pub fn create_map_close<S: Shm>(shm: &S, name: &Name) -> Result<()> {
-    let object = shm.create(name, SECTION)?;
-    let view = shm.map(&object, true)?;
-    shm.write_byte(&view, 1)?;
-    drop(view);
-    drop(object);
-    Ok(())
-}
-
-/// `open_map_close`: open a live section by name, map it, read one byte, unmap, close.
-///
-/// # Errors
-///
-/// The first failure.
-pub fn open_map_close<S: Shm>(shm: &S, name: &Name) -> Result<u8> {
-    let object = shm.open(name)?;
-    let view = shm.map(&object, false)?;
-    let byte = std::hint::black_box(shm.read_byte(&view)?);
-    drop(view);
-    drop(object);
-    Ok(byte)
-}
-
-/// `map_unmap`: map and unmap a view of `object`.
-///
-/// # Errors
-///
-/// The failure to map.
-pub fn map_unmap<S: Shm>(shm: &S, object: &S::Object) -> Result<()> {
-    drop(shm.map(object, true)?);
-    Ok(())
-}
-
-/// `create_existing` and `race_create`: create-or-open `name`, then close it.
-///
-/// # Errors
-///
-/// The first failure.
-pub fn create_or_open_close<S: Shm>(shm: &S, name: &Name) -> Result<()> {
-    drop(shm.create_or_open(name, SECTION)?);
-    Ok(())
-}
-
-/// `scale_open`: open `name` and close it.
-///
-/// # Errors
-///
-/// The failure to open.
-pub fn open_close<S: Shm>(shm: &S, name: &Name) -> Result<()> {
-    drop(shm.open(name)?);
-    Ok(())
-}
-
-/// A live, touched 64 KiB section named `name`, for the cases that need one held.
-///
-/// # Errors
-///
-/// The first failure.
-pub fn held<S: Shm>(shm: &S, name: &Name) -> Result<S::Object> {
-    let object = shm.create(name, SECTION)?;
-    shm.write_byte(&shm.map(&object, true)?, 1)?;
-    Ok(object)
-}
-
-/// `first_touch_bandwidth`: create a fresh section of `src.len()` bytes, map it and write
-/// `src` into it. Returns the view and the handle, for the caller to drop untimed.
-///
-/// # Errors
-///
-/// The first failure.
-pub fn first_touch<S: Shm>(shm: &S, name: &Name, src: &[u8]) -> Result<(S::View, S::Object)> {
-    let object = shm.create_unnamed(name, src.len())?;
-    let view = shm.map(&object, true)?;
-    shm.copy_in(&view, src)?;
-    Ok((view, object))
 }
 
 /// Picks indices below a bound, spread evenly and cheaply (xorshift64).

@@ -1,67 +1,19 @@
 //! The live names of `scale_open` for our library. A name of ours lives only while a handle to
 //! it is open, and a handle costs up to two descriptors; one process cannot hold 100,000 of them when
 //! its hard limit is lower (20,000 here, and no `CAP_SYS_RESOURCE` to raise it). So helper
-//! processes (this binary with [`HOLDER`]) create the names and hold them, each as many as its
+//! processes (this binary with [`HOLDER`](crate::args::HOLDER)) create the names and hold them, each as many as its
 //! limit allows, until told to finish: the names are "held elsewhere", as in real use.
 
+use crate::args::HoldArgs;
 use crate::error::{BenchError, Result};
 use crate::peers::ours::Ours;
-use crate::peers::Shm;
+use crate::peers::shm::Shm;
 use crate::workers::{ready_then_wait_for, Worker, Workers};
 use crate::workspace::{raise_nofile, Name};
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The hidden first argument that makes the binary a holder.
-pub const HOLDER: &str = "--hold-worker";
 /// Descriptors a holder keeps free besides two per handle.
 const SPARE_FDS: u64 = 256;
-
-/// What a holder holds: names `<prefix><start>` to `<prefix><end - 1>`, of `size` bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HoldArgs {
-    /// Our library's namespace root.
-    pub root: PathBuf,
-    /// The names' common start.
-    pub prefix: String,
-    /// The first index.
-    pub start: usize,
-    /// One past the last index.
-    pub end: usize,
-    /// Each section's size.
-    pub size: usize,
-}
-
-impl HoldArgs {
-    /// The command-line arguments, [`HOLDER`] first.
-    pub fn to_args(&self) -> Vec<OsString> {
-        let mut args: Vec<OsString> = vec![HOLDER.into(), self.root.clone().into()];
-        args.push(self.prefix.clone().into());
-        for n in [self.start, self.end, self.size] {
-            args.push(n.to_string().into());
-        }
-        args
-    }
-
-    /// Reads the arguments after [`HOLDER`].
-    ///
-    /// # Errors
-    ///
-    /// A message for a malformed command line.
-    pub fn parse(args: &[String]) -> std::result::Result<HoldArgs, String> {
-        let [root, prefix, start, end, size] = args else {
-            return Err(format!("{HOLDER} takes ROOT PREFIX START END SIZE"));
-        };
-        let number = |s: &String| s.parse().map_err(|_| format!("not a number: {s}"));
-        Ok(HoldArgs {
-            root: PathBuf::from(root),
-            prefix: prefix.clone(),
-            start: number(start)?,
-            end: number(end)?,
-            size: number(size)?,
-        })
-    }
-}
 
 /// The `i`th name of a set.
 pub fn name(prefix: &str, i: usize) -> Name {
@@ -124,26 +76,4 @@ pub fn hold(args: &HoldArgs) -> Result<()> {
     }
     ready_then_wait_for("exit")?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn holder_arguments_round_trip() {
-        let args = HoldArgs {
-            root: "/dev/shm/fmbench-1-root".into(),
-            prefix: "fmbench-1-filemapping-scale10-".into(),
-            start: 0,
-            end: 10,
-            size: 4096,
-        };
-        let text: Vec<String> = args.to_args()[1..]
-            .iter()
-            .map(|a| a.clone().into_string().unwrap())
-            .collect();
-        assert_eq!(HoldArgs::parse(&text), Ok(args));
-        assert!(HoldArgs::parse(&text[..2]).is_err());
-    }
 }

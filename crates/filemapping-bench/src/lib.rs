@@ -2,11 +2,13 @@
 //! the raw-syscall floor, the `shared_memory` crate and `memmap2` over a `/dev/shm` file, every
 //! case in one run with the implementations interleaved.
 //!
-//! - [`cases`]: what each case does (written once, over [`peers::Shm`]) and how long it runs.
+//! - [`cases`], [`ops`]: what each case does (its operations written once, over
+//!   [`peers::shm::Shm`]) and how long it runs.
 //! - [`peers`]: the implementations.
 //! - [`runner`]: `Instant` around batches, round-robin over the implementations.
 //! - [`race`], [`holders`], [`workers`]: `race_create`'s racing processes and the processes
-//!   that hold `scale_open`'s names (this binary, started again).
+//!   that hold `scale_open`'s names (this binary, started again, with the [`args`] it is given).
+//! - [`options`], [`cli`]: what a run is asked to do, and the command line that says it.
 //! - [`stats`], [`report`]: median, p99, ratios to the floor.
 //! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
 //! - [`workspace`]: every name lives under one prefix and is removed by a guard.
@@ -14,13 +16,33 @@
 //!   floor, each a C program built by the run.
 //!
 //! It measures the Linux emulation, so it is empty on other systems.
+//!
+//! # Layers
+//!
+//! Each module imports only modules of its own layer or of lower ones, and the imports make no
+//! cycle (the test module in layers.rs reads the sources and checks both, and that every module
+//! is listed here):
+//!
+//! 1. Plain types, and pure functions of them: `error`, `options`, `args`, `peers::id`, `stats`,
+//!    `wine::protocol`; and `layers`, the test, which imports nothing.
+//! 2. The work: `workspace`, `workers`, `runner`, `peers::shm`, the implementations
+//!    (`peers::ffi`, `peers::floor`, `peers::memmap`, `peers::ours`, `peers::shmem`), `peers`
+//!    (which picks one), `ops`, `holders`, `race`, `cases`, `report`, `output`, `plot`,
+//!    `wine::cases`, `wine::toolchain`, `wine::worker`, `wine::report`.
+//! 3. The runs: `crate` (its [`run`]) and `wine` (its [`wine::run`]).
+//! 4. The command line: `cli`; above it only the binary (main.rs).
 
 #![cfg(target_os = "linux")]
 
+pub mod args;
 pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod holders;
+#[cfg(test)]
+mod layers;
+pub mod ops;
+pub mod options;
 pub mod output;
 pub mod peers;
 pub mod plot;
@@ -33,8 +55,8 @@ pub mod workers;
 pub mod workspace;
 
 use cases::{run_group, Budget, Case, Ctx};
-use cli::Options;
 use error::Result;
+use options::Options;
 use report::Report;
 use std::path::PathBuf;
 use workspace::Workspace;

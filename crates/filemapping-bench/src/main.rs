@@ -17,8 +17,9 @@ fn main() -> ExitCode {
 
 #[cfg(target_os = "linux")]
 mod app {
-    use filemapping_bench::cli::{self, Command, Options};
+    use filemapping_bench::cli::{self, Command};
     use filemapping_bench::error::Result;
+    use filemapping_bench::options::Options;
     use filemapping_bench::{holders, output, plot, race, wine};
     use std::process::ExitCode;
 

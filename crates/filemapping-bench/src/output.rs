@@ -126,8 +126,8 @@ pub fn json_outcome<P>(object: &mut Map<String, Value>, row: &Row<P>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Mode;
-    use crate::peers::PeerId;
+    use crate::options::Mode;
+    use crate::peers::id::PeerId;
     use crate::stats::Summary;
 
     fn report() -> Report {

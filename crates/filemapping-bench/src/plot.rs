@@ -2,7 +2,7 @@
 //! case and implementation, on a log scale, with the floor at 1 and the targets marked.
 
 use crate::error::{BenchError, Result};
-use crate::peers::PeerId;
+use crate::peers::id::PeerId;
 use crate::report::{Report, Row};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -7,61 +7,17 @@
 //! (`go`), runs, and prints `<operations> <nanoseconds>`, or `error <why>` if an operation
 //! failed.
 
-use crate::cases::create_or_open_close;
+use crate::args::{WorkerArgs, WORKER};
 use crate::error::{BenchError, Result};
-use crate::peers::{with_peer, PeerFn, PeerId, Shm};
+use crate::ops::create_or_open_close;
+use crate::peers::id::PeerId;
+use crate::peers::shm::Shm;
+use crate::peers::{with_peer, PeerFn};
 use crate::workers::{ready_then_wait_for, Worker, Workers};
 use crate::workspace::Name;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// The hidden first argument that makes the binary a worker.
-pub const WORKER: &str = "--race-worker";
-
-/// What a worker does: which implementation, which name, where, for how long.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkerArgs {
-    /// The implementation.
-    pub peer: PeerId,
-    /// The name all workers race on.
-    pub name: String,
-    /// Our library's namespace root.
-    pub root: PathBuf,
-    /// How long to run, in milliseconds.
-    pub millis: u64,
-}
-
-impl WorkerArgs {
-    /// The command-line arguments after [`WORKER`].
-    pub fn to_args(&self) -> Vec<OsString> {
-        vec![
-            self.peer.label().into(),
-            self.name.clone().into(),
-            self.root.clone().into(),
-            self.millis.to_string().into(),
-        ]
-    }
-
-    /// Reads what [`to_args`](Self::to_args) wrote.
-    ///
-    /// # Errors
-    ///
-    /// A message for a malformed command line.
-    pub fn parse(args: &[String]) -> std::result::Result<WorkerArgs, String> {
-        let [peer, name, root, millis] = args else {
-            return Err(format!("{WORKER} takes PEER NAME ROOT MILLIS"));
-        };
-        Ok(WorkerArgs {
-            peer: PeerId::from_label(peer).ok_or_else(|| format!("unknown peer {peer}"))?,
-            name: name.clone(),
-            root: PathBuf::from(root),
-            millis: millis
-                .parse()
-                .map_err(|_| format!("bad duration {millis}"))?,
-        })
-    }
-}
 
 /// Races `procs` workers of `args` and returns nanoseconds per operation, system-wide.
 ///
@@ -142,27 +98,5 @@ impl PeerFn for Race {
                 return Ok((ops, elapsed));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn worker_arguments_round_trip() {
-        let args = WorkerArgs {
-            peer: PeerId::Ffi,
-            name: "fmbench-1-x".into(),
-            root: "/dev/shm/fmbench-1-root".into(),
-            millis: 250,
-        };
-        let text: Vec<String> = args
-            .to_args()
-            .into_iter()
-            .map(|a| a.into_string().unwrap())
-            .collect();
-        assert_eq!(WorkerArgs::parse(&text), Ok(args));
-        assert!(WorkerArgs::parse(&text[..3]).is_err());
     }
 }

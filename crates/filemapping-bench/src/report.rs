@@ -1,8 +1,8 @@
 //! The results: one row per case and implementation, measured, unavailable (with why) or
 //! failed (with why), and each measured row's ratio to the floor of its case.
 
-use crate::cli::Mode;
-use crate::peers::PeerId;
+use crate::options::Mode;
+use crate::peers::id::PeerId;
 use crate::runner::{Contender, Entry};
 use crate::stats::{self, Summary};
 use std::collections::HashMap;

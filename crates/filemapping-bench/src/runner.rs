@@ -3,7 +3,7 @@
 //! rotating each round), so that noise from the machine hits all of them alike.
 
 use crate::error::{BenchError, Result};
-use crate::peers::PeerId;
+use crate::peers::id::PeerId;
 use std::time::{Duration, Instant};
 
 /// Something to measure: one implementation doing one case.

@@ -3,8 +3,8 @@
 #![allow(unsafe_code)]
 
 use divan::Bencher;
-use filemapping_bench::cases;
-use filemapping_bench::peers::{ffi::Ffi, floor::Floor, ours::Ours, Shm};
+use filemapping_bench::ops;
+use filemapping_bench::peers::{ffi::Ffi, floor::Floor, ours::Ours, shm::Shm};
 use filemapping_bench::workspace::{Name, Workspace};
 use std::sync::Mutex;
 
@@ -56,21 +56,21 @@ fn name<S: Make>(case: &str) -> Name {
 #[divan::bench(types = [Ours, Ffi, Floor])]
 fn create_map_close<S: Make>(bencher: Bencher) {
     let (shm, name) = (S::make(), name::<S>("create_map_close"));
-    bencher.bench_local(|| cases::create_map_close(&shm, &name).unwrap());
+    bencher.bench_local(|| ops::create_map_close(&shm, &name).unwrap());
 }
 
 #[divan::bench(types = [Ours, Ffi, Floor])]
 fn open_map_close<S: Make>(bencher: Bencher) {
     let (shm, name) = (S::make(), name::<S>("open_map_close"));
-    let _holder = cases::held(&shm, &name).unwrap();
-    bencher.bench_local(|| cases::open_map_close(&shm, &name).unwrap());
+    let _holder = ops::held(&shm, &name).unwrap();
+    bencher.bench_local(|| ops::open_map_close(&shm, &name).unwrap());
 }
 
 #[divan::bench(types = [Ours, Ffi, Floor])]
 fn map_unmap<S: Make>(bencher: Bencher) {
     let (shm, name) = (S::make(), name::<S>("map_unmap"));
-    let holder = cases::held(&shm, &name).unwrap();
-    bencher.bench_local(|| cases::map_unmap(&shm, &holder).unwrap());
+    let holder = ops::held(&shm, &name).unwrap();
+    bencher.bench_local(|| ops::map_unmap(&shm, &holder).unwrap());
 }
 
 /// Bytes copied by the `view_*` benches: the safe copies of a `View` against a plain memcpy

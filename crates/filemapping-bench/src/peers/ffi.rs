@@ -4,7 +4,7 @@
 
 #![allow(unsafe_code)]
 
-use super::{Region, Shm};
+use super::shm::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use filemapping_ffi::handle_api::CloseHandle;

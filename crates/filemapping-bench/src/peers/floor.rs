@@ -4,7 +4,7 @@
 
 #![allow(unsafe_code)]
 
-use super::{Region, Shm, ShmName};
+use super::shm::{Region, Shm, ShmName};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use std::ffi::CString;

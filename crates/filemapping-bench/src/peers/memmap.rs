@@ -3,7 +3,7 @@
 
 #![allow(unsafe_code)]
 
-use super::{Need, Region, Shm};
+use super::shm::{Need, Region, Shm};
 use crate::error::Result;
 use crate::workspace::Name;
 use memmap2::{Mmap, MmapMut};

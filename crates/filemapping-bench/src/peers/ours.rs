@@ -2,7 +2,7 @@
 
 #![allow(unsafe_code)]
 
-use super::{Region, Shm};
+use super::shm::{Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use filemapping::{

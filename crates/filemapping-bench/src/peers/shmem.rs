@@ -4,7 +4,7 @@
 
 #![allow(unsafe_code)]
 
-use super::{Need, Region, Shm, ShmName};
+use super::shm::{Need, Region, Shm, ShmName};
 use crate::error::Result;
 use crate::workspace::Name;
 use shared_memory::{Shmem, ShmemConf, ShmemError};

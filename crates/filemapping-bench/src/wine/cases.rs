@@ -2,7 +2,7 @@
 //! its cases (the worker's names for them) and how many batches of how many operations each
 //! mode runs.
 
-use crate::cli::Mode;
+use crate::options::Mode;
 use crate::runner::Plan;
 
 /// One build of `c/win32_worker.c`.

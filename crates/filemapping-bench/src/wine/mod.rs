@@ -20,8 +20,8 @@ pub mod report;
 pub mod toolchain;
 pub mod worker;
 
-use crate::cli::Options;
 use crate::error::Result;
+use crate::options::Options;
 use crate::report::{row, Row};
 use crate::runner::{interleave, Contender, Entry, Plan};
 use crate::workspace::Workspace;

@@ -3,7 +3,7 @@
 //! 10x means ten times faster than Wine), as a Markdown table or as JSON.
 
 use super::cases::Impl;
-use crate::cli::Mode;
+use crate::options::Mode;
 use crate::output::{duration, markdown};
 use crate::report::{Outcome, Row};
 use crate::runner::Plan;
