@@ -87,8 +87,30 @@ pub(crate) fn parse(name: &str) -> Result<Parsed> {
 fn path_not_found(dir: &str) -> Error {
     Error::new(
         ErrorKind::PathNotFound,
-        format!("{dir:?} is not a namespace (use Local\\ or Global\\, which are case-sensitive)"),
+        format!(
+            "\"{}\" is not a namespace (use Local\\ or Global\\, which are case-sensitive)",
+            for_message(dir)
+        ),
     )
+}
+
+/// A name (or part of one) for an error message: control characters escaped, since anyone may
+/// create a `Global\\` name and messages reach terminals, and a long name cut.
+pub(crate) fn for_message(name: &str) -> String {
+    const SHOWN: usize = 200;
+    let mut out = String::new();
+    for c in name.chars().take(SHOWN) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    let rest = name.chars().count().saturating_sub(SHOWN);
+    if rest > 0 {
+        out.push_str(&format!("… ({rest} more characters)"));
+    }
+    out
 }
 
 /// The name as Windows spells it, with its prefix (`Local\` or `Global\`).
@@ -110,6 +132,18 @@ mod tests {
             scope,
             leaf: leaf.into(),
         })
+    }
+
+    #[test]
+    fn names_in_messages_are_escaped_and_cut() {
+        assert_eq!(for_message("a\x1b[31m\nb"), "a\\u{1b}[31m\\nb");
+        let long = "x".repeat(250);
+        assert_eq!(
+            for_message(&long),
+            format!("{}… (50 more characters)", "x".repeat(200))
+        );
+        let err = parse("Evil\x1b]0;title\x07\\y").unwrap_err();
+        assert!(!err.to_string().contains('\x1b'), "{err}");
     }
 
     #[test]

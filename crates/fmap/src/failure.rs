@@ -68,7 +68,7 @@ fn hint_for(kind: ErrorKind) -> Option<String> {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        write!(f, "error: {}", crate::shown::shown(&self.message))?;
         if let Some(hint) = &self.hint {
             write!(f, "\nhint: {hint}")?;
         }

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod failure;
 mod output;
+mod shown;
 mod slot;
 
 use clap::Parser;

@@ -30,7 +30,7 @@ pub(crate) fn attributes(attrs: SectionAttributes) -> String {
 pub(crate) fn backing(backing: &Backing) -> String {
     match backing {
         Backing::PagingFile => "memory".to_owned(),
-        Backing::File(Some(path)) => path.display().to_string(),
+        Backing::File(Some(path)) => crate::shown::shown(&path.display().to_string()),
         Backing::File(None) => "file".to_owned(),
     }
 }

@@ -776,3 +776,62 @@ impl Drop for StopOnDrop<'_> {
         self.0.store(true, Ordering::Relaxed);
     }
 }
+
+#[test]
+fn hostile_names_reach_the_terminal_escaped() {
+    let sb = Sandbox::new("hostile_names_reach_the_terminal_escaped");
+    let name = "Evil\x1b[31m\nFAKE 1 2\u{202e}cod.exe";
+    let mut holder = sb.spawn(&["create", name, "--size", "4k", "--for", "30s"]);
+    let created = holder.stdout.expect("created");
+    assert_eq!(
+        created,
+        "created Local\\Evil\\x1b[31m\\nFAKE 1 2\\u{202e}cod.exe: 4096 bytes, PAGE_READWRITE, \
+         SEC_COMMIT, backed by memory"
+    );
+    let escaped = "Local\\Evil\\x1b[31m\\nFAKE";
+    let table = sb.run(&["ls"]).success();
+    assert_eq!(table.stdout.len(), 2, "one header and one row: {table:?}");
+    assert!(table.stdout[1].starts_with(escaped), "{table:?}");
+    let info = sb.run(&["info", name]).success();
+    assert!(
+        info.stdout[0].starts_with(&format!("name:        {escaped}")),
+        "{info:?}"
+    );
+    // The JSON output carries the name exactly, escaped by JSON itself.
+    assert_eq!(sb.ls_json()[0]["name"], format!("Local\\{name}"));
+    for out in [&table, &info] {
+        let text = out.stdout_text();
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{out:?}"
+        );
+    }
+    holder.kill();
+    let gc = sb.run(&["gc"]).success();
+    assert_eq!(
+        gc.stdout,
+        [format!("removed {escaped} 1 2\\u{{202e}}cod.exe")]
+    );
+}
+
+#[test]
+fn error_messages_escape_and_cut_long_names() {
+    let sb = Sandbox::new("error_messages_escape_and_cut_long_names");
+    let name = format!("\x1b]0;owned\x07{}", "n".repeat(400));
+    let out = sb.run(&["info", &name]).failure(FAILED);
+    assert!(
+        !out.stderr.contains('\x1b') && !out.stderr.contains('\x07'),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("\\x1b]0;owned\\x07"), "{out:?}");
+    assert!(out.stderr.contains("more characters)"), "{out:?}");
+    assert!(
+        out.stderr.contains("(ERROR_FILE_NOT_FOUND, 2)"),
+        "the code survives: {out:?}"
+    );
+    assert!(
+        out.stderr.len() < 1000,
+        "{} bytes: {out:?}",
+        out.stderr.len()
+    );
+}

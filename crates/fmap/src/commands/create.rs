@@ -3,6 +3,7 @@
 use crate::cli::{CreateArgs, Protect};
 use crate::failure::{Context, Failure};
 use crate::output;
+use crate::shown::{cut, shown};
 use filemapping::{CreateOptions, Namespace, Protection, SectionAttributes};
 use std::io::Read;
 use std::sync::mpsc;
@@ -29,7 +30,7 @@ pub(crate) fn run(ns: &Namespace, args: &CreateArgs) -> Result<(), Failure> {
     }
     let (map, disposition) = options
         .create()
-        .doing(&format!("cannot create {}", args.name))?;
+        .doing(&format!("cannot create {}", cut(&args.name)))?;
     let info = map.info().doing("cannot query the mapping")?;
     let verb = if disposition.is_created() {
         "created"
@@ -38,7 +39,7 @@ pub(crate) fn run(ns: &Namespace, args: &CreateArgs) -> Result<(), Failure> {
     };
     println!(
         "{verb} {}: {} bytes, {}, {}, backed by {}",
-        info.name().unwrap_or(&args.name),
+        shown(info.name().unwrap_or(&args.name)),
         info.size(),
         info.protection(),
         output::attributes(info.attributes()),
@@ -46,7 +47,7 @@ pub(crate) fn run(ns: &Namespace, args: &CreateArgs) -> Result<(), Failure> {
     );
     hold(args.hold_for);
     drop(map);
-    println!("released {}", args.name);
+    println!("released {}", shown(&args.name));
     Ok(())
 }
 

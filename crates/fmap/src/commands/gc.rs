@@ -2,6 +2,7 @@
 
 use crate::cli::GcArgs;
 use crate::failure::{Context, Failure};
+use crate::shown::shown;
 use filemapping::{Namespace, Scope};
 
 pub(crate) fn run(ns: &Namespace, args: &GcArgs) -> Result<(), Failure> {
@@ -15,7 +16,7 @@ pub(crate) fn run(ns: &Namespace, args: &GcArgs) -> Result<(), Failure> {
         println!("nothing to remove");
     }
     for name in removed {
-        println!("removed {name}");
+        println!("removed {}", shown(&name));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use crate::cli::InfoArgs;
 use crate::failure::{Context, Failure};
 use crate::output;
+use crate::shown::shown;
 use filemapping::{FileMapAccess, Namespace};
 
 pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
@@ -23,7 +24,7 @@ pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let pids: Vec<String> = holders.iter().map(u32::to_string).collect();
-    println!("name:        {}", info.name().unwrap_or(&args.name));
+    println!("name:        {}", shown(info.name().unwrap_or(&args.name)));
     println!("size:        {} bytes", info.size());
     println!("protection:  {}", info.protection());
     println!("attributes:  {}", output::attributes(info.attributes()));

@@ -3,6 +3,7 @@
 use crate::cli::LsArgs;
 use crate::failure::{Context, Failure};
 use crate::output;
+use crate::shown::shown;
 use filemapping::{Entry, Namespace, Scope};
 
 pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
@@ -36,7 +37,7 @@ fn row(entry: &Entry) -> Vec<String> {
     let unknown = || "?".to_owned();
     let info = entry.info();
     vec![
-        entry.name().to_owned(),
+        shown(entry.name()),
         info.map_or_else(unknown, |i| i.size().to_string()),
         info.map_or_else(unknown, |i| i.protection().to_string()),
         info.map_or_else(unknown, |i| output::attributes(i.attributes())),

@@ -38,7 +38,7 @@ fn open(ns: &Namespace, name: &str, access: FileMapAccess) -> Result<FileMapping
     OpenOptions::new(access | FileMapAccess::QUERY)
         .namespace(ns)
         .open(name)
-        .doing(&format!("cannot open {name}"))
+        .doing(&format!("cannot open {}", crate::shown::cut(name)))
 }
 
 /// A progress bar on stderr for long copies, shown only when stderr is a terminal.

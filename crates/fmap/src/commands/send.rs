@@ -2,6 +2,7 @@
 
 use crate::cli::SendArgs;
 use crate::failure::{Context, Failure};
+use crate::shown::{cut, shown};
 use crate::slot;
 use filemapping::{CreateOptions, Disposition, FileMapAccess, Namespace, View};
 use std::io::{BufRead, Write};
@@ -13,11 +14,11 @@ pub(crate) fn run(ns: &Namespace, args: &SendArgs) -> Result<(), Failure> {
         .size(slot::SECTION_SIZE)
         .namespace(ns)
         .create()
-        .doing(&format!("cannot create {}", args.name))?;
+        .doing(&format!("cannot create {}", cut(&args.name)))?;
     if disposition == Disposition::OpenedExisting {
         return Err(Failure::new(format!(
             "{} already exists (ERROR_ALREADY_EXISTS, 183); refusing to write into another program's mapping",
-            args.name
+            cut(&args.name)
         ))
         .with_hint("choose another name, or read it with `fmap recv`"));
     }
@@ -26,7 +27,7 @@ pub(crate) fn run(ns: &Namespace, args: &SendArgs) -> Result<(), Failure> {
         .doing("cannot map the slot")?;
     eprintln!(
         "fmap send: created {} ({} bytes); one message per line, an empty line or EOF ends",
-        map.name().unwrap_or(&args.name),
+        shown(map.name().unwrap_or(&args.name)),
         slot::SECTION_SIZE
     );
     for line in std::io::stdin().lock().lines() {

@@ -59,7 +59,10 @@ impl EventOps for Event {
         open_named(&place, req.name, req.inheritable)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
-                format!("no object is named {}", req.name),
+                format!(
+                    "no object is named {}",
+                    crate::name::for_message(&req.name.to_string())
+                ),
             )
         })
     }
@@ -227,8 +230,7 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
 
 /// Opens the live event at `place`, if there is one.
 fn open_named(place: &Arc<Place>, name: &ObjectName, inheritable: bool) -> Result<Option<Event>> {
-    let attached = object::attach(place, true)
-        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {name}"), e))?;
+    let attached = objfile::attach(place, name, true)?;
     let attached = match attached {
         Some(a) => a,
         None => return Ok(None),

@@ -121,3 +121,15 @@ pub(super) fn create_or_open<T: Unpublished>(
         built = Some(new);
     }
 }
+
+/// [`object::attach`] of the object `name` at `place`, with the name in the error.
+pub(crate) fn attach(
+    place: &Place,
+    name: &ObjectName,
+    need_write: bool,
+) -> Result<Option<object::Attached>> {
+    object::attach(place, need_write).map_err(|e| {
+        let name = crate::name::for_message(&name.to_string());
+        os_error(ErrorKind::Other, &format!("cannot open {name}"), e)
+    })
+}

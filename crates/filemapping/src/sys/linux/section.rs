@@ -90,7 +90,10 @@ impl SectionOps for Section {
         open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
-                format!("no object is named {}", req.name),
+                format!(
+                    "no object is named {}",
+                    crate::name::for_message(&req.name.to_string())
+                ),
             )
         })
     }
@@ -413,8 +416,7 @@ fn open_named(
     inheritable: bool,
 ) -> Result<Option<Section>> {
     let need_write = access.contains(FileMapAccess::WRITE);
-    let attached = object::attach(place, need_write)
-        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {name}"), e))?;
+    let attached = objfile::attach(place, name, need_write)?;
     let attached = match attached {
         Some(a) => a,
         None => return Ok(None),
