@@ -107,7 +107,7 @@ impl EventOps for Event {
         };
         let fd = fd::reopen(self.obj()?.as_raw_fd(), flags)
             .map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the event", e))?;
-        lock::hold(fd.as_raw_fd(), self.writable)
+        lock::claim_slot(fd.as_raw_fd(), self.writable)
             .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
         if inheritable {
             fd::set_cloexec(fd.as_raw_fd(), false)
@@ -202,7 +202,7 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     let write = fd::pwrite_all(raw, &header.encode(), 0)
         .and_then(|_| fd::allocate(raw, data_offset, page))
         .and_then(|_| fd::pwrite_all(raw, &initial, data_offset))
-        .and_then(|_| lock::hold(raw, true));
+        .and_then(|_| lock::claim_slot(raw, true));
     write.map_err(|e| os_error(ErrorKind::CommitmentLimit, "cannot build the event", e))?;
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;

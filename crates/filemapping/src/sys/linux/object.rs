@@ -75,7 +75,7 @@ fn try_attach(place: &Place, need_write: bool) -> Sys<Step> {
         }
         return Ok(Step::Done(None));
     }
-    match lock::hold(raw, writable) {
+    match lock::claim_slot(raw, writable) {
         Ok(()) if linked(raw)? => Ok(Step::Done(Some(Attached { fd: obj, writable }))),
         Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
         Err(e) => Err(e),
@@ -104,7 +104,7 @@ fn open_object(place: &Place, need_write: bool) -> Sys<Option<(OwnedFd, bool)>> 
 /// (and keeps it until the descriptor closes); a read-only one can only look.
 fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
     if !writable {
-        return Ok(!lock::held_elsewhere(fd)?);
+        return Ok(!lock::any_slot_held_elsewhere(fd)?);
     }
     match lock::try_claim_all(fd) {
         Ok(()) => Ok(true),
@@ -128,7 +128,7 @@ fn backoff(attempt: u32) {
 
 /// Closes a handle, removing the name if it was the last handle anywhere.
 ///
-/// `shared` says the handle's OFD may also be held by a child process that inherited it: then
+/// `inheritable` says the handle's OFD may also be held by a child process that inherited it: then
 /// the decision is taken on a fresh OFD, after the handle's descriptor is closed. Otherwise views
 /// may map the handle's own description (`obj` is then not the last reference to it): it keeps
 /// living in them, so its locks are dropped here explicitly, since views must not keep the name
@@ -137,16 +137,16 @@ pub(crate) fn release(
     obj: Arc<OwnedFd>,
     writable: bool,
     place: Option<&Place>,
-    shared: bool,
+    inheritable: bool,
 ) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
         // An unnamed object's locks only count its handles: unless views hold the description,
         // they go with the descriptor.
         None if Arc::strong_count(&obj) == 1 => return Ok(()),
-        _ => return let_go(obj, shared),
+        _ => return let_go(obj, inheritable),
     };
-    if shared {
+    if inheritable {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
         drop(obj);
         return judge(&fresh, place, true).map(drop);
@@ -176,11 +176,11 @@ fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<bool> {
 }
 
 /// Drops a handle's reference to its description, and first every lock it holds, unless the
-/// description may be a child's handle too (`shared`). The descriptor alone would not do: views
+/// description may be a child's handle too (`inheritable`). The descriptor alone would not do: views
 /// map the description, and a process that another thread forks holds a copy of every
 /// descriptor until it calls `exec`; neither may keep the handle counted (spec §1.3).
-fn let_go(obj: Arc<OwnedFd>, shared: bool) -> Sys<()> {
-    if !shared {
+fn let_go(obj: Arc<OwnedFd>, inheritable: bool) -> Sys<()> {
+    if !inheritable {
         lock::unlock_all(obj.as_raw_fd())?;
     }
     Ok(())

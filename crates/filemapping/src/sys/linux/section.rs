@@ -79,7 +79,7 @@ impl SectionOps for Section {
     fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Section> {
         let obj = self.obj()?;
         let (fd, writable) = reopen(obj, access.contains(FileMapAccess::WRITE), inheritable)?;
-        lock::hold(fd.as_raw_fd(), writable)
+        lock::claim_slot(fd.as_raw_fd(), writable)
             .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
         let file = match &self.file {
             Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
@@ -264,7 +264,7 @@ fn build(
         Some(_) => {}
         None => reserve_memory(raw, req, data_offset, header.size, place.is_none())?,
     }
-    lock::hold(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
+    lock::claim_slot(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
