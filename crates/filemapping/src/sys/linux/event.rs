@@ -1,5 +1,6 @@
 //! Named events on Linux: an object file of type `Event` in the same namespace as sections, with
-//! the same crash-safe, handle-counted lifetime, whose state is a futex word in its memory page.
+//! the same crash-safe, handle-counted lifetime (the lock protocol in `object`), whose state is
+//! a futex word in its memory page.
 //! Waiting blocks in the kernel (`FUTEX_WAIT` on shared memory); it never polls.
 //!
 //! The word is `generation << 1 | signaled`. A manual-reset event stays signaled until reset and
@@ -178,7 +179,8 @@ impl Drop for Event {
     }
 }
 
-/// Builds a new, unpublished event: object file with header and its state page, holder lock.
+/// Builds a new, unpublished event: object file with header and its state page, and the
+/// creator's slot (the create path of the lock protocol in `object`).
 fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     let obj = match place {
         Some(place) => objfile::tmpfile(place.dir.as_raw_fd(), req.permissions)?,

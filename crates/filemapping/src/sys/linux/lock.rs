@@ -1,16 +1,9 @@
 //! Open-file-description (OFD) locks: the kernel-kept handle count behind every object.
 //!
-//! Every handle claims a slot: one byte of its own in a large range ([`SLOTS`]), locked so that
-//! no other handle holds the same byte. The kernel drops the lock when the handle's open file
-//! description goes away, including when its process is killed. An exclusive lock over the whole
-//! range (see [`try_claim_all`]) succeeds only when no other handle is left: that is how a
-//! closer learns it was the last, and how an opener recognises a stale name. Byte [`CLOSING`]
-//! serialises closers of one object, so that two last handles closing at once cannot both
-//! conclude that someone else is left (which would leave the name behind).
-//!
-//! Counting walks the range with `F_OFD_GETLK`, one call per holder, which is exact for every
-//! handle that stays open meanwhile (unlike `/proc/locks`, which the kernel hands out in pieces
-//! that can skip or repeat entries).
+//! The calls only: one slot per handle ([`claim_slot`]), the lock over every slot
+//! ([`try_claim_all`]), the closers' byte [`CLOSING`], and the looks and the count that work on
+//! read-only descriptors. What they mean and who takes them when is the lock protocol in the
+//! documentation of `object` (`sys/linux/object.rs`).
 
 use super::fd::{errno, Sys};
 use std::os::unix::io::RawFd;

@@ -1,5 +1,6 @@
 //! Section handles on Linux: object files in the namespace (or memfds for unnamed sections),
-//! each handle its own open file description holding the holder lock.
+//! each handle its own open file description holding a slot lock (the lock protocol is in
+//! `object`).
 
 use super::errors::os_error;
 use super::fd;
@@ -27,11 +28,9 @@ pub(crate) struct Section {
     writable: bool,
     /// The backing file of a file-backed section.
     file: Option<Arc<OwnedFd>>,
-    /// For an inheritable section in the system's memory: a second open file description of the
-    /// object file, which views map. It never holds a lock: a mapping keeps its file description
-    /// alive, and views must not keep the holder lock (the name lives only as long as handles,
-    /// spec §1.3), while the handle's own description may be a child's handle too, whose locks
-    /// closing this one must not drop. Opened on the first view.
+    /// For an inheritable section in the system's memory: the lock-free open file description
+    /// of the object file that views map, opened on the first view (why: see "Memory
+    /// descriptions" in the lock protocol, `object`).
     mem: Mutex<Option<Arc<OwnedFd>>>,
     meta: Arc<Meta>,
     access: FileMapAccess,
@@ -245,7 +244,8 @@ impl objfile::Unpublished for Section {
     }
 }
 
-/// Builds a new, unpublished section: object file with header and reserved memory, holder lock.
+/// Builds a new, unpublished section: object file with header and reserved memory, and the
+/// creator's slot (the create path of the lock protocol in `object`).
 fn build(
     req: &CreateRequest<'_>,
     backing: Option<FileBacking>,
