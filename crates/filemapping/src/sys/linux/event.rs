@@ -1,5 +1,6 @@
 //! Named events on Linux: an object file of type `Event` in the same namespace as sections, with
-//! the same crash-safe, handle-counted lifetime, whose state is a futex word in its memory page.
+//! the same crash-safe, handle-counted lifetime (the lock protocol in `object`), whose state is
+//! a futex word in its memory page.
 //! Waiting blocks in the kernel (`FUTEX_WAIT` on shared memory); it never polls.
 //!
 //! The word is `generation << 1 | signaled`. A manual-reset event stays signaled until reset and
@@ -112,7 +113,7 @@ impl EventOps for Event {
         };
         let fd = fd::reopen(self.obj()?.as_raw_fd(), flags)
             .map_err(|e| os_error(ErrorKind::AccessDenied, "cannot duplicate the event", e))?;
-        lock::hold(fd.as_raw_fd(), self.writable)
+        lock::claim_slot(fd.as_raw_fd(), self.writable)
             .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
         if inheritable {
             fd::set_cloexec(fd.as_raw_fd(), false)
@@ -183,7 +184,8 @@ impl Drop for Event {
     }
 }
 
-/// Builds a new, unpublished event: object file with header and its state page, holder lock.
+/// Builds a new, unpublished event: object file with header and its state page, and the
+/// creator's slot (the create path of the lock protocol in `object`).
 fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     let obj = match place {
         Some(place) => objfile::tmpfile(place.dir.as_raw_fd(), req.permissions)?,
@@ -211,7 +213,7 @@ fn build(req: &EventRequest<'_>, place: Option<&Arc<Place>>) -> Result<Event> {
     let write = fd::pwrite_all(raw, &header.encode(), 0)
         .and_then(|_| fd::allocate(raw, data_offset, page))
         .and_then(|_| fd::pwrite_all(raw, &initial, data_offset))
-        .and_then(|_| lock::hold(raw, true));
+        .and_then(|_| lock::claim_slot(raw, true));
     write.map_err(|e| os_error(ErrorKind::CommitmentLimit, "cannot build the event", e))?;
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;

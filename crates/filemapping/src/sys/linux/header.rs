@@ -1,5 +1,6 @@
 //! The header at the start of every object file: what the object is, written once before the
-//! object is published and never changed after.
+//! object is published and never changed after (the object file as a whole, and how builds of
+//! different versions treat each other's objects: the lock protocol in `object`).
 //!
 //! Layout (little-endian): magic (8), version (4), kind (4), protection (4), attributes (4),
 //! size (8), data offset (8), backing (4), name length (4), file device (8), file inode (8),
@@ -9,9 +10,10 @@
 use std::path::PathBuf;
 
 const MAGIC: &[u8; 8] = b"FMAPOBJ\0";
-/// The layout and the lock protocol that go with it. 2: each handle holds one slot lock, and
-/// byte 0 is no longer a shared holder lock (sys/linux/lock.rs). A library of another version
-/// sees the object as of another type (`ERROR_INVALID_HANDLE`) rather than miscounting it.
+/// The layout and the lock protocol that go with it. 2: each handle holds one slot lock and
+/// nothing on byte 0. A header of another version does not decode, so its object is "of another
+/// type" (`ERROR_INVALID_HANDLE`); but version 1 builds decide staleness before reading the
+/// header, and do remove live objects of version 2 ("Versions" in the lock protocol, `object`).
 const VERSION: u32 = 2;
 /// Bytes before the name.
 pub(crate) const FIXED_LEN: usize = 72;

@@ -1,5 +1,7 @@
-//! Which processes hold a handle to an object: those with a descriptor of its file open, found
-//! by scanning `/proc/<pid>/fd`. Processes of other users are invisible unless we are root.
+//! Which processes hold an object: those with a descriptor of its file open, found by scanning
+//! `/proc/<pid>/fd`. That is more than the processes with a handle: a view keeps the descriptor
+//! it maps open after its handle closed, and a forked child holds copies until `exec` (see the
+//! lock protocol in `object`). Processes of other users are invisible unless we are root.
 
 use std::os::unix::fs::MetadataExt;
 

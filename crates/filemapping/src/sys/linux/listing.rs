@@ -85,7 +85,7 @@ fn describe(place: &Place, scope: Scope) -> Result<Option<Entry>> {
         }
     };
     let raw = obj.as_raw_fd();
-    let live = lock::held_elsewhere(raw)
+    let live = lock::any_slot_held_elsewhere(raw)
         .map_err(|e| os_error(ErrorKind::Other, "cannot test a namespace entry", e))?;
     let info = read_header(raw).ok().map(|h| info_from(&h));
     let handles = if live {

@@ -1,16 +1,9 @@
 //! Open-file-description (OFD) locks: the kernel-kept handle count behind every object.
 //!
-//! Every handle claims a slot: one byte of its own in a large range ([`SLOTS`]), locked so that
-//! no other handle holds the same byte. The kernel drops the lock when the handle's open file
-//! description goes away, including when its process is killed. An exclusive lock over the whole
-//! range (see [`try_claim_all`]) succeeds only when no other handle is left: that is how a
-//! closer learns it was the last, and how an opener recognises a stale name. Byte [`CLOSING`]
-//! serialises closers of one object, so that two last handles closing at once cannot both
-//! conclude that someone else is left (which would leave the name behind).
-//!
-//! Counting walks the range with `F_OFD_GETLK`, one call per holder, which is exact for every
-//! handle that stays open meanwhile (unlike `/proc/locks`, which the kernel hands out in pieces
-//! that can skip or repeat entries).
+//! The calls only: one slot per handle ([`claim_slot`]), the lock over every slot
+//! ([`try_claim_all`]), the closers' byte [`CLOSING`], and the looks and the count that work on
+//! read-only descriptors. What they mean and who takes them when is the lock protocol in the
+//! documentation of `object` (`sys/linux/object.rs`).
 
 #![allow(unsafe_code)]
 
@@ -60,8 +53,8 @@ fn fcntl_lock(fd: RawFd, cmd: libc::c_int, fl: &mut libc::flock) -> Sys<()> {
     }
 }
 
-/// Takes (or converts to) a lock on `byte` without waiting. `EAGAIN` when another open file
-/// description holds a conflicting lock; a failed upgrade keeps the shared lock.
+/// Takes a lock on `byte` without waiting. `EAGAIN` when another open file description holds a
+/// conflicting lock.
 pub(crate) fn try_lock(fd: RawFd, lock: Lock, byte: i64) -> Sys<()> {
     let kind = match lock {
         Lock::Shared => libc::F_RDLCK,
@@ -85,8 +78,10 @@ pub(crate) fn try_claim_all(fd: RawFd) -> Sys<()> {
     }
 }
 
-/// Whether another open file description holds a slot (works on read-only descriptors).
-pub(crate) fn held_elsewhere(fd: RawFd) -> Sys<bool> {
+/// Whether another open file description holds a lock on any slot, i.e. whether the object has
+/// a handle other than `fd`'s. Only looks (`F_OFD_GETLK` over the whole slot range), so it works
+/// on read-only descriptors: the stale check of a read-only opener, and listings.
+pub(crate) fn any_slot_held_elsewhere(fd: RawFd) -> Sys<bool> {
     let mut fl = flock(libc::F_WRLCK, SLOTS);
     fl.l_len = SLOT_SPAN;
     fcntl_lock(fd, libc::F_OFD_GETLK, &mut fl)?;
@@ -105,9 +100,10 @@ pub(crate) fn unlock_all(fd: RawFd) -> Sys<()> {
     fcntl_lock(fd, libc::F_OFD_SETLK, &mut fl)
 }
 
-/// Whether any other open file description holds a lock on `byte` (works on read-only
-/// descriptors, which cannot take exclusive locks).
-pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
+/// Whether another open file description holds a lock on the one byte `byte` (`F_OFD_GETLK`).
+/// Works on read-only descriptors, which cannot take exclusive locks: they use it to find a free
+/// slot before taking a shared lock on it (see [`claim_slot`]).
+pub(crate) fn byte_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
     let mut fl = flock(libc::F_WRLCK, byte);
     fcntl_lock(fd, libc::F_OFD_GETLK, &mut fl)?;
     Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
@@ -116,13 +112,13 @@ pub(crate) fn is_held_elsewhere(fd: RawFd, byte: i64) -> Sys<bool> {
 /// Claims a slot for a new handle. A read-only descriptor cannot take exclusive locks; it takes
 /// a shared lock on a slot that it saw free. `EAGAIN`: no free slot among the probes (someone
 /// holds the whole range; try again later).
-pub(crate) fn hold(fd: RawFd, writable: bool) -> Sys<()> {
+pub(crate) fn claim_slot(fd: RawFd, writable: bool) -> Sys<()> {
     let seed = slot_seed();
     for probe in 0..PROBES {
         let slot = SLOTS + (seed + probe).rem_euclid(SLOT_SPAN);
         let claimed = if writable {
             try_lock(fd, Lock::Exclusive, slot)
-        } else if is_held_elsewhere(fd, slot)? {
+        } else if byte_held_elsewhere(fd, slot)? {
             Err(libc::EAGAIN)
         } else {
             try_lock(fd, Lock::Shared, slot)
@@ -189,10 +185,10 @@ mod tests {
         use std::os::unix::io::AsRawFd;
         let handles: Vec<_> = (0..5).map(|_| open()).collect();
         for h in &handles {
-            hold(h.as_raw_fd(), true).unwrap();
+            claim_slot(h.as_raw_fd(), true).unwrap();
         }
         let reader = std::os::unix::io::OwnedFd::from(std::fs::File::open(&path).unwrap());
-        hold(reader.as_raw_fd(), false).unwrap();
+        claim_slot(reader.as_raw_fd(), false).unwrap();
         let outsider = open();
         assert_eq!(count_others(outsider.as_raw_fd()).unwrap(), 6);
         assert_eq!(count_others(handles[0].as_raw_fd()).unwrap(), 5);

@@ -1,17 +1,299 @@
-//! The crash-safe, handle-counted lifetime of a name (DESIGN, "The Linux namespace").
+//! The lock protocol: the crash-safe, handle-counted lifetime of a name (DESIGN, "The Linux
+//! namespace", invariants 2-4). This is the one complete description; every other comment in
+//! `sys/linux` points here. The code of this module does the attaching, closing and stale
+//! removal; [`lock`] has the lock calls, [`objfile`](super::objfile) the publication and the
+//! create-or-open loop, [`header`](super::header) the layout.
 //!
-//! - A handle is an open file description (OFD) of the object file holding a slot lock of its
-//!   own (see [`lock`]). The kernel drops the lock when the last descriptor of that OFD closes,
-//!   including at process death.
-//! - Publishing: the object file is built unnamed (`O_TMPFILE`), its slot taken, then it is
-//!   linked into place. `EEXIST` means another creator won; nobody can see a half-built object.
-//! - Attaching: an opener that can lock every slot exclusively has found a stale name (every
-//!   holder died): it unlinks it and reports "not found". Otherwise it claims a slot and checks
-//!   that the file is still linked (a closer may have removed it in between).
-//! - Releasing: a closer serialises with other closers on [`CLOSING`], then tries to lock every
-//!   slot exclusively (its own merges). Success means it was the last handle anywhere: it
-//!   unlinks the name. Only a holder of every slot of a still-linked file ever unlinks it, so a
-//!   name is never removed from under a live handle, and never removed twice.
+//! # The object file
+//!
+//! A named object is one regular file in its namespace directory (`dir`), named by
+//! `filename::encode` of the name's leaf. An unnamed section or event is a memfd that nobody
+//! else can reach; it takes the same locks (so that [`handle_count`] works) but has no name to
+//! remove.
+//!
+//! - **Header** (bytes `[0, data offset)`): magic `FMAPOBJ\0`, version, kind (section or event),
+//!   protection, attributes, size, data offset, backing, the name, and for a file-backed section
+//!   the data file's `(device, inode)` and path ([`Header`](super::header::Header)). It is
+//!   written once, before publication, and never changed. Openers read it with one 512-byte
+//!   `pread`, and a second one at the full length if the name or path is longer.
+//! - **Data offset**: the header's fixed part plus the name, rounded up to a page, so the data
+//!   starts on a page of its own (several pages for a very long name). A section backed by the
+//!   system's memory keeps its bytes from there; an event keeps its state there (one page); a
+//!   file-backed section keeps nothing there (data offset 0: its bytes are in the data file).
+//! - **Lock bytes**: OFD locks are on byte offsets of the object file, independent of what the
+//!   file holds there (locks may lie past its end and never touch the data). Byte [`CLOSING`]
+//!   (1) is the closers' byte. The slots are `2^30` bytes from offset 16; every handle holds
+//!   exactly one of them. Bytes 2-15 stay unused so that no lock on a slot ever merges with a
+//!   lock on [`CLOSING`], and byte 0 is unused since version 2.
+//! - **Versions.** Version 1 had the same layout, but every handle also held a shared lock on
+//!   byte 0 (then `HOLD`), and "stale" and "last" meant "byte 0 can be locked exclusively".
+//!   Version 2 (this build) drops byte 0: the exclusive lock over every slot decides both.
+//!   Each build decodes only its own version; another version is "an object of another type"
+//!   (`ERROR_INVALID_HANDLE`, [`objfile::read_header`](super::objfile::read_header)). But the
+//!   header is read only after the stale check, so how each build treats the other's objects
+//!   differs:
+//!   - this build, a version 1 object: the version 1 handles hold slots in the same range, so
+//!     the object is not stale; the opener claims a slot, reads the header, fails with
+//!     `ERROR_INVALID_HANDLE` and closes its descriptor (which drops its slot). Once every
+//!     version 1 handle is gone, the object is stale here too and is removed like any other.
+//!   - a version 1 build, an object of this build: no handle of this build locks byte 0, so a
+//!     version 1 opener sees a live object as stale; if it can write the file it **unlinks the
+//!     name** and reports "not found" (a version 1 creator then publishes its own object
+//!     there), and a version 1 `gc` removes it. The version number does not protect against
+//!     that: builds of different versions must not share a namespace.
+//!
+//! # Publication (invariant 4)
+//!
+//! [`objfile::create_or_open`](super::objfile::create_or_open) loops: try to open the live
+//! object (see *Open* below); if there is none, build a new object (once: a lost race keeps it
+//! for the next round) and publish it with [`publish`]. The new object is built unnamed,
+//! complete and already counted: `O_TMPFILE` in the namespace directory, size, header, the
+//! creator's slot; only then does `linkat` give it the name. `EEXIST` means another creator
+//! published first: go back to opening theirs. An unpublished object is released without
+//! touching any name (its handle has no `Place` until [`published_at`]).
+//!
+//! [`published_at`]: super::objfile::Unpublished::published_at
+//! [`handle_count`]: crate::sys::SectionOps::handle_count
+//!
+//! # Handles and what they lock
+//!
+//! A handle is an open file description (OFD) of the object file of its own: never a `dup` of
+//! another handle's descriptor (duplicates reopen the file through `/proc/self/fd`), so each
+//! handle's locks are its own (the one exception, a child's adopted inherited handle, is below).
+//! Each holds one lock on one slot ([`lock::claim_slot`]), for as long as the handle is open. The
+//! kernel drops an OFD's locks when the last reference to the OFD goes (when the last descriptor
+//! of it closes and no mapping of it is left), or when they are unlocked explicitly (`F_UNLCK`).
+//!
+//! - **Writers** (descriptors opened `O_RDWR`): an exclusive lock (`F_WRLCK`) on a slot, taken
+//!   without waiting; a taken slot (`EAGAIN`) is skipped for the next one. Only writable
+//!   descriptors can take exclusive locks, so only they can prove that an object is stale or
+//!   that they were the last handle, and only they ever unlink a name. An object file is opened
+//!   read-write whenever its permissions allow, even for a handle that only needs to read
+//!   ([`attach`]); the owner always can (every mode we create gives the owner read and write).
+//! - **Read-only handles** (the file's permissions refuse writing and the access asked for
+//!   needs no write; in practice another user's object): the descriptor can only take shared
+//!   locks. It looks for a slot that no other description locks
+//!   ([`lock::byte_held_elsewhere`]) and takes a shared lock (`F_RDLCK`) on it. A shared lock
+//!   conflicts with every exclusive lock, so a read-only handle keeps the object alive for the
+//!   stale check and for closers exactly like a writer, and it counts as one slot. Two
+//!   read-only handles that race for the same free slot can both get it (shared locks do not
+//!   conflict): they then count as one handle (see *Counting*), which changes nothing else. A
+//!   read-only handle never removes the name (see *Close*).
+//! - **Inheritable handles**: the handle's descriptor has `FD_CLOEXEC` cleared, so every child
+//!   started while it is open inherits the same OFD, with its slot lock. A child adopts an
+//!   inherited section from the token (`obj fd, file fd, access`): it checks the header, the
+//!   descriptor's rights, and that the name the kernel reports for it (`/proc/self/fd`) still names
+//!   this inode (if the file is no longer linked, the adopted handle has no name to remove), and
+//!   takes **no** lock of its own. Parent and child then share one OFD and one slot: the object
+//!   counts one handle for both, and stays alive until both have closed (and every other process
+//!   that inherited the descriptor has exited or closed it). Closing an inheritable handle must not
+//!   drop the OFD's locks (they are the child's handle too); it closes its descriptor and decides
+//!   on a fresh OFD (see *Close*).
+//!
+//! # Memory descriptions: what views map (invariant 3)
+//!
+//! A view is a plain shared `mmap`. A mapping keeps the OFD it maps alive, and with it that
+//! OFD's locks: a view of a handle's own description would keep the handle counted after the
+//! handle closed, so a name would live as long as views (spec §1.3 wants handles only).
+//!
+//! - A handle that no child can inherit maps its **own description** (no `open`/`close` per
+//!   handle). Closing it drops every lock of the description explicitly ([`lock::unlock_all`])
+//!   before the descriptor closes, so the views keep the memory but not the name. The same
+//!   explicit unlock makes a copy of the descriptor in a process forked meanwhile (which holds
+//!   every descriptor until it calls `exec`) harmless.
+//! - An inheritable handle cannot drop its description's locks, so its views map a **lock-free
+//!   description**: a second OFD of the object file ([`objfile::mem_fd`](super::objfile::mem_fd),
+//!   `openat("/proc/self/fd/N")`, `O_CLOEXEC`, read-write or read-only like the handle), opened
+//!   on the first view, shared by the handle's views and never locked.
+//! - A file-backed section's views map the data file's descriptor, which is never locked
+//!   either; they never map the object file.
+//! - **Events** keep their state in the first word of the page at the data offset: bit 0 is
+//!   "signaled", the rest a generation that every `set` advances. Each handle maps that page
+//!   once when it is made, by the same rule: its own description, or a lock-free one if it is
+//!   inheritable (a duplicate shares the page of the handle it came from). Waiters sleep with
+//!   `FUTEX_WAIT` on the word (a shared futex: the word is in a `MAP_SHARED` page of the file,
+//!   so every process's mapping of it is one futex), setters `FUTEX_WAKE` one waiter
+//!   (auto-reset) or all (manual-reset). Otherwise events follow this protocol exactly, with
+//!   one difference: they are only ever opened read-write.
+//!
+//! # Counting, stale names, last closers
+//!
+//! - **Counting** ([`lock::count_others`]): `F_OFD_GETLK` over the slot range reports one lock
+//!   held by another OFD; the walk splits the range around it and goes on, one call per lock.
+//!   It does not see the caller's own locks, so `handle_count` is `count_others + 1` and a
+//!   listing (whose descriptor holds nothing) reports `count_others`. The result is exact for
+//!   the handles that stay open meanwhile, with two known undercounts: a parent and a child
+//!   that adopted its inherited handle count once, and so do two read-only handles on one slot.
+//! - **Stale**: a name whose slots are all free. Every handle holds a slot from before its object
+//!   is published until it closes, and the kernel drops the slots of a process that dies, so "all
+//!   slots free" means every holder is gone without removing the name: they were killed, or the
+//!   last handle could not remove it (a read-only handle, an opener that failed after claiming its
+//!   slot, a closer whose `unlinkat` failed). A writable descriptor proves it by taking the
+//!   exclusive lock over every slot ([`lock::try_claim_all`]); while it holds that lock nobody can
+//!   claim a slot, so the object cannot come back to life under it. A read-only descriptor can only
+//!   look ([`lock::any_slot_held_elsewhere`]), and cannot remove what it finds.
+//! - **Last closer**: a writable closer takes [`CLOSING`] (waiting) and then tries the lock over
+//!   every slot; its own slot is of the same OFD and merges into it. Success means no other
+//!   handle is left anywhere: it unlinks the name. Without [`CLOSING`], the last two handles
+//!   closing at once could each fail the try because of the other's slot, and both leave the
+//!   name behind. With it, the second closer tries only after the first has dropped its slot
+//!   and [`CLOSING`] in one `F_UNLCK` call, or after the first closed its descriptor.
+//! - **Who unlinks**: only a holder of every slot of a file that is still linked, and there is
+//!   at most one such holder at a time: a writable opener that found the name stale, `gc`
+//!   ([`remove_if_stale`]), or the last closer. So a name is never removed from under a live
+//!   handle, and never twice.
+//! - **Still linked**: an object file is linked once, at its own name, by `linkat`, and only
+//!   ever unlinked by such a holder. So `fstat` giving `st_nlink > 0` (see [`linked`]) means
+//!   that the name still names this inode: it is how the code checks "the path names the inode
+//!   I locked" (it does not compare the name's inode). An opener checks it after claiming its
+//!   slot (between its `openat` and its lock the last closer may have unlinked the file, and a
+//!   new object may be at the name by now); a stale remover and a closer deciding on a fresh
+//!   description check it before unlinking (the name may have been removed and taken again
+//!   meanwhile). A closer that held its slot all along needs no check: nobody could hold every
+//!   slot meanwhile, so nobody unlinked the file.
+//!
+//! # The paths, call by call
+//!
+//! The namespace directory is opened (and checked) once per process and cached (`dir`);
+//! "`dir`" below is that descriptor. Object files are always opened with `O_NOFOLLOW` and
+//! `O_CLOEXEC`.
+//!
+//! **Create, new name** (`create_or_open`, named section backed by the system's memory):
+//!
+//! 1. `openat(dir, name, O_RDWR)` → `ENOENT`: no live object (the *Open* path; a lost race
+//!    comes back here).
+//! 2. `openat(dir, ".", O_TMPFILE | O_RDWR, mode)`: the object, unnamed, in the directory where
+//!    it will be linked (a link cannot cross file systems); `fchmod` if the mode is not `0o600`
+//!    (the umask applies to `O_TMPFILE` too).
+//! 3. `pwrite` of the header at 0.
+//! 4. `fallocate(data offset, size)` (`SEC_COMMIT`: a full `/dev/shm` fails now, not later with
+//!    SIGBUS; `ftruncate` where `fallocate` is unsupported) or `ftruncate(data offset + size)`
+//!    (`SEC_RESERVE`). A file-backed section instead extends its data file if needed (`fstat`,
+//!    `fallocate`; the data file was checked and `dup`ed before step 1); an event allocates its
+//!    page and `pwrite`s its initial state word.
+//! 5. `fcntl(F_OFD_SETLK, F_WRLCK)` on one slot: the creator's handle is counted before anyone
+//!    can see the object.
+//! 6. `fcntl(F_SETFD, 0)` if inheritable. An event maps its state page here (*Map*).
+//! 7. `linkat(fd, "", dir, name, AT_EMPTY_PATH)`, or where that needs a capability we lack
+//!    (`ENOENT`/`EPERM`), `linkat("/proc/self/fd/N", dir, name, AT_SYMLINK_FOLLOW)`: the name
+//!    appears with the object complete. Success: `Created`. `EEXIST`: back to 1, keeping the
+//!    built object for the next try.
+//!
+//! An unnamed section or event is `memfd_create` + steps 3-6 and no step 7; an unnamed section
+//! is also sealed against resizing (`F_ADD_SEALS`, after step 4), so that no view can fault.
+//!
+//! **Open**, and **create of an existing name** (`attach`, then the type's `open_named`):
+//!
+//! 1. `openat(dir, name, O_RDWR)`; on `EACCES`, if the access asked for needs no write,
+//!    `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or on to
+//!    publication for a create).
+//! 2. Stale check. Writable: `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot. `EAGAIN`: someone
+//!    holds a slot, go on. Success: stale, so `fstat` (still linked?) and `unlinkat(dir, name)`
+//!    if so; close the descriptor (which drops the lock) and report "not found". Read-only:
+//!    `fcntl(F_OFD_GETLK)` over every slot; nothing held: report "not found" (without
+//!    removing).
+//! 3. Claim a slot: `fcntl(F_OFD_SETLK, F_WRLCK)` on a slot (read-only: `F_OFD_GETLK` then
+//!    `F_OFD_SETLK, F_RDLCK`), moving to the next slot on `EAGAIN`, at most 64 slots. All 64
+//!    taken means that someone holds the whole range (a closer deciding, or a stale remover):
+//!    close and retry from 1.
+//! 4. `fstat`: `st_nlink == 0` means a closer removed the name between 1 and 3: close and retry
+//!    from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
+//!    fails with `EBUSY`.
+//! 5. `pread` of the header (a second one for a long header); a wrong magic, version or kind is
+//!    `ERROR_INVALID_HANDLE`, and for a section a different full name (a hash collision of long
+//!    names) `ERROR_INVALID_NAME`. Failing here closes the descriptor, which drops the slot without
+//!    deciding on the name (if it was the last handle, the name is left stale).
+//! 6. `fcntl(F_SETFD, 0)` if inheritable; for a file-backed section, `open` of the data file by
+//!    its path and `fstat` (it must still be the same `(device, inode)`).
+//! 7. An event maps its state page now (*Map*); a section maps nothing yet.
+//!
+//! **Duplicate**: `openat("/proc/self/fd/N", O_RDWR)` (or `O_RDONLY`), claim a slot (3 above) and,
+//! if inheritable, `fcntl(F_SETFD, 0)`. The source handle keeps the object alive, so there is no
+//! stale check and no link check.
+//!
+//! **Map** (a section backed by the system's memory): the description is the handle's own, or
+//! the lock-free one, opened on the first view with `openat("/proc/self/fd/N")`; then `mmap`
+//! at the data offset plus the view's offset, with the last view's address as hint (one call
+//! when the kernel honours it; else, after an `munmap` if it landed unaligned, a 64 KiB-aligned
+//! placement: an anonymous
+//! `PROT_NONE` reservation, `mmap(MAP_FIXED)` inside it, `munmap` of the rest), or
+//! `mmap(MAP_FIXED_NOREPLACE)` at a requested base. No lock call: mapping changes no count.
+//!
+//! **Close, not the last** ([`release`]):
+//!
+//! 1. Writable named handle: `fcntl(F_OFD_SETLKW, F_WRLCK)` on [`CLOSING`], waiting for other
+//!    closers.
+//! 2. `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot → `EAGAIN`: another handle is left.
+//! 3. `fcntl(F_OFD_SETLK, F_UNLCK)` over the whole file: drops the slot and [`CLOSING`] at once.
+//! 4. `close`, unless views still map the description (then the last of them closes it when it
+//!    is unmapped).
+//!
+//! A read-only named handle does 3 and 4 only; so does an unnamed object mapped by views (an
+//! unnamed one without views only closes).
+//!
+//! **Close, the last**: steps 1 and 2 above, 2 succeeding; then `unlinkat(dir, name)`; then
+//! `close` (or nothing, while views map it: the description keeps its locks, but the name is
+//! gone, so they concern nobody). The memory lives on in the views.
+//!
+//! **Close of an inheritable handle**: `openat("/proc/self/fd/N", O_RDWR)` (a fresh OFD, holding
+//! nothing), `close` of the handle's descriptor (which drops its slot unless a child still has
+//! the OFD), then 1 and 2 on the fresh OFD; on success `fstat` (still linked?) and `unlinkat`;
+//! then `close` of the fresh OFD, which drops its locks. A read-only inheritable handle only
+//! closes its descriptor.
+//!
+//! **Stale removal** (`gc`, [`remove_if_stale`]): `openat(dir, name, O_RDWR)`, the lock over
+//! every slot, `fstat`, `unlinkat`, `close`: the stale check of *Open* without the open.
+//! **Listing** opens each entry `O_RDONLY`, looks at the slots (`F_OFD_GETLK`: live or stale),
+//! reads the header (a section's gives the entry its details), and counts the slots if live; an
+//! entry it may not open is reported live with nothing known. A listing never takes a lock, so it
+//! never disturbs anyone.
+//!
+//! # Crash safety (SIGKILL at any point)
+//!
+//! The kernel releases every OFD lock of a killed process as its descriptors and mappings go,
+//! and frees an unnamed `O_TMPFILE` inode with its last reference. Nothing else is state.
+//!
+//! - **Invariant 2** (a name exists while a handle is open; after the last holder dies, open says
+//!   "not found" and create makes a fresh object). A live handle's slot is held by the kernel for
+//!   exactly as long as its OFD exists, so no stale check and no closer can succeed while it lives:
+//!   its name is never removed. A process killed anywhere loses its slots; if it had the last
+//!   handles, the name is left with every slot free, i.e. stale, and the next writable opener or
+//!   creator removes it and goes on as if it were absent (a creator then publishes a new,
+//!   zero-filled inode: `Created`); a read-only opener reports it absent, and a listing reports it
+//!   not live. Killed in the middle of a path: before `linkat`, the unnamed file vanishes; after
+//!   it, the creator's slot was already held, so the object was never uncounted; holding
+//!   [`CLOSING`] or the lock over every slot, the kernel drops them and the others go on (a waiting
+//!   closer gets [`CLOSING`]); after a successful try but before `unlinkat`, the name is stale and
+//!   removed by the next writable opener, creator or `gc`; an opener killed before its slot held
+//!   nothing.
+//! - **Invariant 3** (name lifetime = handles, memory lifetime = handles + views). Views never
+//!   hold a lock after their handle closed: they map a lock-free description, a data file, or a
+//!   handle's own description whose locks closing dropped explicitly. So only handles keep the
+//!   name. The memory is the inode's, which lives while any descriptor or mapping of it does,
+//!   named or not; a killed process's views go with it and keep nothing.
+//! - **Invariant 4** (atomic create-or-open). The name appears only through `linkat` of a file
+//!   that already has its size, its header and a counted handle, so no opener can see a zero
+//!   size, a missing header or a stale-looking new object. `linkat` refuses an existing name,
+//!   so of racing creators exactly one publishes and sees `Created`; every other gets `EEXIST`
+//!   and goes back to opening: it opens the winner's object (or, if every handle of that one has
+//!   closed meanwhile, races again for a new one). A creator killed before its `linkat` leaves
+//!   nothing behind; after it, its object is an ordinary one with one handle.
+//!
+//! # Known gaps
+//!
+//! What the code does today that falls short of the design (behaviour left as it is):
+//!
+//! - Builds of header version 1 remove the names of live objects of this build (*Versions*).
+//! - A name whose last handle was read-only, or whose last closer's `unlinkat` failed, stays
+//!   until a writable opener, creator or `gc` comes (it is stale, so nobody sees it meanwhile).
+//! - A creator that can only read a stale name's file (another user's object in `Global\`,
+//!   readable by us but not writable) can neither remove it nor publish over it: `create_or_open`
+//!   finds no live object, `linkat` gives `EEXIST`, and it loops without end.
+//! - In the sticky `Global\` directory only the file's owner may unlink it: another user's
+//!   writable last close, stale removal or `gc` fails with `EPERM` (`gc` then stops for the
+//!   whole namespace, as it does on an entry it cannot open read-write).
+//! - "Still linked" is `st_nlink > 0`, not "the name names this inode": it relies on nobody
+//!   renaming or linking object files, which their owner can do.
 
 use super::fd::{self, Sys};
 use super::lock::{self, CLOSING};
@@ -75,7 +357,7 @@ fn try_attach(place: &Place, need_write: bool) -> Sys<Step> {
         }
         return Ok(Step::Done(None));
     }
-    match lock::hold(raw, writable) {
+    match lock::claim_slot(raw, writable) {
         Ok(()) if linked(raw)? => Ok(Step::Done(Some(Attached { fd: obj, writable }))),
         Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
         Err(e) => Err(e),
@@ -100,11 +382,11 @@ fn open_object(place: &Place, need_write: bool) -> Sys<Option<(OwnedFd, bool)>> 
     }
 }
 
-/// Whether no handle holds the object. A writable opener proves it by locking every slot
-/// (and keeps it until the descriptor closes); a read-only one can only look.
+/// Whether no handle holds the object (stale). A writable descriptor proves it by locking every
+/// slot, and then keeps that lock until it closes; a read-only one can only look.
 fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
     if !writable {
-        return Ok(!lock::held_elsewhere(fd)?);
+        return Ok(!lock::any_slot_held_elsewhere(fd)?);
     }
     match lock::try_claim_all(fd) {
         Ok(()) => Ok(true),
@@ -113,7 +395,8 @@ fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
     }
 }
 
-/// Whether the file is still linked into its namespace.
+/// Whether the file is still linked into its namespace: `st_nlink > 0`, which means that its
+/// name still names it ("Still linked" in the module documentation).
 fn linked(fd: RawFd) -> Sys<bool> {
     Ok(fd::fstat(fd)?.st_nlink > 0)
 }
@@ -126,27 +409,27 @@ fn backoff(attempt: u32) {
     }
 }
 
-/// Closes a handle, removing the name if it was the last handle anywhere.
+/// Closes a handle, removing the name if it was the last handle anywhere (the close paths of the
+/// module documentation).
 ///
-/// `shared` says the handle's OFD may also be held by a child process that inherited it: then
-/// the decision is taken on a fresh OFD, after the handle's descriptor is closed. Otherwise views
-/// may map the handle's own description (`obj` is then not the last reference to it): it keeps
-/// living in them, so its locks are dropped here explicitly, since views must not keep the name
-/// (spec §1.3).
+/// `inheritable`: the handle's OFD may also be a child's handle, so the decision is taken on a
+/// fresh OFD after the handle's descriptor is closed. Otherwise views may map the handle's own
+/// description (`obj` is then not the last reference to it), so its locks are dropped here
+/// explicitly: views must not keep the name (spec §1.3).
 pub(crate) fn release(
     obj: Arc<OwnedFd>,
     writable: bool,
     place: Option<&Place>,
-    shared: bool,
+    inheritable: bool,
 ) -> Sys<()> {
     let place = match place {
         Some(place) if writable => place,
         // An unnamed object's locks only count its handles: unless views hold the description,
         // they go with the descriptor.
         None if Arc::strong_count(&obj) == 1 => return Ok(()),
-        _ => return let_go(obj, shared),
+        _ => return let_go(obj, inheritable),
     };
-    if shared {
+    if inheritable {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
         drop(obj);
         return judge(&fresh, place, true).map(drop);
@@ -159,8 +442,9 @@ pub(crate) fn release(
     }
 }
 
-/// Decides on `raw`, a description holding no handle's lock if `fresh`, whether the last handle
-/// is gone, and removes the name if so (`Ok(true)`).
+/// Decides on `obj` (a description holding no handle's lock if `fresh`) whether the last handle
+/// is gone, and removes the name if so (`Ok(true)`). On return `obj` still holds [`CLOSING`] and,
+/// on success, every slot: the caller drops them ("Last closer" in the module documentation).
 fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<bool> {
     let raw = obj.as_raw_fd();
     lock::lock_wait(raw, CLOSING)?;
@@ -176,11 +460,11 @@ fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<bool> {
 }
 
 /// Drops a handle's reference to its description, and first every lock it holds, unless the
-/// description may be a child's handle too (`shared`). The descriptor alone would not do: views
-/// map the description, and a process that another thread forks holds a copy of every
+/// description may be a child's handle too (`inheritable`). The descriptor alone would not do:
+/// views map the description, and a process that another thread forks holds a copy of every
 /// descriptor until it calls `exec`; neither may keep the handle counted (spec §1.3).
-fn let_go(obj: Arc<OwnedFd>, shared: bool) -> Sys<()> {
-    if !shared {
+fn let_go(obj: Arc<OwnedFd>, inheritable: bool) -> Sys<()> {
+    if !inheritable {
         lock::unlock_all(obj.as_raw_fd())?;
     }
     Ok(())

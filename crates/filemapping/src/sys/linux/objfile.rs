@@ -1,5 +1,6 @@
 //! What every object file has in common, whatever its type: where it lives, how an unnamed one is
-//! made, its header, and the lock-free descriptor through which its memory is mapped.
+//! made, its header, the lock-free descriptor through which inheritable handles map its memory,
+//! and the create-or-open loop (the lock protocol they follow is in `object`).
 
 use super::errors::os_error;
 use super::header::{Bad, Header, ObjectKind};
@@ -74,8 +75,9 @@ pub(super) fn wrong_type(wanted: ObjectKind) -> Error {
     )
 }
 
-/// A lock-free description of the object, for views that must not map the handle's own (those of
-/// inheritable handles, and the state page of events).
+/// A lock-free description of the object, for what an inheritable handle maps (its views, an
+/// event's state page): that handle's own description may be a child's handle too, whose locks
+/// closing must not drop ("Memory descriptions" in the lock protocol, `object`).
 pub(super) fn mem_fd(obj: &OwnedFd, writable: bool) -> Result<Arc<OwnedFd>> {
     let flags = if writable {
         libc::O_RDWR

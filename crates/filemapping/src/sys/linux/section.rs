@@ -1,5 +1,6 @@
 //! Section handles on Linux: object files in the namespace (or memfds for unnamed sections),
-//! each handle its own open file description holding the holder lock.
+//! each handle its own open file description holding a slot lock (the lock protocol is in
+//! `object`).
 
 #![allow(unsafe_code)]
 
@@ -29,11 +30,9 @@ pub(crate) struct Section {
     writable: bool,
     /// The backing file of a file-backed section.
     file: Option<Arc<OwnedFd>>,
-    /// For an inheritable section in the system's memory: a second open file description of the
-    /// object file, which views map. It never holds a lock: a mapping keeps its file description
-    /// alive, and views must not keep the holder lock (the name lives only as long as handles,
-    /// spec §1.3), while the handle's own description may be a child's handle too, whose locks
-    /// closing this one must not drop. Opened on the first view.
+    /// For an inheritable section in the system's memory: the lock-free open file description
+    /// of the object file that views map, opened on the first view (why: see "Memory
+    /// descriptions" in the lock protocol, `object`).
     mem: Mutex<Option<Arc<OwnedFd>>>,
     meta: Arc<Meta>,
     access: FileMapAccess,
@@ -101,7 +100,7 @@ impl SectionOps for Section {
     fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<Section> {
         let obj = self.obj()?;
         let (fd, writable) = reopen(obj, access.contains(FileMapAccess::WRITE), inheritable)?;
-        lock::hold(fd.as_raw_fd(), writable)
+        lock::claim_slot(fd.as_raw_fd(), writable)
             .map_err(|e| os_error(ErrorKind::Other, "cannot lock the duplicate", e))?;
         let file = match &self.file {
             Some(f) if inheritable => Some(Arc::new(dup(f.as_raw_fd(), false)?)),
@@ -286,7 +285,8 @@ impl objfile::Unpublished for Section {
     }
 }
 
-/// Builds a new, unpublished section: object file with header and reserved memory, holder lock.
+/// Builds a new, unpublished section: object file with header and reserved memory, and the
+/// creator's slot (the create path of the lock protocol in `object`).
 fn build(
     req: &CreateRequest<'_>,
     backing: Option<FileBacking>,
@@ -305,7 +305,7 @@ fn build(
         Some(_) => {}
         None => reserve_memory(raw, req, data_offset, header.size, place.is_none())?,
     }
-    lock::hold(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
+    lock::claim_slot(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
     if req.inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
