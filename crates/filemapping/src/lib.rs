@@ -11,7 +11,8 @@
 //! - [`OpenOptions`] / [`FileMapping::open`] open a live section by name.
 //! - [`FileMapping::map_view`] maps a [`View`] at a 64 KiB-aligned address. Views outlive
 //!   handles.
-//! - Every failure is an [`Error`] that carries the Win32 error code Windows reports for it.
+//! - Every failure is an [`Error`] that carries the Win32 error code Windows reports for it;
+//!   [`codes`] has the `ERROR_*` constants (also here at the crate root).
 //!
 //! Memory shared with other processes is never exposed as a safe `&[u8]`: views offer volatile
 //! copies, atomics and raw pointers, and slices only behind `unsafe`.
@@ -34,6 +35,7 @@
 //! # Ok::<(), filemapping::Error>(())
 //! ```
 
+pub mod codes;
 mod error;
 mod event;
 mod granularity;
@@ -45,6 +47,7 @@ mod protection;
 mod sys;
 mod view;
 
+pub use codes::*;
 pub use error::{Error, ErrorKind, Result};
 pub use event::{Event, EventOptions};
 pub use granularity::{page_size, ALLOCATION_GRANULARITY};

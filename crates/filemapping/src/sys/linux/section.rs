@@ -1,7 +1,7 @@
 //! Section handles on Linux: object files in the namespace (or memfds for unnamed sections),
 //! each handle its own open file description holding the holder lock.
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::fd;
 use super::file::{self, FileBacking};
 use super::header::{Header, ObjectKind, Store};
@@ -349,13 +349,8 @@ fn reserve_memory(
 }
 
 fn commit_error(errno: i32) -> Error {
-    let kind = match errno {
-        libc::ENOSPC | libc::EDQUOT => ErrorKind::CommitmentLimit,
-        libc::EFBIG => ErrorKind::NotEnoughMemory,
-        _ => ErrorKind::Other,
-    };
-    os_error(
-        kind,
+    grow_error(
+        Storage::Memory,
         "the system's memory cannot back the whole section",
         errno,
     )
