@@ -3,12 +3,13 @@
 //! type is `ERROR_INVALID_HANDLE` (spec §4, rows 39-41).
 
 use crate::boundary::{guard, inheritable, to_bool};
-use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
+use crate::error::Win32Error;
 use crate::names::CName;
 use crate::objects::Object;
 use crate::types::{BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES};
 use crate::{handles, last_error};
 use filemapping::{Event, EventOptions};
+use filemapping::{ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
 use std::ptr::null_mut;
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! Names and paths from C strings: the `A` functions take UTF-8, the `W` functions UTF-16.
 
-use crate::error::{Win32Error, ERROR_FILENAME_EXCED_RANGE, ERROR_INVALID_NAME};
+use crate::error::Win32Error;
 use crate::types::{LPCSTR, LPCWSTR};
+use filemapping::{ERROR_FILENAME_EXCED_RANGE, ERROR_INVALID_NAME};
 use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
