@@ -4,9 +4,10 @@
 
 #![allow(unsafe_code)]
 
-use crate::error::{Win32Error, ERROR_GEN_FAILURE, ERROR_INVALID_PARAMETER};
+use crate::error::Win32Error;
 use crate::last_error;
 use crate::types::SECURITY_ATTRIBUTES;
+use filemapping::{ERROR_GEN_FAILURE, ERROR_INVALID_PARAMETER};
 use std::panic::{self, AssertUnwindSafe};
 
 /// Runs `body`; on an error sets the last error to its code and returns `failure`. A panic never
@@ -82,11 +83,12 @@ pub(crate) unsafe fn write_optional<T>(ptr: *mut T, value: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use filemapping::ERROR_INVALID_HANDLE;
 
     #[test]
     fn errors_and_panics_become_the_last_error() {
-        assert_eq!(guard(0, || Err(Win32Error(6))), 0);
-        assert_eq!(last_error::get(), 6);
+        assert_eq!(guard(0, || Err(Win32Error(ERROR_INVALID_HANDLE))), 0);
+        assert_eq!(last_error::get(), ERROR_INVALID_HANDLE);
         assert_eq!(
             guard(0, || -> Result<i32, Win32Error> { panic!("boom") }),
             0

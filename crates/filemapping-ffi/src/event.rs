@@ -5,12 +5,13 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, inheritable, to_bool};
-use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
+use crate::error::Win32Error;
 use crate::names::CName;
 use crate::objects::Object;
 use crate::types::{BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES};
 use crate::{handles, last_error};
 use filemapping::{Event, EventOptions};
+use filemapping::{ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
 use std::ptr::null_mut;
 use std::time::Duration;
 

@@ -4,13 +4,13 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, to_bool, write_optional, write_out};
-use crate::error::{
-    Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_NEGATIVE_SEEK,
-    ERROR_USER_MAPPED_FILE,
-};
+use crate::error::Win32Error;
 use crate::objects::FileObject;
 use crate::types::{BOOL, DWORD, HANDLE, LARGE_INTEGER};
 use crate::{file_pins, handles};
+use filemapping::{
+    ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_NEGATIVE_SEEK, ERROR_USER_MAPPED_FILE,
+};
 use std::ffi::c_void;
 use std::io::{self, Seek, SeekFrom};
 use std::os::unix::io::AsRawFd;
@@ -66,6 +66,12 @@ unsafe fn read_write(io: &Io, write: bool) -> Result<u32, Win32Error> {
         return Err(Win32Error(ERROR_INVALID_PARAMETER));
     }
     with_file(io.handle, |f| {
+        // Windows checks the handle's granted access before it moves a byte. (Linux would say
+        // EBADF for a descriptor not open for the transfer, a closed handle in Win32 terms.)
+        let granted = if write { f.access.write } else { f.access.read };
+        if !granted {
+            return Err(Win32Error(ERROR_ACCESS_DENIED));
+        }
         let fd = f.file.as_raw_fd();
         let moved = transfer(io.len, |done| {
             // SAFETY: `done < io.len`, so `buf + done` and the `io.len - done` bytes after it
@@ -284,4 +290,41 @@ pub extern "C" fn SetEndOfFile(hFile: HANDLE) -> BOOL {
 #[no_mangle]
 pub extern "C" fn FlushFileBuffers(hFile: HANDLE) -> BOOL {
     guard(to_bool(false), || with_file(hFile, flush))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::{FileAccess, Object};
+
+    /// A handle without the access a transfer needs is refused before the transfer, with
+    /// `ERROR_ACCESS_DENIED`, even for zero bytes (Linux would say EBADF, which reads as a closed
+    /// handle).
+    #[test]
+    fn transfers_need_the_handles_access() {
+        let path = std::env::temp_dir().join(format!("fm-ffi-io-{}", std::process::id()));
+        let file = std::fs::File::create(&path).unwrap();
+        let access = FileAccess {
+            write: true,
+            ..FileAccess::default()
+        };
+        let handle = handles::insert(Object::File(FileObject { file, access }));
+        let mut buf = [0u8; 4];
+        let at = buf.as_mut_ptr();
+        let transfer = |len: usize, write: bool| {
+            let io = Io {
+                handle,
+                buf: at.cast(),
+                len,
+                overlapped: false,
+            };
+            // SAFETY: `buf` is valid for 4 bytes of reads and writes, and `len <= 4`.
+            unsafe { read_write(&io, write) }
+        };
+        assert_eq!(transfer(4, true), Ok(4));
+        assert_eq!(transfer(4, false), Err(Win32Error(ERROR_ACCESS_DENIED)));
+        assert_eq!(transfer(0, false), Err(Win32Error(ERROR_ACCESS_DENIED)));
+        handles::remove(handle).unwrap();
+        std::fs::remove_file(&path).unwrap();
+    }
 }

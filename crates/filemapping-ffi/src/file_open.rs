@@ -4,13 +4,14 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, to_bool};
-use crate::error::{Win32Error, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND};
+use crate::error::Win32Error;
 use crate::names::CName;
 use crate::objects::{FileAccess, FileObject, Object};
 use crate::types::{
     BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES,
 };
 use crate::{handles, last_error};
+use filemapping::{ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND, ERROR_SUCCESS};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -123,7 +124,7 @@ fn create_file(
     last_error::set(if always && existed {
         ERROR_ALREADY_EXISTS
     } else {
-        0
+        ERROR_SUCCESS
     });
     Ok(handle)
 }
@@ -284,10 +285,7 @@ mod tests {
         assert!(!open_disposition(&path, rw, OPEN_ALWAYS).unwrap().1);
         assert!(open_disposition(&path, rw, CREATE_ALWAYS).unwrap().1);
         let err = open_disposition(&path, rw, CREATE_NEW).unwrap_err();
-        assert_eq!(
-            Win32Error::from(err).code(),
-            crate::error::ERROR_FILE_EXISTS
-        );
+        assert_eq!(Win32Error::from(err).code(), filemapping::ERROR_FILE_EXISTS);
         let missing = dir.join("no/such");
         let err = open_disposition(&missing, rw, OPEN_EXISTING).unwrap_err();
         assert_eq!(open_error(&missing, err).code(), ERROR_PATH_NOT_FOUND);

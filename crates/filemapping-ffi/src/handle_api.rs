@@ -3,11 +3,12 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, to_bool, write_optional};
-use crate::error::{Win32Error, ERROR_INVALID_HANDLE};
+use crate::error::Win32Error;
 use crate::handles;
 use crate::objects::{FileObject, MappingObject, Object};
 use crate::types::{BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE};
 use filemapping::FileMapAccess;
+use filemapping::ERROR_INVALID_HANDLE;
 
 const DUPLICATE_CLOSE_SOURCE: u32 = 0x1;
 const DUPLICATE_SAME_ACCESS: u32 = 0x2;

@@ -4,9 +4,10 @@
 //! the low 32 bits), and a value is reused only after about a billion more handles have been
 //! made, so in practice a stale handle never reaches a newer object.
 
-use crate::error::{Win32Error, ERROR_INVALID_HANDLE};
+use crate::error::Win32Error;
 use crate::objects::Object;
 use crate::types::{HANDLE, INVALID_HANDLE_VALUE};
+use filemapping::ERROR_INVALID_HANDLE;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -18,15 +18,17 @@ pub(crate) fn set(code: u32) {
 
 #[cfg(test)]
 mod tests {
+    use filemapping::{ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_SUCCESS};
+
     #[test]
     fn each_thread_has_its_own_value() {
-        super::set(5);
+        super::set(ERROR_ACCESS_DENIED);
         std::thread::spawn(|| {
-            assert_eq!(super::get(), 0);
-            super::set(6);
+            assert_eq!(super::get(), ERROR_SUCCESS);
+            super::set(ERROR_INVALID_HANDLE);
         })
         .join()
         .unwrap();
-        assert_eq!(super::get(), 5);
+        assert_eq!(super::get(), ERROR_ACCESS_DENIED);
     }
 }

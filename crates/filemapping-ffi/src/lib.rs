@@ -39,6 +39,7 @@
 //! The same calls from Rust (the functions are plain `extern "C"` functions):
 //!
 //! ```
+//! use filemapping::{ERROR_INVALID_HANDLE, ERROR_SUCCESS};
 //! use filemapping_ffi::handle_api::CloseHandle;
 //! use filemapping_ffi::mapping::{CreateFileMappingA, MapViewOfFile, UnmapViewOfFile};
 //! use filemapping_ffi::system::GetLastError;
@@ -51,7 +52,7 @@
 //!     CreateFileMappingA(INVALID_HANDLE_VALUE, null(), 0x04, 0, 2048, name.as_ptr().cast())
 //! };
 //! assert!(!map.is_null());
-//! assert_eq!(GetLastError(), 0); // ERROR_SUCCESS: a new section
+//! assert_eq!(GetLastError(), ERROR_SUCCESS); // a new section
 //! let view = MapViewOfFile(map, 0x02, 0, 0, 0); // FILE_MAP_WRITE
 //! assert_eq!(view as usize % 65536, 0);
 //! // SAFETY: the view is 2048 writable bytes, and nothing uses it after the unmap.
@@ -61,7 +62,7 @@
 //! }
 //! assert_eq!(CloseHandle(map), 1);
 //! assert_eq!(CloseHandle(map), 0);
-//! assert_eq!(GetLastError(), 6); // ERROR_INVALID_HANDLE
+//! assert_eq!(GetLastError(), ERROR_INVALID_HANDLE);
 //! ```
 
 // The exported functions, their parameters and the C types keep their Win32 names: they are

@@ -4,9 +4,7 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, inheritable, to_bool};
-use crate::error::{
-    Win32Error, ERROR_ACCESS_DENIED, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,
-};
+use crate::error::Win32Error;
 use crate::file_pins::{self, FilePin};
 use crate::names::CName;
 use crate::objects::{MappingObject, Object};
@@ -18,6 +16,7 @@ use crate::{handles, last_error};
 use filemapping::{
     CreateOptions, Disposition, FileMapAccess, OpenOptions, Protection, SectionAttributes,
 };
+use filemapping::{ERROR_ACCESS_DENIED, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER};
 use std::ffi::c_void;
 use std::ptr::null_mut;
 

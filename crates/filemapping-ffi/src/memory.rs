@@ -3,12 +3,13 @@
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, to_bool, write_out};
-use crate::error::{
-    Win32Error, ERROR_ACCESS_DENIED, ERROR_BAD_LENGTH, ERROR_INVALID_ADDRESS,
-    ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED,
-};
+use crate::error::Win32Error;
 use crate::types::{BOOL, DWORD, MEMORY_BASIC_INFORMATION, SIZE_T};
 use crate::views::{self, ViewEntry};
+use filemapping::{
+    ERROR_ACCESS_DENIED, ERROR_BAD_LENGTH, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,
+    ERROR_NOT_SUPPORTED,
+};
 use std::ffi::c_void;
 use std::mem::size_of;
 use std::ptr::null_mut;

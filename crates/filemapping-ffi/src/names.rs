@@ -2,8 +2,9 @@
 
 #![allow(unsafe_code)]
 
-use crate::error::{Win32Error, ERROR_FILENAME_EXCED_RANGE, ERROR_INVALID_NAME};
+use crate::error::Win32Error;
 use crate::types::{LPCSTR, LPCWSTR};
+use filemapping::{ERROR_FILENAME_EXCED_RANGE, ERROR_INVALID_NAME};
 use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;

@@ -1,8 +1,9 @@
 //! What a handle can name: a file mapping, a file or an event. Passing a handle of one kind where
 //! another is expected is `ERROR_INVALID_HANDLE` (`STATUS_OBJECT_TYPE_MISMATCH`, spec §0.4).
 
-use crate::error::{Win32Error, ERROR_INVALID_HANDLE};
+use crate::error::Win32Error;
 use crate::file_pins::FilePin;
+use filemapping::ERROR_INVALID_HANDLE;
 use filemapping::{Backing, Event, FileMapping};
 use std::fs::File;
 use std::sync::Arc;

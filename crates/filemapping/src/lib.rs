@@ -11,7 +11,8 @@
 //! - [`OpenOptions`] / [`FileMapping::open`] open a live section by name.
 //! - [`FileMapping::map_view`] maps a [`View`] at a 64 KiB-aligned address. Views outlive
 //!   handles.
-//! - Every failure is an [`Error`] that carries the Win32 error code Windows reports for it.
+//! - Every failure is an [`Error`] that carries the Win32 error code Windows reports for it;
+//!   [`codes`] has the `ERROR_*` constants (also here at the crate root).
 //!
 //! Memory shared with other processes is never exposed as a safe `&[u8]`: views offer volatile
 //! copies, atomics and raw pointers, and slices only behind `unsafe`.
@@ -34,9 +35,14 @@
 //! # Ok::<(), filemapping::Error>(())
 //! ```
 
+// Builders do nothing until they build, and queries do nothing but answer: say so to callers
+// that drop what they return.
+#![warn(clippy::must_use_candidate, clippy::return_self_not_must_use)]
+
 #[macro_use]
 mod setters;
 
+pub mod codes;
 mod error;
 mod event;
 mod granularity;
@@ -50,6 +56,7 @@ mod system;
 mod types;
 mod view;
 
+pub use codes::*;
 pub use error::{Error, ErrorKind, Result};
 pub use event::{Event, EventOptions};
 pub use granularity::ALLOCATION_GRANULARITY;

@@ -215,6 +215,7 @@ impl FileMapping {
     /// assert!(map.name().is_none());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn name(&self) -> Option<&str> {
         self.inner.info().name.as_deref()
     }
@@ -230,6 +231,7 @@ impl FileMapping {
     /// assert!(map.access().contains(FileMapAccess::READ | FileMapAccess::WRITE));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn access(&self) -> FileMapAccess {
         self.inner.access()
     }
@@ -274,6 +276,7 @@ impl FileMapping {
     /// assert!(map.holder_pids().contains(&std::process::id()));
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn holder_pids(&self) -> Vec<u32> {
         self.inner.holder_pids()
     }
@@ -338,6 +341,7 @@ impl FileMapping {
     /// assert!(child_copy.inherit_token().is_some());
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[must_use]
     pub fn inherit_token(&self) -> Option<String> {
         self.inner.inherit_token()
     }

@@ -3,9 +3,10 @@
 //! ([`Permissions`]) and what a namespace holds ([`Entry`]).
 //!
 //! This module is at the bottom of the crate with `error`, `name`, `protection` and
-//! `granularity`: it imports only `protection`, so that the platform layer (`sys`) can build
+//! `granularity`: it imports only `codes` and `protection`, so that the platform layer (`sys`) can build
 //! these values without importing the API above it.
 
+use crate::codes::{ERROR_ALREADY_EXISTS, ERROR_SUCCESS};
 use crate::protection::{Protection, SectionAttributes};
 use std::path::PathBuf;
 
@@ -50,8 +51,8 @@ impl Disposition {
     #[must_use]
     pub fn win32_last_error(self) -> u32 {
         match self {
-            Disposition::Created => 0,
-            Disposition::OpenedExisting => 183,
+            Disposition::Created => ERROR_SUCCESS,
+            Disposition::OpenedExisting => ERROR_ALREADY_EXISTS,
         }
     }
 }

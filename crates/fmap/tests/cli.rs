@@ -455,7 +455,8 @@ fn send_refuses_an_existing_name() {
         refused.stderr.contains("ERROR_ALREADY_EXISTS"),
         "{refused:?}"
     );
-    assert!(refused.stderr.contains("183"), "{refused:?}");
+    let code = filemapping::ERROR_ALREADY_EXISTS.to_string();
+    assert!(refused.stderr.contains(&code), "{refused:?}");
     assert!(refused.stdout.is_empty(), "{refused:?}");
 
     // Nothing was written into the holder's mapping, which is still there.

@@ -2,7 +2,7 @@
 
 use crate::cli::{Format, ReadArgs};
 use crate::failure::{Context, Failure};
-use filemapping::{FileMapAccess, Namespace, View, ALLOCATION_GRANULARITY};
+use filemapping::{FileMapAccess, Namespace, View, ALLOCATION_GRANULARITY, ERROR_ACCESS_DENIED};
 use std::io::Write;
 
 const CHUNK: usize = 1 << 20;
@@ -48,7 +48,7 @@ pub(super) fn range(size: u64, offset: u64, len: Option<u64>) -> Result<(u64, us
             .map(|len| (offset, len))
             .map_err(|_| Failure::new("the range does not fit in memory")),
         _ => Err(Failure::new(format!(
-            "the range runs past the end of the {size}-byte mapping (ERROR_ACCESS_DENIED, 5)"
+            "the range runs past the end of the {size}-byte mapping (ERROR_ACCESS_DENIED, {ERROR_ACCESS_DENIED})"
         ))),
     }
 }

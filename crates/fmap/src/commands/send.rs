@@ -4,7 +4,9 @@ use crate::cli::SendArgs;
 use crate::failure::{Context, Failure};
 use crate::shown::{cut, shown};
 use crate::slot;
-use filemapping::{CreateOptions, Disposition, FileMapAccess, Namespace, View};
+use filemapping::{
+    CreateOptions, Disposition, FileMapAccess, Namespace, View, ERROR_ALREADY_EXISTS,
+};
 use std::io::{BufRead, Write};
 use std::time::{Duration, Instant};
 
@@ -17,7 +19,7 @@ pub(crate) fn run(ns: &Namespace, args: &SendArgs) -> Result<(), Failure> {
         .doing(&format!("cannot create {}", cut(&args.name)))?;
     if disposition == Disposition::OpenedExisting {
         return Err(Failure::new(format!(
-            "{} already exists (ERROR_ALREADY_EXISTS, 183); refusing to write into another program's mapping",
+            "{} already exists (ERROR_ALREADY_EXISTS, {ERROR_ALREADY_EXISTS}); refusing to write into another program's mapping",
             cut(&args.name)
         ))
         .with_hint("choose another name, or read it with `fmap recv`"));

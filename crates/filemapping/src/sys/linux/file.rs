@@ -1,7 +1,7 @@
 //! Sections backed by a data file: the checks `CreateFileMapping` makes on the file (spec §2.2,
 //! §2.3), in Windows' order.
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::fd;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::{Protection, SectionAttributes};
@@ -135,12 +135,11 @@ pub(crate) fn grow(backing: &FileBacking) -> Result<()> {
         return Ok(());
     }
     fd::allocate(raw, current, backing.size - current).map_err(|e| {
-        let kind = match e {
-            libc::ENOSPC | libc::EDQUOT => ErrorKind::DiskFull,
-            libc::EFBIG => ErrorKind::NotEnoughMemory,
-            _ => ErrorKind::Other,
-        };
-        os_error(kind, "cannot extend the file to the section size", e)
+        grow_error(
+            Storage::File,
+            "cannot extend the file to the section size",
+            e,
+        )
     })
 }
 

@@ -4,7 +4,7 @@
 
 #![allow(unsafe_code)]
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::fd;
 use super::file::{self, FileBacking};
 use super::header::{Header, ObjectKind, Store};
@@ -396,13 +396,8 @@ fn reserve_memory(
 }
 
 fn commit_error(errno: i32) -> Error {
-    let kind = match errno {
-        libc::ENOSPC | libc::EDQUOT => ErrorKind::CommitmentLimit,
-        libc::EFBIG => ErrorKind::NotEnoughMemory,
-        _ => ErrorKind::Other,
-    };
-    os_error(
-        kind,
+    grow_error(
+        Storage::Memory,
         "the system's memory cannot back the whole section",
         errno,
     )

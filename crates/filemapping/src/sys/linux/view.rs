@@ -2,7 +2,7 @@
 
 #![allow(unsafe_code)]
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::fd;
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
@@ -264,15 +264,8 @@ impl ViewOps for View {
                 let page = fd::page_size();
                 let start = offset / page * page;
                 let end = round_up(offset + len, page).ok_or_else(too_big)?;
-                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64).map_err(
-                    |e| {
-                        let kind = match e {
-                            libc::ENOSPC | libc::EDQUOT => ErrorKind::CommitmentLimit,
-                            _ => ErrorKind::Other,
-                        };
-                        os_error(kind, "cannot commit the pages", e)
-                    },
-                )?;
+                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64)
+                    .map_err(|e| grow_error(Storage::Memory, "cannot commit the pages", e))?;
                 // SAFETY: `[start, end)` is a page-aligned range inside this view (the caller
                 // checked `offset + len`, and `end` is rounded up within the region).
                 unsafe { populate(self.ptr.add(start), end.min(self.region) - start) };
