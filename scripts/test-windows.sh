@@ -19,7 +19,8 @@ trap 'rm -rf "$work"' EXIT
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
-cp -r "$top/crates/filemapping/tests/behaviour.rs" "$top/crates/filemapping/tests/multiprocess" "$work/tests/"
+cp -r "$top/crates/filemapping/tests/behaviour.rs" "$top/crates/filemapping/tests/multiprocess" \
+  "$top/crates/filemapping/tests/support" "$work/tests/"
 
 x86_64-w64-mingw32-gcc -O2 -o "$work/interop.exe" "$top/crates/filemapping/tests/c/interop.c"
 export FILEMAPPING_INTEROP_EXE="$work/interop.exe"

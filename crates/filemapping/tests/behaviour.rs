@@ -9,6 +9,10 @@ use filemapping::{
 };
 use std::io::Write;
 
+#[path = "support/skip.rs"]
+mod skip;
+use skip::{skip, skip_under_wine};
+
 fn unique(tag: &str) -> String {
     format!("fm-beh-{}-{tag}", std::process::id())
 }
@@ -418,18 +422,13 @@ fn handle_counts_follow_open_handles() {
     assert_eq!(map.handle_count().unwrap(), 1);
 }
 
-/// Wine differs from Windows here (spec §13): such a test follows Windows and skips under Wine.
-fn skip_under_wine(why: &str) -> bool {
-    let wine = std::env::var_os("FILEMAPPING_UNDER_WINE").is_some();
-    if wine {
-        println!("skipped under Wine: {why}");
-    }
-    wine
-}
-
 #[test]
 fn absurd_sizes_are_not_enough_memory() {
-    if skip_under_wine("Wine accepts an all-ones size and reports a 0-byte section") {
+    let test = "absurd_sizes_are_not_enough_memory";
+    if skip_under_wine(
+        test,
+        "Wine accepts an all-ones size and reports a 0-byte section",
+    ) {
         return;
     }
     // Spec §2.2: STATUS_SECTION_TOO_BIG.
@@ -451,8 +450,9 @@ fn a_c_program_using_kernel32_shares_our_mapping() {
     let exe = match std::env::var_os("FILEMAPPING_INTEROP_EXE") {
         Some(exe) => exe,
         None => {
-            println!("skipped: FILEMAPPING_INTEROP_EXE is set only by scripts/test-windows.sh");
-            return;
+            let test = "a_c_program_using_kernel32_shares_our_mapping";
+            let why = "FILEMAPPING_INTEROP_EXE is set only by scripts/test-windows.sh";
+            return skip(test, why);
         }
     };
     let name = format!("Local\\{}", unique("interop"));
@@ -601,7 +601,8 @@ fn an_event_name_dies_with_its_last_handle() {
 /// Spec §5.4: a base address in kernel space is `ERROR_INVALID_PARAMETER`.
 #[test]
 fn a_kernel_base_address_is_invalid_parameter() {
-    if skip_under_wine("Wine maps a view at a kernel-range address") {
+    let test = "a_kernel_base_address_is_invalid_parameter";
+    if skip_under_wine(test, "Wine maps a view at a kernel-range address") {
         return;
     }
     let (map, _) = CreateOptions::new().size(65536).create().unwrap();
