@@ -19,7 +19,11 @@ trap 'rm -rf "$work"' EXIT
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
-cp -r "$top/crates/filemapping/tests/behaviour.rs" "$top/crates/filemapping/tests/multiprocess" "$work/tests/"
+# The portable suites: the scenario-table suite (conformance/), the multi-process tests, and the
+# helpers they share (support/). Linux-only test files are left out.
+for dir in conformance multiprocess support; do
+  cp -r "$top/crates/filemapping/tests/$dir" "$work/tests/"
+done
 
 x86_64-w64-mingw32-gcc -O2 -o "$work/interop.exe" "$top/crates/filemapping/tests/c/interop.c"
 export FILEMAPPING_INTEROP_EXE="$work/interop.exe"

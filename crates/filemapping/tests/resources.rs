@@ -6,18 +6,26 @@
 use filemapping::{CreateOptions, ErrorKind, FileMapAccess, Namespace, SectionAttributes};
 use std::path::PathBuf;
 
+#[path = "support/skip.rs"]
+mod skip;
+
 /// A namespace on the machine's tmpfs, removed on drop.
 struct ShmDir(PathBuf);
 
 impl ShmDir {
+    /// The namespace for `test`, or `None` (with the skip reported) where the machine has no
+    /// tmpfs under `/dev/shm` to fill.
     fn new(test: &str) -> Option<ShmDir> {
         let base = PathBuf::from("/dev/shm");
         if !base.is_dir() {
-            println!("skipped: no /dev/shm on this machine");
+            skip::skip(test, "no /dev/shm on this machine");
             return None;
         }
         let path = base.join(format!("fm-res-{}-{test}", std::process::id()));
-        std::fs::create_dir_all(&path).ok()?;
+        if let Err(err) = std::fs::create_dir_all(&path) {
+            skip::skip(test, &format!("cannot create {path:?}: {err}"));
+            return None;
+        }
         Some(ShmDir(path))
     }
 
@@ -51,7 +59,8 @@ fn more_than_shm() -> u64 {
 
 #[test]
 fn a_commit_section_larger_than_the_system_memory_fails_at_creation() {
-    let dir = match ShmDir::new("commit") {
+    let dir = match ShmDir::new("a_commit_section_larger_than_the_system_memory_fails_at_creation")
+    {
         Some(dir) => dir,
         None => return,
     };
@@ -76,7 +85,9 @@ fn a_commit_section_larger_than_the_system_memory_fails_at_creation() {
 
 #[test]
 fn a_reserve_section_larger_than_the_system_memory_is_not_charged_up_front() {
-    let dir = match ShmDir::new("reserve") {
+    let dir = match ShmDir::new(
+        "a_reserve_section_larger_than_the_system_memory_is_not_charged_up_front",
+    ) {
         Some(dir) => dir,
         None => return,
     };

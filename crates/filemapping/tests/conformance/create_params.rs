@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn row_1_new_named_commit_section_is_created() {
     named_scenario("row1", |sb| {
-        let options = sb.options().name("Wine Test Mapping").size(0x1000);
+        let options = sb.named("Wine Test Mapping").size(0x1000);
         let options = options
             .protection(Protection::ReadWrite)
             .attributes(S::COMMIT);
@@ -24,13 +24,30 @@ fn row_2_unnamed_pagefile_section_of_size_0_is_invalid_parameter() {
 }
 
 // Row 3, spec §12.1 (§2.1 step 4, §2.5): the size is checked before the name lookup.
-// Evidence I only: failure is asserted, not the code.
+// Evidence I only, yet the exact code is asserted: both backends answer it (Wine, the reference
+// this row is read from, does), and the suite keeps the stronger of its two former assertions.
 #[test]
 fn row_3_size_0_fails_even_when_the_name_exists() {
     named_scenario("row3", |sb| {
         let _live = created(sb.anon(4096, "S"));
-        assert_fails(sb.anon(0, "S"));
+        let result = sb.anon(0, "S");
+        assert_code(result, ERROR_INVALID_PARAMETER);
     });
+}
+
+// Spec §2.2: a size no memory can back is STATUS_SECTION_TOO_BIG, ERROR_NOT_ENOUGH_MEMORY.
+#[test]
+fn absurd_sizes_are_not_enough_memory() {
+    let test = "absurd_sizes_are_not_enough_memory";
+    if skip_under_wine(
+        test,
+        "Wine accepts an all-ones size and reports a 0-byte section",
+    ) {
+        return;
+    }
+    let sb = Sandbox::new("absurd-size");
+    let result = sb.anon(u64::MAX, "");
+    assert_code(result, ERROR_NOT_ENOUGH_MEMORY);
 }
 
 // Row 4, spec §12.1 (§2.2): a zero-length file with size 0 is ERROR_FILE_INVALID.
@@ -77,14 +94,11 @@ fn row_8_file_section_of_size_0_has_the_file_size() {
 // Row 9, spec §12.1 (§2.2): a read-only section one byte larger than the file.
 #[test]
 fn row_9_readonly_section_larger_than_the_file_is_not_enough_memory() {
-    let result = on_new_file(
-        "row9",
-        0x3456,
-        Access::ReadWrite,
-        Protection::ReadOnly,
-        0x3457,
-    );
+    let sb = Sandbox::new("row9");
+    let file = sb.file("f", 0x3456, Access::ReadWrite);
+    let result = sb.on_file(&file, Protection::ReadOnly, 0x3457);
     assert_code(result, ERROR_NOT_ENOUGH_MEMORY);
+    assert_eq!(file_len(&file), 0x3456, "the file is unchanged");
 }
 
 // Row 10, spec §12.1 (§2.2): only PAGE_READWRITE / PAGE_EXECUTE_READWRITE extend a file, even
@@ -139,15 +153,21 @@ fn row_14_readonly_and_writecopy_sections_on_readonly_file_succeed() {
     }
 }
 
-// Row 15, spec §12.1 (§2.3): PAGE_EXECUTE_READ needs GENERIC_EXECUTE (here: execute
-// permission). The same file with execute permission is the control.
+// Row 15, spec §12.1 (§2.3): PAGE_EXECUTE_READ needs GENERIC_EXECUTE. The same file with
+// execute access is the control.
 #[test]
 fn row_15_execute_read_without_execute_permission_is_access_denied() {
+    let test = "row_15_execute_read_without_execute_permission_is_access_denied";
+    let divergence = "Wine creates PAGE_EXECUTE_READ sections of files without GENERIC_EXECUTE \
+                      (spec §13, Wine deviation 1; todo_wine in W-k32v test_mapping); \
+                      only the control runs";
     let sb = Sandbox::new("row15");
     let file = sb.file("f", 8192, Access::Read);
-    let result = sb.on_file(&file, Protection::ExecuteRead, 8192);
-    assert_code(result, ERROR_ACCESS_DENIED);
-    fs::set_permissions(sb.path("f"), fs::Permissions::from_mode(EXECUTE)).unwrap();
+    if !skip_under_wine(test, divergence) {
+        let result = sb.on_file(&file, Protection::ExecuteRead, 8192);
+        assert_code(result, ERROR_ACCESS_DENIED);
+    }
+    let file = platform::with_execute(&sb.path("f"), file, Access::Read);
     ok(sb.on_file(&file, Protection::ExecuteRead, 8192));
 }
 
@@ -155,11 +175,18 @@ fn row_15_execute_read_without_execute_permission_is_access_denied() {
 // file without execute permission.
 #[test]
 fn row_16_execute_writecopy_and_execute_readwrite_are_access_denied() {
+    let test = "row_16_execute_writecopy_and_execute_readwrite_are_access_denied";
+    let divergence = "Wine creates PAGE_EXECUTE_WRITECOPY sections of files without \
+                      GENERIC_EXECUTE (spec §13, Wine deviation 1; todo_wine_if in W-k32v \
+                      test_mapping); PAGE_EXECUTE_READWRITE is still checked";
     let sb = Sandbox::new("row16");
     let file = sb.file("f", 8192, Access::Read);
-    for protection in [Protection::ExecuteWriteCopy, Protection::ExecuteReadWrite] {
-        assert_code(sb.on_file(&file, protection, 8192), ERROR_ACCESS_DENIED);
+    if !skip_under_wine(test, divergence) {
+        let result = sb.on_file(&file, Protection::ExecuteWriteCopy, 8192);
+        assert_code(result, ERROR_ACCESS_DENIED);
     }
+    let result = sb.on_file(&file, Protection::ExecuteReadWrite, 8192);
+    assert_code(result, ERROR_ACCESS_DENIED);
 }
 
 /// Row 17: PAGE_READONLY, PAGE_READWRITE and PAGE_WRITECOPY sections of `file` are all refused
@@ -184,8 +211,8 @@ fn assert_every_section_refused(sb: &Sandbox, file: &File) {
     assert!(wrong.is_empty(), "expected {expected:?}, got {wrong:?}");
 }
 
-// Row 17, spec §12.1 (§2.3): a file handle with access 0 (an O_PATH descriptor) cannot back any
-// section. Windows reports ERROR_ACCESS_DENIED, or ERROR_INVALID_PARAMETER on old versions.
+// Row 17, spec §12.1 (§2.3): a file handle with access 0 (on Linux an O_PATH descriptor) cannot
+// back any section. Windows reports ERROR_ACCESS_DENIED, or ERROR_INVALID_PARAMETER on old versions.
 #[test]
 fn row_17_access_0_file_handle_is_refused() {
     let sb = Sandbox::new("row17");
@@ -349,7 +376,7 @@ fn row_32_image_with_writecombine_is_invalid_parameter() {
     let sb = Sandbox::new("row32");
     let mut stub = b"MZ".to_vec();
     stub.resize(4096, 0);
-    let file = sb.file_with("image", &stub, NO_EXECUTE, Access::Read);
+    let file = sb.file_with("image", &stub, false, Access::Read);
     let options = sb.options().file(&file).protection(Protection::ReadOnly);
     let options = options.attributes(S::IMAGE | S::WRITECOMBINE);
     assert_code(options.create(), ERROR_INVALID_PARAMETER);
@@ -361,6 +388,6 @@ fn row_32_image_with_writecombine_is_invalid_parameter() {
 fn row_33_a_handle_that_is_not_a_file_cannot_back_a_section() {
     let sb = Sandbox::new("row33");
     fs::create_dir(sb.path("dir")).unwrap();
-    let dir = File::open(sb.path("dir")).unwrap();
+    let dir = platform::open_dir(&sb.path("dir"));
     assert_fails(sb.on_file(&dir, Protection::ReadOnly, 4096));
 }

@@ -11,18 +11,23 @@ fn rw_file_section_128k(sb: &Sandbox) -> (File, FileMapping) {
     (file, map)
 }
 
-// Row 76, spec §12.4 (§5.4): offsets must be multiples of 64 KiB.
+// Row 76, spec §12.4 (§5.4): offsets must be multiples of 64 KiB, for a section of a file and
+// for one of the system's memory alike.
 #[test]
 fn row_76_misaligned_offsets_are_mapped_alignment() {
     let sb = Sandbox::new("row76");
-    let (_file, map) = rw_file_section_128k(&sb);
-    for offset in [4096, 1, 0x1234, 69632] {
-        let result = map.map_view(A::READ, offset, 0);
-        assert_code(result, ERROR_MAPPED_ALIGNMENT);
+    let (_file, on_file) = rw_file_section_128k(&sb);
+    let in_memory = sb.section(128 * 1024, Protection::ReadWrite);
+    for map in [&on_file, &in_memory] {
+        for offset in [4096, 1, 0x1234, 69632] {
+            let result = map.map_view(A::READ, offset, 0);
+            assert_code(result, ERROR_MAPPED_ALIGNMENT);
+        }
     }
 }
 
-// Row 77, spec §12.4 (§5.4): an aligned offset with size 0 maps the rest of the section.
+// Row 77, spec §12.4 (§5.4): an aligned offset with size 0 maps the rest of the section (of a
+// file, and of the system's memory).
 #[test]
 fn row_77_an_aligned_offset_maps_the_rest_of_the_section() {
     let sb = Sandbox::new("row77");
@@ -30,6 +35,8 @@ fn row_77_an_aligned_offset_maps_the_rest_of_the_section() {
     let rest = ok(map.map_view(A::READ, 65536, 0));
     assert_eq!(rest.len(), 65536);
     assert_eq!(read(&rest, 0, 4), vec![FILL; 4]);
+    let in_memory = sb.section(128 * 1024, Protection::ReadWrite);
+    assert_eq!(ok(in_memory.map_view(A::READ, 65536, 0)).len(), 65536);
 }
 
 // Row 78, spec §12.4 (§5.4): a file section of 0x3452 bytes admits a view of exactly that many.
@@ -151,7 +158,11 @@ fn row_86_a_misaligned_offset_is_checked_before_the_conflict() {
     let sb = Sandbox::new("row86");
     let map = sb.section(65536, Protection::ReadWrite);
     let v = view(&map, A::WRITE, 0, V::ReadWrite);
-    let result = map.map_view_at(A::WRITE, 1, 0, v.as_ptr() as usize);
+    let taken = v.as_ptr() as usize;
+    let result = map.map_view_at(A::WRITE, 1, 0, taken);
+    assert_code(result, ERROR_MAPPED_ALIGNMENT);
+    // The base's alignment too (row 84) is checked before the conflict.
+    let result = map.map_view_at(A::WRITE, 0, 0, taken + 0x1000);
     assert_code(result, ERROR_MAPPED_ALIGNMENT);
 }
 
@@ -168,4 +179,27 @@ fn row_88_two_views_differ_and_are_coherent() {
     assert_eq!((pa % GRANULARITY, pb % GRANULARITY), (0, 0));
     ok(a.write_at(10, MARK));
     assert_eq!(read(&b, 10, MARK.len()), MARK);
+}
+
+// Spec §5.4: a base address in kernel space is ERROR_INVALID_PARAMETER.
+#[test]
+fn a_kernel_base_address_is_invalid_parameter() {
+    let test = "a_kernel_base_address_is_invalid_parameter";
+    if skip_under_wine(test, "Wine maps a view at a kernel-range address") {
+        return;
+    }
+    let sb = Sandbox::new("kernel");
+    let map = sb.section(65536, Protection::ReadWrite);
+    let kernel = 0xFFFF_8000_0000_0000_u64 as usize;
+    let result = map.map_view_at(A::WRITE, 0, 0, kernel);
+    assert_code(result, ERROR_INVALID_PARAMETER);
+}
+
+// Absurd offsets and lengths fail with an error (whatever the code), never a panic or a crash.
+#[test]
+fn absurd_offsets_and_lengths_fail() {
+    let sb = Sandbox::new("absurd");
+    let map = sb.section(4096, Protection::ReadWrite);
+    assert_fails(map.map_view(A::READ, u64::MAX - 65535, 0));
+    assert_fails(map.map_view(A::READ, 0, usize::MAX));
 }

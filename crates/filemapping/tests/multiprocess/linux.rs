@@ -31,7 +31,8 @@ fn a_local_object_of_one_user_cannot_be_opened_by_another() {
     use std::os::unix::process::CommandExt;
     let dir = TestDir::new("users");
     if !running_as_root() {
-        println!("skipped: needs root to run a peer as `nobody`");
+        let test = "a_local_object_of_one_user_cannot_be_opened_by_another";
+        crate::skip::skip(test, "needs root to run a peer as `nobody`");
         return;
     }
     make_world_traversable(&dir);

@@ -4,6 +4,8 @@
 #[cfg(target_os = "linux")]
 mod linux;
 mod peer;
+#[path = "../support/skip.rs"]
+mod skip;
 mod util;
 
 use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, FileMapping, OpenOptions};
