@@ -72,6 +72,10 @@ codes! {
     ERROR_FILENAME_EXCED_RANGE = 206;
     /// `ERROR_INVALID_ADDRESS` (487): an address is in use, or is not a view.
     ERROR_INVALID_ADDRESS = 487;
+    /// `ERROR_SWAPERROR` (999): a page of a view could not be read or written ("Error
+    /// performing inpage operation", Windows' `STATUS_IN_PAGE_ERROR`): its backing file was cut
+    /// short, or the system's memory could not supply it.
+    ERROR_SWAPERROR = 999;
     /// `ERROR_FILE_INVALID` (1006): a zero-length file was given with size 0.
     ERROR_FILE_INVALID = 1006;
     /// `ERROR_MAPPED_ALIGNMENT` (1132): an offset or base address is not a multiple of the

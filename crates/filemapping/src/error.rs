@@ -51,6 +51,9 @@ pub enum ErrorKind {
     /// `ERROR_INVALID_ADDRESS` (487): the requested base address is in use, or an address is not
     /// a view.
     InvalidAddress,
+    /// `ERROR_SWAPERROR` (999): a page of a view could not be read or written, where a plain
+    /// access would raise `SIGBUS` (Windows' in-page error).
+    InPageError,
     /// `ERROR_FILE_INVALID` (1006): a zero-length file was given with size 0.
     FileInvalid,
     /// `ERROR_MAPPED_ALIGNMENT` (1132): an offset or base address is not a multiple of the
@@ -109,6 +112,7 @@ const TABLE: &[Row] = &[
     row!(BadExeFormat, ERROR_BAD_EXE_FORMAT, InvalidInput),
     row!(FilenameTooLong, ERROR_FILENAME_EXCED_RANGE, InvalidInput),
     row!(InvalidAddress, ERROR_INVALID_ADDRESS, InvalidInput),
+    row!(InPageError, ERROR_SWAPERROR, Other),
     row!(FileInvalid, ERROR_FILE_INVALID, InvalidInput),
     row!(MappedAlignment, ERROR_MAPPED_ALIGNMENT, InvalidInput),
     row!(UserMappedFile, ERROR_USER_MAPPED_FILE, Other),
@@ -341,9 +345,10 @@ mod tests {
             ErrorKind::CommitmentLimit => 15,
             ErrorKind::Unsupported => 16,
             ErrorKind::Other => 17,
+            ErrorKind::InPageError => 18,
         }
     }
-    const KINDS: usize = 18;
+    const KINDS: usize = 19;
 
     #[test]
     fn the_table_has_one_row_per_kind_and_every_lookup_agrees_with_it() {

@@ -170,12 +170,25 @@ impl View {
         Ok(())
     }
 
-    /// Copies bytes from the view at `offset` into `buf`, with volatile reads.
+    /// Copies bytes from the view at `offset` into `buf`.
+    ///
+    /// This never kills the process, whatever another process does to the section's file: a
+    /// page that cannot be read (its backing file was cut short, or the system's memory cannot
+    /// supply it) is an error, where a read through [`View::as_ptr`] would raise `SIGBUS`.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::AccessDenied`] for a no-access view; [`ErrorKind::InvalidParameter`] if the
-    /// range is outside the view.
+    /// range is outside the view; [`ErrorKind::InPageError`] if a page cannot be read.
+    ///
+    /// # Platform notes
+    ///
+    /// On Linux the copy goes through `process_vm_readv` on the process itself, which reports
+    /// such a page as `EFAULT`; views of an unnamed section (a sealed, fully committed memfd,
+    /// whose pages cannot fail) copy directly. Where a seccomp filter refuses that call (some
+    /// container runtimes do without `CAP_SYS_PTRACE`), the copy is direct and a cut-short
+    /// file raises `SIGBUS` as on any `mmap`. On Windows a backing file cannot be cut short
+    /// while it is mapped.
     ///
     /// # Examples
     ///
@@ -191,18 +204,19 @@ impl View {
     /// ```
     pub fn read_at(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
         self.check(offset, buf.len(), false)?;
-        // SAFETY: `check` proved `[offset, offset + buf.len())` is inside this readable view,
-        // which stays mapped while `self` is borrowed.
-        unsafe { volatile_copy_from(self.as_ptr().add(offset), buf) };
-        Ok(())
+        self.inner.read_into(offset, buf)
     }
 
-    /// Copies `data` into the view at `offset`, with volatile writes.
+    /// Copies `data` into the view at `offset`.
+    ///
+    /// As [`View::read_at`], this never kills the process: a page that cannot be written (its
+    /// backing file was cut short, or the system's memory is full when an uncommitted page is
+    /// first touched) is an error.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::AccessDenied`] for a view that cannot be written; [`ErrorKind::InvalidParameter`]
-    /// if the range is outside the view.
+    /// if the range is outside the view; [`ErrorKind::InPageError`] if a page cannot be written.
     ///
     /// # Examples
     ///
@@ -217,10 +231,7 @@ impl View {
     /// ```
     pub fn write_at(&self, offset: usize, data: &[u8]) -> Result<()> {
         self.check(offset, data.len(), true)?;
-        // SAFETY: `check` proved `[offset, offset + data.len())` is inside this writable view,
-        // which stays mapped while `self` is borrowed.
-        unsafe { volatile_copy_to(self.as_ptr().add(offset), data) };
-        Ok(())
+        self.inner.write_from(offset, data)
     }
 
     fn atomic_ptr(&self, offset: usize, size: usize) -> Result<*mut u8> {
@@ -531,52 +542,5 @@ impl View {
     #[doc(alias = "UnmapViewOfFile")]
     pub fn unmap(self) -> Result<()> {
         self.inner.unmap()
-    }
-}
-
-/// Copies from shared memory with volatile reads, a word at a time where aligned.
-///
-/// # Safety
-///
-/// `src` must be valid for reads of `dst.len()` bytes.
-unsafe fn volatile_copy_from(src: *const u8, dst: &mut [u8]) {
-    let mut i = 0;
-    while i < dst.len() {
-        // SAFETY: `i < dst.len()`, so `src + i` is inside the range the caller vouched for.
-        let at = unsafe { src.add(i) };
-        if at as usize % 8 == 0 && dst.len() - i >= 8 {
-            // SAFETY: aligned and 8 readable bytes remain.
-            let word = unsafe { std::ptr::read_volatile(at.cast::<u64>()) };
-            dst[i..i + 8].copy_from_slice(&word.to_ne_bytes());
-            i += 8;
-        } else {
-            // SAFETY: one readable byte at `at`.
-            dst[i] = unsafe { std::ptr::read_volatile(at) };
-            i += 1;
-        }
-    }
-}
-
-/// Copies into shared memory with volatile writes, a word at a time where aligned.
-///
-/// # Safety
-///
-/// `dst` must be valid for writes of `src.len()` bytes.
-unsafe fn volatile_copy_to(dst: *mut u8, src: &[u8]) {
-    let mut i = 0;
-    while i < src.len() {
-        // SAFETY: `i < src.len()`, so `dst + i` is inside the range the caller vouched for.
-        let at = unsafe { dst.add(i) };
-        if at as usize % 8 == 0 && src.len() - i >= 8 {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&src[i..i + 8]);
-            // SAFETY: aligned and 8 writable bytes remain.
-            unsafe { std::ptr::write_volatile(at.cast::<u64>(), u64::from_ne_bytes(word)) };
-            i += 8;
-        } else {
-            // SAFETY: one writable byte at `at`.
-            unsafe { std::ptr::write_volatile(at, src[i]) };
-            i += 1;
-        }
     }
 }

@@ -9,6 +9,10 @@ use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtec
 use crate::types::{Disposition, Permissions, SectionInfo};
 use std::path::PathBuf;
 
+/// The direct copies of the backends that have views.
+#[cfg(any(target_os = "linux", windows))]
+mod volatile;
+
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
@@ -147,6 +151,13 @@ pub(crate) trait ViewOps: Send + Sync {
     fn as_ptr(&self) -> *mut u8;
     /// The length that was asked for (or the rest of the section).
     fn len(&self) -> usize;
+    /// Copies `buf.len()` bytes from `offset` of the view into `buf`; the caller checked that
+    /// the range is inside the view and readable. A page that cannot be read is
+    /// [`ErrorKind::InPageError`](crate::ErrorKind::InPageError), never a signal, where the
+    /// backend can tell.
+    fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()>;
+    /// Copies `data` to `offset` of the view, as [`ViewOps::read_into`] (the range is writable).
+    fn write_from(&self, offset: usize, data: &[u8]) -> Result<()>;
     /// Writes dirty pages of `[offset, offset + len)` back to a backing file; with `durable`, waits
     /// for them and for the file's data to reach the disk.
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()>;

@@ -90,6 +90,12 @@ impl ViewOps for View {
     fn len(&self) -> usize {
         match *self {}
     }
+    fn read_into(&self, _: usize, _: &mut [u8]) -> Result<()> {
+        match *self {}
+    }
+    fn write_from(&self, _: usize, _: &[u8]) -> Result<()> {
+        match *self {}
+    }
     fn flush(&self, _: usize, _: usize, _: bool) -> Result<()> {
         match *self {}
     }

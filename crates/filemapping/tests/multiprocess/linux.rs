@@ -30,7 +30,7 @@ fn a_stale_name_is_replaced_on_create_without_an_open_first() {
 fn a_local_object_of_one_user_cannot_be_opened_by_another() {
     use std::os::unix::process::CommandExt;
     let dir = TestDir::new("users");
-    if !running_as_root() {
+    if !crate::skip::running_as_root() {
         let test = "a_local_object_of_one_user_cannot_be_opened_by_another";
         crate::skip::skip(test, "needs root to run a peer as `nobody`");
         return;
@@ -56,15 +56,6 @@ fn a_local_object_of_one_user_cannot_be_opened_by_another() {
         lines,
         ["error 2", "error 2", "error 5", "error 5", "opened", "mapped"]
     );
-}
-
-fn running_as_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .map(|s| {
-            s.lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
 }
 
 /// Lets `nobody` reach the test root and the test binary, like `/dev/shm`.

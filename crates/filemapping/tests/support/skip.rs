@@ -30,3 +30,14 @@ pub(crate) fn skip_under_wine(test: &str, divergence: &str) -> bool {
     }
     wine
 }
+
+/// Whether the test runs as root (tests that need root skip otherwise, saying so).
+#[cfg(unix)]
+pub(crate) fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}

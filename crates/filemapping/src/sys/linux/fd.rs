@@ -226,6 +226,13 @@ pub(crate) fn seal_size(fd: RawFd) -> Sys<()> {
     check(unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) }).map(drop)
 }
 
+/// Whether `fd` is a memfd sealed against shrinking (so that no page of it can disappear).
+pub(crate) fn is_sealed_against_shrinking(fd: RawFd) -> bool {
+    // SAFETY: F_GET_SEALS takes no argument; a descriptor that is not a memfd gives EINVAL.
+    let seals = unsafe { libc::fcntl(fd, libc::F_GET_SEALS) };
+    seals >= 0 && seals & libc::F_SEAL_SHRINK != 0
+}
+
 /// The path the descriptor was opened with, as the kernel reports it.
 pub(crate) fn path_of(fd: RawFd) -> Option<std::path::PathBuf> {
     std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()

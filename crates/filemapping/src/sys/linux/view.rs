@@ -3,13 +3,13 @@
 #![allow(unsafe_code)]
 
 use super::errors::{grow_error, os_error, Storage};
-use super::fd;
+use super::{copy, fd};
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
 use crate::protection::ViewProtection;
 use crate::sys::ViewOps;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// One mapped view. It owns its pages and unmaps them on drop.
@@ -19,7 +19,16 @@ pub(crate) struct View {
     len: usize,
     region: usize,
     store: Store,
+    /// Whether every page of the view can always be read and written ([`DIRECT`]), or a copy
+    /// must be guarded ([`GUARDED`]); [`UNKNOWN`] until the first copy asks.
+    pages: AtomicU8,
 }
+
+const UNKNOWN: u8 = 0;
+/// A sealed memfd without reserved pages: it can neither shrink nor run out of its pages.
+const DIRECT: u8 = 1;
+/// A file another program may cut short, or pages that may find the memory full.
+const GUARDED: u8 = 2;
 
 /// What a view maps, as far as committing and flushing need to know.
 #[derive(Clone, Debug)]
@@ -69,7 +78,28 @@ impl View {
             len: m.len,
             region,
             store: m.store,
+            pages: AtomicU8::new(UNKNOWN),
         })
+    }
+}
+
+impl View {
+    /// Whether no page of this view can ever fail (see [`DIRECT`]); asked of the kernel once.
+    fn direct(&self) -> bool {
+        match self.pages.load(Ordering::Relaxed) {
+            DIRECT => return true,
+            GUARDED => return false,
+            _ => {}
+        }
+        let direct = match &self.store {
+            Store::Memory {
+                fd, reserve: false, ..
+            } => fd::is_sealed_against_shrinking(fd.as_raw_fd()),
+            _ => false,
+        };
+        let pages = if direct { DIRECT } else { GUARDED };
+        self.pages.store(pages, Ordering::Relaxed);
+        direct
     }
 }
 
@@ -224,6 +254,31 @@ impl ViewOps for View {
 
     fn len(&self) -> usize {
         self.len
+    }
+
+    fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
+        // SAFETY: the caller checked that `[offset, offset + buf.len())` is inside this
+        // readable view, which stays mapped while `self` is borrowed.
+        let at = unsafe { self.ptr.add(offset) };
+        if self.direct() {
+            // SAFETY: as above; and no page of a direct view can fault.
+            unsafe { crate::sys::volatile::copy_from(at, buf) };
+            return Ok(());
+        }
+        // SAFETY: as above.
+        unsafe { copy::read(at, buf) }
+    }
+
+    fn write_from(&self, offset: usize, data: &[u8]) -> Result<()> {
+        // SAFETY: as in `read_into`, for a writable range.
+        let at = unsafe { self.ptr.add(offset) };
+        if self.direct() {
+            // SAFETY: as above; and no page of a direct view can fault.
+            unsafe { crate::sys::volatile::copy_to(at, data) };
+            return Ok(());
+        }
+        // SAFETY: as above.
+        unsafe { copy::write(at, data) }
     }
 
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()> {

@@ -64,6 +64,20 @@ impl ViewOps for View {
         self.len
     }
 
+    // A file cannot be cut short while Windows maps it, so every page of a view can be read.
+    fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
+        // SAFETY: the caller checked that `[offset, offset + buf.len())` is inside this
+        // readable view, which stays mapped while `self` is borrowed.
+        unsafe { crate::sys::volatile::copy_from(self.ptr.add(offset), buf) };
+        Ok(())
+    }
+
+    fn write_from(&self, offset: usize, data: &[u8]) -> Result<()> {
+        // SAFETY: as in `read_into`, for a writable range.
+        unsafe { crate::sys::volatile::copy_to(self.ptr.add(offset), data) };
+        Ok(())
+    }
+
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()> {
         // SAFETY: the range lies inside this view (checked by the caller).
         let ok = unsafe { FlushViewOfFile(self.ptr.add(offset).cast(), len) };

@@ -1,0 +1,177 @@
+//! Safe functions never kill the process (DESIGN, invariant 9): `View::read_at` and
+//! `View::write_at` report a page that cannot be had as `ERROR_SWAPERROR` where a plain access
+//! would raise `SIGBUS`, whatever another program does to the file.
+//!
+//! Every case runs in a child process (this test binary, re-executed for one test), so that a
+//! `SIGBUS` fails the test with the signal named instead of killing the test harness.
+
+#![cfg(target_os = "linux")]
+
+#[path = "support/skip.rs"]
+mod skip;
+
+use filemapping::{
+    CreateOptions, ErrorKind, FileMapAccess, Namespace, SectionAttributes, ERROR_SWAPERROR,
+};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Set in the child: the test to run as the child, and its scratch directory.
+const CHILD: &str = "FILEMAPPING_SIGBUS_CHILD";
+const SCRATCH: &str = "FILEMAPPING_SIGBUS_DIR";
+
+/// A scratch directory of one test, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("fm-sigbus-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `test` of this binary in a child with `prefix` before it (for example `unshare -m`)
+/// and asserts that it passed: no signal, exit code 0.
+fn run_child(test: &str, dir: &Path, prefix: &[&str]) {
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = match prefix.split_first() {
+        Some((program, args)) => {
+            let mut cmd = Command::new(program);
+            cmd.args(args).arg(&exe);
+            cmd
+        }
+        None => Command::new(&exe),
+    };
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, test)
+        .env(SCRATCH, dir);
+    let out = cmd.output().expect("cannot start the child");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "the child died of a signal:\n{text}"
+    );
+    assert!(out.status.success(), "the child failed:\n{text}");
+    assert!(text.contains("1 passed"), "the child ran nothing:\n{text}");
+}
+
+/// In the child: the scratch directory. In the parent: `None` after starting the child.
+fn child_dir(test: &str, prefix: &[&str]) -> Option<PathBuf> {
+    if std::env::var(CHILD).as_deref() == Ok(test) {
+        return Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()));
+    }
+    let scratch = Scratch::new(test);
+    run_child(test, &scratch.0, prefix);
+    None
+}
+
+fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
+    let err = result.expect_err(what);
+    assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
+    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
+}
+
+#[test]
+fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
+    let test = "a_file_cut_short_by_another_program_is_an_error_not_a_signal";
+    let dir = match child_dir(test, &[]) {
+        Some(dir) => dir,
+        None => return,
+    };
+    let path = dir.join("data");
+    std::fs::write(&path, vec![7u8; 3 * 4096]).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
+    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    let mut buf = [0u8; 8];
+    view.read_at(4096, &mut buf).unwrap();
+    assert_eq!(buf, [7; 8]);
+
+    // Another program cuts the file to one page under the view.
+    let status = Command::new("truncate")
+        .args(["-s", "4096"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    view.read_at(0, &mut buf).unwrap();
+    assert_eq!(buf, [7; 8], "the page that is left still reads");
+    assert_in_page_error(view.read_at(4096, &mut buf), "a read past the new end");
+    assert_in_page_error(view.write_at(8192, b"x"), "a write past the new end");
+    let mut across = vec![0u8; 4096];
+    assert_in_page_error(view.read_at(2048, &mut across), "a read across the new end");
+    view.write_at(0, b"still").unwrap();
+}
+
+#[test]
+fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
+    let test = "uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal";
+    if std::env::var(CHILD).is_err() && !skip::running_as_root() {
+        skip::skip(
+            test,
+            "needs root to mount a small tmpfs in a private mount namespace",
+        );
+        return;
+    }
+    // The child runs in a mount namespace of its own, with a 64 KiB tmpfs as the namespace
+    // root, mounted over its scratch directory by `sh` before the test binary starts.
+    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_SIGBUS_DIR\" && exec \"$0\" \"$@\"";
+    let dir = match child_dir(
+        test,
+        &[
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            mount,
+        ],
+    ) {
+        Some(dir) => dir,
+        None => return,
+    };
+    let ns = Namespace::at(&dir);
+    let (map, _) = CreateOptions::new()
+        .name("reserved")
+        .size(1 << 20)
+        .attributes(SectionAttributes::RESERVE)
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    // The file system holds 16 pages; writing 256 finds it full on the way.
+    let page = vec![1u8; 4096];
+    let mut failed = None;
+    for i in 0..256 {
+        if let Err(e) = view.write_at(i * 4096, &page) {
+            failed = Some((i, e));
+            break;
+        }
+    }
+    let (at, err) = failed.expect("a 64 KiB file system held 1 MiB");
+    assert!(at < 16, "failed only at page {at}");
+    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{err}");
+    let mut back = vec![0u8; 4096];
+    view.read_at(0, &mut back).unwrap();
+    assert_eq!(back, page, "the pages written before it are intact");
+}
