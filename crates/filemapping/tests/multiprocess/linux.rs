@@ -4,7 +4,7 @@
 #![allow(unsafe_code)]
 
 use crate::create_in;
-use crate::util::{peer_command, Peer, TestDir};
+use crate::util::{peer_command_of, Peer, TestDir};
 use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, OpenOptions, Permissions};
 
 #[test]
@@ -28,6 +28,7 @@ fn a_stale_name_is_replaced_on_create_without_an_open_first() {
 
 #[test]
 fn a_local_object_of_one_user_cannot_be_opened_by_another() {
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     let dir = TestDir::new("users");
     if !crate::skip::running_as_root() {
@@ -47,7 +48,12 @@ fn a_local_object_of_one_user_cannot_be_opened_by_another() {
         .unwrap();
     let script = "open Local\\private 4; open private 4; open Global\\private 4; \
                   open Global\\public 2; open Global\\public 4; map 4";
-    let mut cmd = peer_command(&dir.path, script);
+    // The checkout may live in a directory that `nobody` cannot enter (a fresh clone into
+    // `mktemp -d` is one): that user runs a copy of this binary from the test's own directory.
+    let exe = dir.path.join("peer");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = peer_command_of(&exe, &dir.path, script);
     cmd.uid(65534).gid(65534);
     let lines = Peer::start(cmd).finish();
     // Another user's Local namespace is its own: the name does not exist there. Global objects

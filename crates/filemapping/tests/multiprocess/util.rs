@@ -71,6 +71,11 @@ pub(crate) struct Peer {
 /// A command that runs the peer script `script` in namespace `dir`.
 pub(crate) fn peer_command(dir: &Path, script: &str) -> Command {
     let exe = std::env::current_exe().expect("test binary");
+    peer_command_of(&exe, dir, script)
+}
+
+/// [`peer_command`] with the test binary at `exe` (a copy that another user may run).
+pub(crate) fn peer_command_of(exe: &Path, dir: &Path, script: &str) -> Command {
     let mut cmd = Command::new(exe);
     cmd.args([
         "--exact",
