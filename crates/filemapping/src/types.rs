@@ -269,7 +269,9 @@ impl Entry {
         &self.name
     }
 
-    /// Whether a handle to it is open somewhere. `false` means every holder died.
+    /// Whether a handle to it is open somewhere. `false` means that no handle holds it any
+    /// more (every holder died, or the name was left behind by a handle that could not remove
+    /// it): the name is stale, opens treat it as absent and `Namespace::remove_stale` collects it.
     ///
     /// # Examples
     ///

@@ -72,7 +72,7 @@ fn a_commit_section_larger_than_the_system_memory_fails_at_creation() {
         .create()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::CommitmentLimit, "{err}");
-    assert_eq!(err.win32_code(), 1455);
+    assert_eq!(err.win32_code(), filemapping::ERROR_COMMITMENT_LIMIT);
     assert_eq!(dir.leftovers(), 0, "no name and no file is left behind");
     let (small, _) = CreateOptions::new()
         .name("too-big")

@@ -722,7 +722,7 @@ fn bad_command_lines_exit_2() {
 }
 
 /// Other processes taking and dropping file locks must not make a receiver believe that its
-/// sender is gone. (Ten more holders make `/proc/locks` longer; three loops of `fmap create
+/// sender is gone. (Ten more holders lock slots of their own objects; three loops of `fmap create
 /// --for 0s` take and drop locks all the time; the receiver polls every millisecond.)
 #[test]
 fn the_receiver_stays_while_the_sender_lives_despite_lock_churn() {

@@ -7,7 +7,7 @@
 //! follows the row's evidence codes (§0.1): a row with D or T asserts the exact Win32 error code;
 //! a row with P or O (strict-ish) asserts it too; a row with only X or I asserts at least failure
 //! (rows 3 and 38 assert the code both backends give, and say so). The codes are named in
-//! [`codes`], the one place that spells them as numbers.
+//! the library's `filemapping::codes`, the one place that spells them as numbers.
 //!
 //! Every test works in a sandbox of its own ([`Sandbox`]): a fresh temporary directory for its
 //! files, which is also its namespace root on Linux, and a prefix unique to the process and the
@@ -76,8 +76,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod skip;
 use skip::{skip, skip_under_wine};
 
-mod codes;
-use codes::*;
+use filemapping::codes::*;
 
 mod platform;
 
