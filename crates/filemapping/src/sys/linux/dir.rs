@@ -14,8 +14,8 @@
 //! `Local\` directory is chosen by this rule, which reads no environment variable, so that every
 //! process of the user (a login shell, a cron job, a service, `sudo -u`) gets the same directory:
 //!
-//! 1. the user's runtime directory's `filemapping-local-<uid>`, `/run/user/<uid>/filemapping-local-<uid>`,
-//!    if it exists: it exists only because an earlier process found the squat below, and every
+//! 1. `/run/user/<uid>/filemapping-local-<uid>` (in the user's runtime directory), if it
+//!    exists: it exists only because an earlier process found the squat below, and every
 //!    process stays with it from then on (even if the squatter removes their directory);
 //! 2. else `/dev/shm/filemapping-local-<uid>`, created if needed, if it is the user's;
 //! 3. else, if the squatter owns that entry, `/run/user/<uid>/filemapping-local-<uid>`, created,
@@ -29,7 +29,7 @@
 //! `/run/user/<uid>` and `/dev/shm` are different mounts, but each directory is whole: an object
 //! is built (`O_TMPFILE`) and linked in the one directory it lives in. The runtime directory
 //! exists only while the user has a login session (or lingers); when logind removes it at
-//! logout it also removes the user's files in `/dev/shm` (`RemoveIPC=yes`, its default).
+//! logout it also removes the user's files in `/dev/shm` when `RemoveIPC=yes` (upstream default).
 //!
 //! Any other root (`FILEMAPPING_DIR`, `Namespace::at`) is the caller's choice: both scopes live
 //! under it and nothing moves; a squatted directory there is refused with the same message.
