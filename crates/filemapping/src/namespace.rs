@@ -16,10 +16,21 @@ pub const FILEMAPPING_DIR: &str = "FILEMAPPING_DIR";
 ///
 /// # Platform notes
 ///
-/// On Linux the default root is `/dev/shm`. Under it, `filemapping-local-<uid>` (mode 0700, one
-/// per user) holds `Local\` and unprefixed names, and `filemapping-global` (mode 1777, sticky)
-/// holds `Global\` names. On Windows the kernel's object namespace is used and the root is
-/// ignored.
+/// On Linux the default root is `/dev/shm`. Under a root, `filemapping-local-<uid>` (mode 0700,
+/// one per user, by effective uid) holds `Local\` and unprefixed names, and `filemapping-global`
+/// (mode 1777, sticky) holds `Global\` names. A directory that belongs to another user is
+/// refused with [`ErrorKind::AccessDenied`](crate::ErrorKind::AccessDenied) and a message that
+/// names its owner; a `Global\` directory is trusted when root owns it (and it is sticky) or
+/// the caller does.
+///
+/// Any user can create `/dev/shm/filemapping-local-<uid>` before its user does (a squat). For
+/// the default root only, a user whose directory there belongs to someone else keeps their
+/// `Local\` names in `/run/user/<uid>/filemapping-local-<uid>` instead, when `/run/user/<uid>`
+/// (the login session's runtime directory, `$XDG_RUNTIME_DIR`) is theirs, private and on a
+/// tmpfs; once that directory exists every process of the user uses it, whatever its
+/// environment. A root given by [`FILEMAPPING_DIR`] or [`Namespace::at`] holds both
+/// namespaces, always (`FILEMAPPING_DIR=/dev/shm` is the default root). On Windows the kernel's
+/// object namespace is used and the root is ignored.
 ///
 /// # Examples
 ///

@@ -1,11 +1,51 @@
 //! The namespace directories: one per user for `Local\`, one sticky machine-wide for `Global\`
-//! (DESIGN invariant 5). They are opened without following symlinks and refused when someone
-//! else could tamper with them. Opened directories are cached for the life of the process.
+//! (DESIGN invariants 5 and 8). They are opened without following symlinks and refused when
+//! someone else could tamper with them. Opened directories are cached for the life of the
+//! process, so a process never moves between directories.
+//!
+//! # Where names live
+//!
+//! Under a namespace root `R`, `Local\` and unprefixed names live in `R/filemapping-local-<uid>`
+//! (mode 0700, owned by the user) and `Global\` names in `R/filemapping-global` (sticky, mode
+//! 1777). The uid is the effective uid.
+//!
+//! The default root, `/dev/shm`, is writable by every user, so anyone can create
+//! `filemapping-local-<uid>` there before its user does (a *squat*). For that root only, the
+//! `Local\` directory is chosen by this rule, which reads no environment variable, so that every
+//! process of the user (a login shell, a cron job, a service, `sudo -u`) gets the same directory:
+//!
+//! 1. `/run/user/<uid>/filemapping-local-<uid>` (in the user's runtime directory), if it
+//!    exists: it exists only because an earlier process found the squat below, and every
+//!    process stays with it from then on (even if the squatter removes their directory);
+//! 2. else `/dev/shm/filemapping-local-<uid>`, created if needed, if it is the user's;
+//! 3. else, if the squatter owns that entry, `/run/user/<uid>/filemapping-local-<uid>`, created,
+//!    when `/run/user/<uid>` is usable: a directory (not a symlink) owned by the user, with no
+//!    permission for anyone else, on a tmpfs (the systemd-logind convention; `$XDG_RUNTIME_DIR`
+//!    names the same directory in a login session, but the variable is not read: processes
+//!    without it must find the same names). A squatter cannot create anything there;
+//! 4. else the open fails with `ERROR_ACCESS_DENIED` and a message that names the squatted
+//!    entry, its owner and its mode, and says what to do.
+//!
+//! `/run/user/<uid>` and `/dev/shm` are different mounts, but each directory is whole: an object
+//! is built (`O_TMPFILE`) and linked in the one directory it lives in. The runtime directory
+//! exists only while the user has a login session (or lingers); when logind removes it at
+//! logout it also removes the user's files in `/dev/shm` when `RemoveIPC=yes` (upstream default).
+//!
+//! Any other root (`FILEMAPPING_DIR`, `Namespace::at`) is the caller's choice: both scopes live
+//! under it and nothing moves; a squatted directory there is refused with the same message.
+//! The rule depends on the root's path, not on how it was chosen: `FILEMAPPING_DIR=/dev/shm` is
+//! the default root.
+//!
+//! `Global\` has no place that a squatter cannot reach first without an administrator, so its
+//! directory is the same for every root. It is trusted when it is sticky and owned by root, or
+//! owned by the caller (who then makes it 1777): a non-root user who creates it first owns it,
+//! and every other user refuses it (its owner could remove their objects or chmod it) with a
+//! message that says how root makes a trusted one.
 
 use super::errors::os_error;
 use super::fd::{self, cstring};
 use crate::error::{Error, ErrorKind, Result};
-use crate::name::Scope;
+use crate::name::{for_message, Scope};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -14,6 +54,9 @@ use std::sync::{Arc, Mutex};
 type Cache = Vec<(PathBuf, Scope, Arc<OwnedFd>)>;
 
 static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+
+/// Where the runtime directories of users are (`/run/user/<uid>`).
+const RUN_USER: &str = "/run/user";
 
 /// The directory's file name under the root.
 pub(crate) fn dir_name(scope: Scope) -> String {
@@ -29,7 +72,11 @@ pub(crate) fn open(root: &Path, scope: Scope) -> Result<Arc<OwnedFd>> {
     if let Some((_, _, dir)) = cache.iter().find(|(r, s, _)| r == root && *s == scope) {
         return Ok(Arc::clone(dir));
     }
-    let dir = Arc::new(open_uncached(root, scope)?);
+    let dir = resolve(root, scope, true)?.ok_or_else(|| {
+        let what = format!("the namespace directory under {} vanished", shown(root));
+        os_error(ErrorKind::PathNotFound, &what, libc::ENOENT)
+    })?;
+    let dir = Arc::new(dir);
     cache.push((root.to_path_buf(), scope, Arc::clone(&dir)));
     Ok(dir)
 }
@@ -39,29 +86,206 @@ pub(crate) fn open_existing(root: &Path, scope: Scope) -> Result<Option<OwnedFd>
     if !root.exists() {
         return Ok(None);
     }
-    let root_fd = open_root(root, false)?;
-    let name = cstring(&dir_name(scope)).map_err(|e| os_error(ErrorKind::InvalidName, "", e))?;
-    match fd::open_at(root_fd.as_raw_fd(), &name, DIR_FLAGS, 0) {
-        Ok(dir) => verify(&dir, scope).map(|_| Some(dir)),
-        Err(libc::ENOENT) => Ok(None),
-        Err(e) => Err(dir_error(root, scope, e)),
-    }
+    resolve(root, scope, false)
 }
 
 const DIR_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
 
-fn open_uncached(root: &Path, scope: Scope) -> Result<OwnedFd> {
-    let root_fd = open_root(root, true)?;
-    let name = cstring(&dir_name(scope)).map_err(|e| os_error(ErrorKind::InvalidName, "", e))?;
+/// The rule of the module documentation; `create` false creates nothing and gives `None` for
+/// a directory that does not exist.
+fn resolve(root: &Path, scope: Scope, create: bool) -> Result<Option<OwnedFd>> {
+    let shared = scope == Scope::Local && root == Path::new(super::DEFAULT_ROOT);
+    if shared {
+        if let Some(dir) = runtime_local(false)? {
+            return Ok(Some(dir));
+        }
+    }
+    let root_fd = open_root(root, create)?;
+    match open_in(&root_fd, root, scope, create) {
+        Ok(dir) => Ok(dir),
+        Err(Problem::Refused(e)) => Err(e),
+        Err(Problem::Squatted(squat)) if shared => match runtime_local(create)? {
+            Some(dir) => Ok(Some(dir)),
+            None => Err(squat.error(&format!(
+                "Root can remove it (`rm -r -- {path}`); until then your Local names need \
+                 {RUN_USER}/{uid} (a directory of yours with mode 0700 on a tmpfs, made for a \
+                 login session), which is missing or unusable.",
+                path = shown(&squat.path),
+                uid = fd::euid(),
+            ))),
+        },
+        Err(Problem::Squatted(squat)) => Err(squat.error(&match scope {
+            Scope::Local => format!(
+                "Root can remove it (`rm -r -- {}`), or use another namespace root.",
+                shown(&squat.path)
+            ),
+            Scope::Global => format!(
+                "Only a directory that root made is trusted by every user: as root, \
+                 `rm -r -- {p} && install -d -m 1777 -o root -g root -- {p}`.",
+                p = shown(&squat.path)
+            ),
+        })),
+    }
+}
+
+/// The `Local\` directory in the user's runtime directory, if that is usable (the rule's 1 and
+/// 3); `None` if the runtime directory is unusable or, with `create` false, the `Local\`
+/// directory does not exist.
+fn runtime_local(create: bool) -> Result<Option<OwnedFd>> {
+    let run = PathBuf::from(format!("{RUN_USER}/{}", fd::euid()));
+    let path = cstring(&run.to_string_lossy()).map_err(|e| os_error(ErrorKind::Other, "", e))?;
+    let run_fd = match fd::open_at(libc::AT_FDCWD, &path, DIR_FLAGS, 0) {
+        Ok(dir) => dir,
+        Err(_) => return Ok(None),
+    };
+    let usable = match fd::fstat(run_fd.as_raw_fd()) {
+        Ok(st) => {
+            st.st_uid == fd::euid()
+                && st.st_mode & 0o077 == 0
+                && fd::on_tmpfs(run_fd.as_raw_fd()) == Ok(true)
+        }
+        Err(_) => false,
+    };
+    if !usable {
+        return Ok(None);
+    }
+    open_in(&run_fd, &run, Scope::Local, create).map_err(|problem| match problem {
+        Problem::Refused(e) => e,
+        Problem::Squatted(squat) => squat.error("Only root can have made it; remove it as root."),
+    })
+}
+
+/// Why a namespace directory is refused.
+enum Problem {
+    /// Its entry belongs to a user who should not own it.
+    Squatted(Squat),
+    /// Any other reason, with its error.
+    Refused(Error),
+}
+
+/// A namespace directory's entry that belongs to a user it should not belong to.
+struct Squat {
+    scope: Scope,
+    path: PathBuf,
+    /// The entry's owner.
+    uid: u32,
+    /// The entry's type and mode bits (`st_mode`).
+    mode: u32,
+}
+
+impl Squat {
+    fn of(scope: Scope, root: &Path, st: &libc::stat) -> Squat {
+        Squat {
+            scope,
+            path: root.join(dir_name(scope)),
+            uid: st.st_uid,
+            mode: st.st_mode,
+        }
+    }
+
+    /// `ERROR_ACCESS_DENIED`, naming the entry, its owner, its type and mode, and `advice`.
+    fn error(&self, advice: &str) -> Error {
+        let uid = self.uid;
+        let owner = match fd::user_name(uid) {
+            Some(name) => format!("uid {uid} ({})", for_message(&name)),
+            None => format!("uid {uid}"),
+        };
+        let me = fd::euid();
+        let rightful = match self.scope {
+            Scope::Local => format!("you (uid {me})"),
+            Scope::Global if me == 0 => "root".to_owned(),
+            Scope::Global => format!("root or you (uid {me})"),
+        };
+        let kind = match self.mode & libc::S_IFMT {
+            libc::S_IFDIR => "a directory",
+            libc::S_IFLNK => "a symbolic link",
+            libc::S_IFREG => "a regular file",
+            _ => "a special file",
+        };
+        Error::new(
+            ErrorKind::AccessDenied,
+            format!(
+                "the {scope:?} namespace directory {path} belongs to {owner}, not to {rightful} \
+                 ({kind}, mode {mode:04o}): another user created it, which denies this \
+                 namespace to its rightful users. {advice}",
+                scope = self.scope,
+                path = shown(&self.path),
+                mode = self.mode & 0o7777,
+            ),
+        )
+    }
+}
+
+/// Opens (with `create`, making it first) the directory of `scope` in the directory `root_fd`
+/// (named `root` in messages), and checks it ([`check`]).
+fn open_in(
+    root_fd: &OwnedFd,
+    root: &Path,
+    scope: Scope,
+    create: bool,
+) -> std::result::Result<Option<OwnedFd>, Problem> {
+    let name = cstring(&dir_name(scope))
+        .map_err(|e| Problem::Refused(os_error(ErrorKind::InvalidName, "", e)))?;
     let mode = match scope {
         Scope::Local => 0o700,
         Scope::Global => 0o777,
     };
-    fd::mkdir_at(root_fd.as_raw_fd(), &name, mode).map_err(|e| dir_error(root, scope, e))?;
-    let dir = fd::open_at(root_fd.as_raw_fd(), &name, DIR_FLAGS, 0)
-        .map_err(|e| dir_error(root, scope, e))?;
-    verify(&dir, scope)?;
-    Ok(dir)
+    if create {
+        // An existing entry is no error here: what it is is checked below.
+        fd::mkdir_at(root_fd.as_raw_fd(), &name, mode)
+            .map_err(|e| Problem::Refused(dir_error(root, scope, e)))?;
+    }
+    let dir = match fd::open_at(root_fd.as_raw_fd(), &name, DIR_FLAGS, 0) {
+        Ok(dir) => dir,
+        Err(libc::ENOENT) if !create => return Ok(None),
+        Err(errno) => {
+            // A symlink, a file, or a directory we may not even open: whose is it?
+            return Err(match fd::stat_at(root_fd.as_raw_fd(), &name) {
+                Ok(st) if squatter(&st, scope) => Problem::Squatted(Squat::of(scope, root, &st)),
+                _ => Problem::Refused(dir_error(root, scope, errno)),
+            });
+        }
+    };
+    let st = fd::fstat(dir.as_raw_fd())
+        .map_err(|e| Problem::Refused(os_error(ErrorKind::Other, "fstat", e)))?;
+    if squatter(&st, scope) {
+        return Err(Problem::Squatted(Squat::of(scope, root, &st)));
+    }
+    check(&dir, &st, root, scope).map_err(Problem::Refused)?;
+    Ok(Some(dir))
+}
+
+/// Whether the entry's owner is one that the `scope` directory must not have: anyone but the
+/// caller for `Local\`; anyone but root or the caller for `Global\`.
+fn squatter(st: &libc::stat, scope: Scope) -> bool {
+    let me = fd::euid();
+    match scope {
+        Scope::Local => st.st_uid != me,
+        Scope::Global => st.st_uid != me && st.st_uid != 0,
+    }
+}
+
+/// Refuses a directory of the right owner that others could write (DESIGN invariant 5). The
+/// global directory must be sticky; it is made 1777 if we own it.
+fn check(dir: &OwnedFd, st: &libc::stat, root: &Path, scope: Scope) -> Result<()> {
+    let mode = st.st_mode & 0o7777;
+    let path = shown(&root.join(dir_name(scope)));
+    let refuse = |why: String| Err(Error::new(ErrorKind::AccessDenied, why));
+    match scope {
+        Scope::Local if mode & 0o022 != 0 => refuse(format!(
+            "the Local namespace directory {path} is writable by others (mode {mode:04o}); \
+             make it 0700 (`chmod 0700 -- {path}`)"
+        )),
+        Scope::Global if mode != 0o1777 && st.st_uid == fd::euid() => {
+            fd::fchmod(dir.as_raw_fd(), 0o1777)
+                .map_err(|e| os_error(ErrorKind::AccessDenied, "chmod the Global directory", e))
+        }
+        Scope::Global if mode & 0o1000 == 0 => refuse(format!(
+            "the Global namespace directory {path} is not sticky (mode {mode:04o}); as root, \
+             `chmod 1777 -- {path}`"
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn open_root(root: &Path, create: bool) -> Result<OwnedFd> {
@@ -69,7 +293,7 @@ fn open_root(root: &Path, create: bool) -> Result<OwnedFd> {
         std::fs::create_dir_all(root).map_err(|e| {
             Error::new(
                 ErrorKind::PathNotFound,
-                format!("cannot create the namespace root {}: {e}", root.display()),
+                format!("cannot create the namespace root {}: {e}", shown(root)),
             )
         })?;
     }
@@ -77,43 +301,15 @@ fn open_root(root: &Path, create: bool) -> Result<OwnedFd> {
         .map_err(|_| Error::new(ErrorKind::InvalidName, "the namespace root contains NUL"))?;
     let flags = libc::O_RDONLY | libc::O_DIRECTORY;
     fd::open_at(libc::AT_FDCWD, &path, flags, 0).map_err(|e| {
-        let what = format!("cannot open the namespace root {}", root.display());
+        let what = format!("cannot open the namespace root {}", shown(root));
         os_error(ErrorKind::PathNotFound, &what, e)
     })
-}
-
-/// Refuses a directory that another user owns or could write (DESIGN invariant 5). The global
-/// directory must be sticky, and owned by root or by the caller; it is made so if we own it.
-fn verify(dir: &OwnedFd, scope: Scope) -> Result<()> {
-    let st = fd::fstat(dir.as_raw_fd()).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
-    let me = fd::euid();
-    let mode = st.st_mode & 0o7777;
-    let refuse = |why: String| Err(Error::new(ErrorKind::AccessDenied, why));
-    match scope {
-        Scope::Local if st.st_uid != me => refuse(format!(
-            "the Local namespace directory is owned by uid {}",
-            st.st_uid
-        )),
-        Scope::Local if mode & 0o022 != 0 => refuse(format!(
-            "the Local namespace directory is writable by others ({mode:o})"
-        )),
-        Scope::Global if st.st_uid != me && st.st_uid != 0 => refuse(format!(
-            "the Global namespace directory is owned by uid {}, not by root",
-            st.st_uid
-        )),
-        Scope::Global if mode != 0o1777 && st.st_uid == me => fd::fchmod(dir.as_raw_fd(), 0o1777)
-            .map_err(|e| os_error(ErrorKind::AccessDenied, "chmod the Global directory", e)),
-        Scope::Global if mode & 0o1000 == 0 => refuse(format!(
-            "the Global namespace directory is not sticky ({mode:o})"
-        )),
-        _ => Ok(()),
-    }
 }
 
 fn dir_error(root: &Path, scope: Scope, errno: i32) -> Error {
     let what = format!(
         "cannot open the namespace directory {}",
-        root.join(dir_name(scope)).display()
+        shown(&root.join(dir_name(scope)))
     );
     let kind = match errno {
         libc::ELOOP | libc::ENOTDIR => ErrorKind::AccessDenied,
@@ -121,4 +317,9 @@ fn dir_error(root: &Path, scope: Scope, errno: i32) -> Error {
         _ => ErrorKind::Other,
     };
     os_error(kind, &what, errno)
+}
+
+/// A path for a message: control characters escaped, a long path cut.
+fn shown(path: &Path) -> String {
+    for_message(&path.to_string_lossy())
 }

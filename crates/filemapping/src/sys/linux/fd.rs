@@ -250,3 +250,48 @@ pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid cannot fail and takes no arguments.
     unsafe { libc::geteuid() }
 }
+
+/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: the entry itself, even if it is a symlink.
+pub(crate) fn stat_at(dir: RawFd, name: &CStr) -> Sys<libc::stat> {
+    // SAFETY: `stat` is plain old data; all-zero is a valid value that fstatat overwrites.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `name` is NUL-terminated and `st` is a valid, writable `stat`, both for the call.
+    check(unsafe { libc::fstatat(dir, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) })?;
+    Ok(st)
+}
+
+/// Whether the descriptor's file system is a tmpfs (`fstatfs`).
+pub(crate) fn on_tmpfs(fd: RawFd) -> Sys<bool> {
+    // SAFETY: `statfs` is plain old data; all-zero is a valid value that fstatfs overwrites.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable `statfs` for the duration of the call.
+    check(unsafe { libc::fstatfs(fd, &mut st) })?;
+    // `f_type` is a different integer type on different targets; the magic fits all of them.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(st.f_type as i64 == libc::TMPFS_MAGIC as i64)
+}
+
+/// The login name of `uid` from the user database (`getpwuid_r`), if it has one.
+pub(crate) fn user_name(uid: u32) -> Option<String> {
+    let mut size = 1024;
+    while size <= 1 << 20 {
+        let mut buf = vec![0 as libc::c_char; size];
+        // SAFETY: `passwd` is plain old data; all-zero is a valid value that getpwuid_r fills.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid and writable for the call; `buf` has `size` bytes.
+        let ret = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), size, &mut found) };
+        match ret {
+            0 if found.is_null() || pwd.pw_name.is_null() => return None,
+            0 => {
+                // SAFETY: on success `pw_name` points to a NUL-terminated string inside `buf`,
+                // which is still alive.
+                let name = unsafe { CStr::from_ptr(pwd.pw_name) };
+                return Some(name.to_string_lossy().into_owned());
+            }
+            libc::ERANGE => size *= 4,
+            _ => return None,
+        }
+    }
+    None
+}

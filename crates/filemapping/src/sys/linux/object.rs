@@ -155,7 +155,8 @@
 //! # The paths, call by call
 //!
 //! The namespace directory is opened (and checked) once per process and cached (`dir`);
-//! "`dir`" below is that descriptor. Object files are always opened with `O_NOFOLLOW` and
+//! "`dir`" below is that descriptor. Which directory a scope uses, and when it is refused as
+//! squatted, is the module documentation of [`dir`](super::dir). Object files are always opened with `O_NOFOLLOW` and
 //! `O_CLOEXEC`.
 //!
 //! **Create, new name** (`create_or_open`, named section backed by the system's memory):
