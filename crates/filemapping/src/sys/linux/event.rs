@@ -238,6 +238,7 @@ fn open_named(place: &Arc<Place>, name: &ObjectName, inheritable: bool) -> Resul
         None => return Ok(None),
     };
     let header = objfile::read_header(attached.fd.as_raw_fd(), ObjectKind::Event)?;
+    objfile::check_name(&header, name, place)?;
     if inheritable {
         fd::set_cloexec(attached.fd.as_raw_fd(), false)
             .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;

@@ -1,6 +1,8 @@
 //! The header at the start of every object file: what the object is, written once before the
 //! object is published and never changed after (the object file as a whole, and how builds of
-//! different versions treat each other's objects: the lock protocol in `object`).
+//! different versions treat each other's objects: the lock protocol in `object`). A decoded
+//! header is only its owner's word: openers check it against the file before using it
+//! ("Headers are hostile input" and "Backing files" in the lock protocol).
 //!
 //! Layout (little-endian): magic (8), version (4), kind (4), protection (4), attributes (4),
 //! size (8), data offset (8), backing (4), name length (4), file device (8), file inode (8),

@@ -4,29 +4,40 @@
 //! lock protocol in `object`). Processes of other users are invisible unless we are root.
 
 use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
 
 /// The ids of the processes with a descriptor open on the file `(dev, ino)`, sorted.
 pub(crate) fn holders(dev: u64, ino: u64) -> Vec<u32> {
-    let procs = match std::fs::read_dir("/proc") {
-        Ok(procs) => procs,
-        Err(_) => return Vec::new(),
-    };
-    let mut pids: Vec<u32> = procs
-        .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| has_open(*pid, dev, ino))
+    let mut pids: Vec<u32> = pids()
+        .into_iter()
+        .filter(|pid| !descriptors(&pid.to_string(), dev, ino).is_empty())
         .collect();
     pids.sort_unstable();
     pids
 }
 
-fn has_open(pid: u32, dev: u64, ino: u64) -> bool {
+/// The ids of the running processes, in no particular order.
+pub(crate) fn pids() -> Vec<u32> {
+    match std::fs::read_dir("/proc") {
+        Ok(procs) => procs
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The `/proc/<pid>/fd/<n>` links of process `pid` (a number, or `self`) that lead to the file
+/// `(dev, ino)`; none for a process whose descriptors we may not see.
+pub(crate) fn descriptors(pid: &str, dev: u64, ino: u64) -> Vec<PathBuf> {
     let fds = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
         Ok(fds) => fds,
-        Err(_) => return false,
+        Err(_) => return Vec::new(),
     };
     fds.flatten()
-        .any(|fd| std::fs::metadata(fd.path()).map_or(false, |m| m.dev() == dev && m.ino() == ino))
+        .map(|fd| fd.path())
+        .filter(|path| std::fs::metadata(path).map_or(false, |m| m.dev() == dev && m.ino() == ino))
+        .collect()
 }
 
 #[cfg(test)]

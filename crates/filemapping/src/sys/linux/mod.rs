@@ -1,6 +1,7 @@
 //! Linux: the Windows object namespace emulated with files, open file description locks and
 //! `mmap` (DESIGN, "The Linux namespace"). No daemon: processes coordinate through the kernel.
 
+mod backing;
 mod copy;
 mod dir;
 mod errors;

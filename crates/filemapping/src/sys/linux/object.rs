@@ -14,8 +14,9 @@
 //! - **Header** (bytes `[0, data offset)`): magic `FMAPOBJ\0`, version, kind (section or event),
 //!   protection, attributes, size, data offset, backing, the name, and for a file-backed section
 //!   the data file's `(device, inode)` and path ([`Header`](super::header::Header)). It is
-//!   written once, before publication, and never changed. Openers read it with one 512-byte
-//!   `pread`, and a second one at the full length if the name or path is longer.
+//!   written once, before publication, and never changed by us (its owner can: see *Headers are
+//!   hostile input*). Openers read it with one 512-byte `pread`, and a second one at the full
+//!   length if the name or path is longer.
 //! - **Data offset**: the header's fixed part plus the name, rounded up to a page, so the data
 //!   starts on a page of its own (several pages for a very long name). A section backed by the
 //!   system's memory keeps its bytes from there; an event keeps its state there (one page); a
@@ -200,12 +201,14 @@
 //! 4. `fstat`: `st_nlink == 0` means a closer removed the name between 1 and 3: close and retry
 //!    from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
 //!    fails with `EBUSY`.
-//! 5. `pread` of the header (a second one for a long header); a wrong magic, version or kind is
-//!    `ERROR_INVALID_HANDLE`, and for a section a different full name (a hash collision of long
-//!    names) `ERROR_INVALID_NAME`. Failing here closes the descriptor, which drops the slot without
-//!    deciding on the name (if it was the last handle, the name is left stale).
-//! 6. `fcntl(F_SETFD, 0)` if inheritable; for a file-backed section, `open` of the data file by
-//!    its path and `fstat` (it must still be the same `(device, inode)`).
+//! 5. `fstat` and `pread` of the header (a second one for a long header); a wrong magic, version
+//!    or kind is `ERROR_INVALID_HANDLE`, and so is a header that does not fit the file (see
+//!    *Headers are hostile input*); a different full name is `ERROR_INVALID_NAME` if the file name
+//!    is a hash (a collision of long names), else `ERROR_INVALID_HANDLE` too. Failing here closes
+//!    the descriptor, which drops the slot without deciding on the name (if it was the last
+//!    handle, the name is left stale).
+//! 6. `fcntl(F_SETFD, 0)` if inheritable; for a file-backed section, `fstat` of the object file
+//!    (its owner) and the data file found as *Backing files* says.
 //! 7. An event maps its state page now (*Map*); a section maps nothing yet.
 //!
 //! **Duplicate**: `openat("/proc/self/fd/N", O_RDWR)` (or `O_RDONLY`), claim a slot (3 above) and,
@@ -248,6 +251,69 @@
 //! reads the header (a section's gives the entry its details), and counts the slots if live; an
 //! entry it may not open is reported live with nothing known. A listing never takes a lock, so it
 //! never disturbs anyone.
+//!
+//! # Headers are hostile input (DESIGN invariant 8)
+//!
+//! Anyone may create files in the `Global\` directory, and the owner of an object file may
+//! rewrite it at any time, so a header is the word of the object file's owner, nothing more.
+//! [`objfile::read_header`](super::objfile::read_header) checks it against what the kernel says
+//! (the `fstat` of step 5) before anything uses it: a regular file with at most one link (an
+//! object file is linked once; a hard link to someone's object under another name has two); for
+//! an object keeping its bytes in the file, a data offset on a page boundary after the header,
+//! a non-zero size, and `data offset + size <= st_size` (the creator sizes the file before it
+//! publishes it, so every object of ours fits); for a file-backed section a data offset of 0. A
+//! section's header must also hold a protection and attributes that `create` gives (one of
+//! `SEC_COMMIT`/`SEC_RESERVE` in the system's memory, `SEC_FILE` for a file) and whole pages in
+//! the system's memory. Anything else is "not an object of ours": `ERROR_INVALID_HANDLE`, as an
+//! object of another type is (spec §4, rows 39-41), never a fault in a view. The file can still be
+//! shrunk after the check by its owner; views survive that through the safe copies (`view`),
+//! not here.
+//!
+//! # Backing files
+//!
+//! A file-backed section's data file is known to an opener only through the header: the path
+//! the creator's descriptor had (`/proc/self/fd` at creation) and its `(device, inode)`. Opening
+//! that path with the opener's privileges would make the opener a confused deputy: another user's
+//! `Global\` object could name a file only root may touch, with its real `(device, inode)` (which
+//! `stat` tells anyone), and root's opener would read and write it on that user's behalf.
+//! [`backing::open`](super::backing::open) therefore finds the file in this order, and takes the
+//! first way that leads to the regular file `(device, inode)`:
+//!
+//! 1. a descriptor of this process (`/proc/self/fd`, `stat` of each): a handle of this process
+//!    to the same section already has one;
+//! 2. the header's path, opened `O_PATH | O_NOFOLLOW` (a path opened so reads nothing, opens no
+//!    FIFO or device and follows no last symlink; the creator's path never ends in one);
+//! 3. a descriptor of another process (`/proc/<pid>/fd/<n>`, `stat` of each, every process);
+//!    only the opener's own user's processes are visible, or every one to root (the
+//!    `PTRACE_MODE_READ` check of `/proc/<pid>/fd`; Yama does not restrict it). Every handle of
+//!    the section holds such a descriptor, so while the name lives the file is found here
+//!    after it was renamed or deleted, as on Windows, where the section keeps its file.
+//!
+//! Each way ends the same: `open` of the link `O_PATH`, `fstat` of that descriptor (regular file,
+//! the header's `(device, inode)`, else the next way), the owner check below, then
+//! `open("/proc/self/fd/N", O_RDWR or O_RDONLY | O_NOCTTY | O_NONBLOCK)`, a description of that
+//! same inode, whatever the path or the other process does meanwhile (the kernel checks the
+//! opener's own rights to the inode here; `O_NONBLOCK` makes a lease fail the open instead of
+//! stalling it), and `fstat` (the file must hold the section's size, else
+//! `ERROR_FILE_INVALID`). Nothing is read or mapped before these checks.
+//!
+//! **The owner check.** The file is used only if the object file's owner (`fstat` of the object
+//! file: the kernel vouches for it, and only that user can have written the header) could access
+//! it: the file belongs to that user (the owner of a file can give itself any access with
+//! `chmod`), or the object's owner is root (root could access any file), or the opener runs as
+//! the object's owner (it gains nothing it did not have). Otherwise the open fails with
+//! `ERROR_ACCESS_DENIED`. So a root opener of another user's object gets that user's own file
+//! or nothing: at worst it reads and writes the bytes of a file the attacker owns, as it would
+//! through any section of theirs.
+//!
+//! Limits: a section backed by a file of another user than the object's (say, a user's read-only
+//! section of a root-owned, world-readable file) opens only for the object's own user and for
+//! nobody else, root included. An opener that may not see any holder (another user's object,
+//! and not root) cannot find a renamed or deleted file: `ERROR_FILE_NOT_FOUND`, with that
+//! reason in the message. A path or a holder's descriptor on a file system that a user process
+//! serves (FUSE mounted `allow_other`, or a hung NFS server) can stall the opener's `open` or
+//! `stat`. The way through other processes scans `/proc`, one `stat` per descriptor of every
+//! visible process: it is only taken when the path no longer leads to the file.
 //!
 //! # Crash safety (SIGKILL at any point)
 //!

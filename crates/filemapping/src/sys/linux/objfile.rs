@@ -3,7 +3,7 @@
 //! and the create-or-open loop (the lock protocol they follow is in `object`).
 
 use super::errors::os_error;
-use super::header::{Bad, Header, ObjectKind};
+use super::header::{Bad, Header, ObjectKind, Store};
 use super::object::{self, Place};
 use super::{dir, fd, filename};
 use crate::error::{Error, ErrorKind, Result};
@@ -34,9 +34,13 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
 }
 
 /// Reads an object file's header and checks its type: a name of another type of object is
-/// `ERROR_INVALID_HANDLE` (spec §4).
+/// `ERROR_INVALID_HANDLE` (spec §4). The header is hostile input (DESIGN invariant 8): its
+/// owner may have rewritten it. So it is checked against what the kernel says of the file
+/// (`fstat`) before anything uses it, and a file whose header does not fit it is "not an object
+/// of ours", `ERROR_INVALID_HANDLE` too ([`malformed`]), never a fault later.
 pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
+    let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
     // Enough for the header of most names; a longer one is read again at its full length.
     let mut buf = vec![0u8; FIRST_READ];
     let got = fd::pread(raw, &mut buf, 0).map_err(read_error)?;
@@ -53,7 +57,71 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     if header.kind != kind as u32 {
         return Err(wrong_type(kind));
     }
+    fits(&header, &st, buf.len() as u64)?;
     Ok(header)
+}
+
+/// Checks the header (`len` bytes) against the kernel's view of its file, `st`: a regular file
+/// linked at most once (an object file is linked once, at its name; an unnamed one or one
+/// whose name was removed has no link), whose memory, if it keeps its bytes, lies on whole pages
+/// after the header and inside the file. The creator sizes the file before it publishes it, so
+/// an object of ours always fits.
+fn fits(header: &Header, st: &libc::stat, len: u64) -> Result<()> {
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(malformed("is not a regular file"));
+    }
+    if st.st_nlink > 1 {
+        return Err(malformed("has more than one name"));
+    }
+    match header.store {
+        Store::Memory => {
+            let page = fd::page_size() as u64;
+            let end = header.data_offset.checked_add(header.size);
+            if header.data_offset % page != 0 || header.data_offset < len {
+                return Err(malformed("has its data at a bad offset"));
+            }
+            if header.size == 0 || end.map_or(true, |end| end > st.st_size as u64) {
+                return Err(malformed(&format!(
+                    "claims {} bytes but holds {}",
+                    header.size,
+                    (st.st_size as u64).saturating_sub(header.data_offset)
+                )));
+            }
+        }
+        Store::File { .. } if header.data_offset != 0 || header.size == 0 => {
+            return Err(malformed(
+                "has a bad size or offset for a file-backed section",
+            ));
+        }
+        Store::File { .. } => {}
+    }
+    Ok(())
+}
+
+/// The error for an object file whose header does not fit the file (or is inconsistent in
+/// itself): not an object of ours, like one of another type (`ERROR_INVALID_HANDLE`).
+pub(super) fn malformed(why: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidHandle,
+        format!("the name belongs to a malformed object: its file {why}"),
+    )
+}
+
+/// Checks that the header names the object looked up as `name` at `place`. Only a hashed file
+/// name (a very long name) can hold another name's object by accident: that is
+/// `ERROR_INVALID_NAME` (a collision); any other mismatch is a rewritten header.
+pub(super) fn check_name(header: &Header, name: &ObjectName, place: &Place) -> Result<()> {
+    if header.name == name.to_string() {
+        return Ok(());
+    }
+    // `encode` escapes every `%` of a name, so only its hashes start with `%H`.
+    if place.file.as_bytes().starts_with(b"%H") {
+        return Err(Error::new(
+            ErrorKind::InvalidName,
+            "the name collides with another name's hash",
+        ));
+    }
+    Err(malformed("names another object"))
 }
 
 /// How much of the header the first read takes.

@@ -11,7 +11,7 @@ use super::header::{Header, ObjectKind, Store};
 use super::lock;
 use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
-use super::{dir, objfile};
+use super::{backing, dir, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{ObjectName, Scope};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
@@ -418,16 +418,11 @@ fn open_named(
     };
     let raw = attached.fd.as_raw_fd();
     let header = read_header(raw)?;
-    if header.name != name.to_string() {
-        return Err(Error::new(
-            ErrorKind::InvalidName,
-            "the name collides with another name's hash",
-        ));
-    }
+    objfile::check_name(&header, name, place)?;
     if inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
-    let file = open_store(&header, inheritable)?;
+    let file = open_store(raw, &header, inheritable)?;
     let rights = Rights {
         writable: attached.writable,
         access,
@@ -445,55 +440,71 @@ fn open_named(
 }
 
 /// Reads a section's header; a name of another object type is `ERROR_INVALID_HANDLE` (spec §4,
-/// rows 39–41).
+/// rows 39–41), and so is a header that no creator of ours writes (a rewritten one: DESIGN
+/// invariant 8): a protection or attributes that `create` refuses, or a size that is not whole
+/// pages for a section in the system's memory.
 pub(super) fn read_header(raw: RawFd) -> Result<Header> {
     let header = objfile::read_header(raw, ObjectKind::Section)?;
     if Protection::from_raw(header.protection).is_err() {
-        return Err(objfile::wrong_type(ObjectKind::Section));
+        return Err(objfile::malformed("has a bad protection"));
+    }
+    let attributes = SectionAttributes::from_bits(header.attributes);
+    let page = fd::page_size() as u64;
+    let valid = match header.store {
+        Store::Memory => valid_memory_attributes(attributes) && header.size % page == 0,
+        Store::File { .. } => valid_file_attributes(attributes),
+    };
+    if !valid {
+        return Err(objfile::malformed("has bad attributes or size"));
     }
     Ok(header)
 }
 
-/// Opens the backing file of a file-backed section and checks that it is still the same file.
-fn open_store(header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>> {
+/// What `SectionAttributes::validate` gives a section in the system's memory: known bits, one
+/// of `SEC_COMMIT` and `SEC_RESERVE`, never `SEC_FILE` or `SEC_IMAGE`.
+fn valid_memory_attributes(attributes: SectionAttributes) -> bool {
+    use SectionAttributes as S;
+    known(attributes)
+        && attributes.contains(S::COMMIT) != attributes.contains(S::RESERVE)
+        && !attributes.contains(S::FILE)
+        && !attributes.contains(S::IMAGE)
+}
+
+/// What it gives a file-backed one: `SEC_FILE` and the cache modifiers only.
+fn valid_file_attributes(attributes: SectionAttributes) -> bool {
+    use SectionAttributes as S;
+    let modifiers = S::NOCACHE.bits() | S::WRITECOMBINE.bits();
+    attributes.contains(S::FILE) && attributes.bits() & !(S::FILE.bits() | modifiers) == 0
+}
+
+fn known(attributes: SectionAttributes) -> bool {
+    attributes.bits() & !SectionAttributes::ALL.bits() == 0
+}
+
+/// Gets the backing file of a file-backed section, without trusting the header's path or
+/// `(device, inode)` (`backing`; "Backing files" in the lock protocol, `object`). `raw` is the
+/// object file: its owner, as the kernel reports it, is who wrote the header.
+fn open_store(raw: RawFd, header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>> {
     let (path, dev, ino) = match &header.store {
         Store::Memory => return Ok(None),
         Store::File { path, dev, ino } => (path, *dev, *ino),
     };
-    let writable = Protection::from_raw(header.protection).map_or(false, Protection::is_writable);
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(writable);
-    let f = options
-        .open(path)
-        .map_err(|e| moved(path, e.raw_os_error()))?;
-    let st = fd::fstat(f.as_raw_fd()).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
-    if (st.st_dev, st.st_ino) != (dev, ino) {
-        return Err(moved(path, None));
-    }
-    let fd = OwnedFd::from(f);
+    let owner = fd::fstat(raw)
+        .map_err(|e| os_error(ErrorKind::Other, "fstat", e))?
+        .st_uid;
+    let fd = backing::open(&backing::Wanted {
+        path,
+        dev,
+        ino,
+        owner,
+        size: header.size,
+        writable: Protection::from_raw(header.protection).map_or(false, Protection::is_writable),
+    })?;
     if inheritable {
         fd::set_cloexec(fd.as_raw_fd(), false)
             .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
     }
     Ok(Some(Arc::new(fd)))
-}
-
-fn moved(path: &std::path::Path, errno: Option<i32>) -> Error {
-    let err = Error::new(
-        ErrorKind::NotFound,
-        format!(
-            "the section's backing file {} was moved or deleted",
-            path.display()
-        ),
-    );
-    match errno {
-        Some(libc::EACCES) => Error::new(
-            ErrorKind::AccessDenied,
-            format!("cannot open {}", path.display()),
-        ),
-        Some(e) => err.with_os_error(e),
-        None => err,
-    }
 }
 
 pub(super) fn info_from(header: &Header) -> SectionInfo {
