@@ -10,7 +10,7 @@ use crate::names::CName;
 use crate::objects::Object;
 use crate::types::{BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES};
 use crate::{handles, last_error};
-use filemapping::{Event, EventOptions};
+use filemapping::{Event, EventAccess, EventOpenOptions, EventOptions};
 use filemapping::{ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER};
 use std::ptr::null_mut;
 use std::time::Duration;
@@ -42,9 +42,12 @@ fn create(args: CreateArgs) -> Result<HANDLE, Win32Error> {
 }
 
 /// `OpenEvent` in safe Rust. A NULL name is `ERROR_INVALID_PARAMETER`.
-fn open(name: Option<String>) -> Result<HANDLE, Win32Error> {
+fn open(access: u32, inheritable: bool, name: Option<String>) -> Result<HANDLE, Win32Error> {
     let name = name.ok_or(Win32Error(ERROR_INVALID_PARAMETER))?;
-    Ok(handles::insert(Object::Event(Event::open(&name)?)))
+    let event = EventOpenOptions::new(EventAccess::from_bits(access))
+        .inheritable(inheritable)
+        .open(&name)?;
+    Ok(handles::insert(Object::Event(event)))
 }
 
 /// Runs `op` on the event behind `handle` (`ERROR_INVALID_HANDLE` for any other handle).
@@ -57,7 +60,8 @@ fn with_event<T>(
 }
 
 /// `WaitForSingleObject` in safe Rust: a blocking wait in the kernel, never polling. A file
-/// is always signaled (no I/O is ever pending); a mapping handle lacks `SYNCHRONIZE`.
+/// is always signaled (no I/O is ever pending); a mapping handle, and an event handle opened
+/// without it, lack `SYNCHRONIZE`.
 fn wait(handle: HANDLE, millis: u32) -> Result<u32, Win32Error> {
     let timeout = (millis != INFINITE).then(|| Duration::from_millis(u64::from(millis)));
     let signaled = match &*handles::get(handle)? {
@@ -101,10 +105,10 @@ unsafe fn create_event(
 /// # Safety
 ///
 /// `name` is NULL or NUL-terminated.
-unsafe fn open_event(name: CName) -> HANDLE {
+unsafe fn open_event(access: DWORD, inherit: BOOL, name: CName) -> HANDLE {
     guard(null_mut(), || {
         // SAFETY: NULL or NUL-terminated, as this function's contract requires.
-        open(unsafe { name.object_name() }?)
+        open(access, inherit != 0, unsafe { name.object_name() }?)
     })
 }
 
@@ -155,12 +159,10 @@ pub unsafe extern "C" fn CreateEventW(
     unsafe { create_event(lpEventAttributes, flags, CName::Wide(lpName)) }
 }
 
-/// Opens the live event `lpName`. NULL and `ERROR_FILE_NOT_FOUND` if no object has the name,
+/// Opens the live event `lpName` with exactly `dwDesiredAccess` (`SYNCHRONIZE` to wait,
+/// `EVENT_MODIFY_STATE` to set and reset, `EVENT_ALL_ACCESS`; `GENERIC_*` rights mapped through
+/// the event generic mapping). NULL and `ERROR_FILE_NOT_FOUND` if no object has the name,
 /// `ERROR_INVALID_HANDLE` if a file mapping has it.
-///
-/// # Platform notes
-///
-/// The handle always has full access; `dwDesiredAccess` and `bInheritHandle` are ignored.
 ///
 /// # Safety
 ///
@@ -175,9 +177,8 @@ pub unsafe extern "C" fn OpenEventA(
     bInheritHandle: BOOL,
     lpName: LPCSTR,
 ) -> HANDLE {
-    let _ = (dwDesiredAccess, bInheritHandle);
     // SAFETY: this function's contract is `open_event`'s.
-    unsafe { open_event(CName::Ansi(lpName)) }
+    unsafe { open_event(dwDesiredAccess, bInheritHandle, CName::Ansi(lpName)) }
 }
 
 /// Opens the live event named `lpName` in UTF-16. See [`OpenEventA`].
@@ -195,12 +196,12 @@ pub unsafe extern "C" fn OpenEventW(
     bInheritHandle: BOOL,
     lpName: LPCWSTR,
 ) -> HANDLE {
-    let _ = (dwDesiredAccess, bInheritHandle);
     // SAFETY: this function's contract is `open_event`'s.
-    unsafe { open_event(CName::Wide(lpName)) }
+    unsafe { open_event(dwDesiredAccess, bInheritHandle, CName::Wide(lpName)) }
 }
 
-/// Signals an event, in every process that has it open.
+/// Signals an event, in every process that has it open. FALSE and `ERROR_ACCESS_DENIED` for a
+/// handle without `EVENT_MODIFY_STATE`.
 ///
 /// # Safety
 ///
@@ -216,7 +217,8 @@ pub extern "C" fn SetEvent(hEvent: HANDLE) -> BOOL {
     })
 }
 
-/// Clears an event.
+/// Clears an event. FALSE and `ERROR_ACCESS_DENIED` for a handle without
+/// `EVENT_MODIFY_STATE`.
 ///
 /// # Safety
 ///
@@ -234,8 +236,9 @@ pub extern "C" fn ResetEvent(hEvent: HANDLE) -> BOOL {
 
 /// Waits until an event is signaled (`WAIT_OBJECT_0`) or `dwMilliseconds` pass
 /// (`WAIT_TIMEOUT`); `INFINITE` waits forever. The wait blocks in the kernel. A file handle is
-/// always signaled; a mapping handle gives `WAIT_FAILED` and `ERROR_ACCESS_DENIED` (it lacks
-/// `SYNCHRONIZE`), a closed or bogus one `WAIT_FAILED` and `ERROR_INVALID_HANDLE`.
+/// always signaled; a mapping handle, or an event handle without `SYNCHRONIZE`, gives
+/// `WAIT_FAILED` and `ERROR_ACCESS_DENIED`, a closed or bogus one `WAIT_FAILED` and
+/// `ERROR_INVALID_HANDLE`.
 ///
 /// # Safety
 ///

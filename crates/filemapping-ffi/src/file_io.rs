@@ -129,12 +129,15 @@ fn set_end(f: &FileObject) -> Result<BOOL, Win32Error> {
         return Err(Win32Error(ERROR_ACCESS_DENIED));
     }
     let position = (&f.file).stream_position()?;
-    let shrinks = position < f.file.metadata()?.len();
-    if shrinks && file_pins::is_pinned(file_pins::file_id(&f.file)?) {
-        return Err(Win32Error(ERROR_USER_MAPPED_FILE));
+    if position >= f.file.metadata()?.len() {
+        f.file.set_len(position)?;
+        return Ok(to_bool(true));
     }
-    f.file.set_len(position)?;
-    Ok(to_bool(true))
+    let id = file_pins::file_id(&f.file)?;
+    file_pins::unless_mapped(id, ERROR_USER_MAPPED_FILE, || {
+        f.file.set_len(position)?;
+        Ok(to_bool(true))
+    })
 }
 
 /// `FlushFileBuffers` in safe Rust.
@@ -263,8 +266,9 @@ pub unsafe extern "C" fn SetFilePointerEx(
 ///
 /// # Platform notes
 ///
-/// Linux cannot stop other programs, or handles made elsewhere, from truncating a mapped file;
-/// touching a view past the new end then raises SIGBUS.
+/// The porting layer can only refuse for the sections it can see: those made here from a file
+/// handle of this process. Linux cannot stop other programs, or sections opened here by name
+/// only, from truncating a mapped file; touching a view past the new end then raises SIGBUS.
 ///
 /// # Safety
 ///

@@ -10,11 +10,15 @@ use crate::objects::{FileAccess, FileObject, Object};
 use crate::types::{
     BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE, LPCSTR, LPCWSTR, SECURITY_ATTRIBUTES,
 };
-use crate::{handles, last_error};
-use filemapping::{ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND, ERROR_SUCCESS};
+use crate::{file_pins, handles, last_error};
+use filemapping::{
+    ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_PATH_NOT_FOUND, ERROR_SUCCESS,
+    ERROR_USER_MAPPED_FILE,
+};
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
 const GENERIC_READ: u32 = 0x8000_0000;
@@ -73,20 +77,63 @@ fn create_exclusive(path: &Path, access: FileAccess) -> io::Result<Option<File>>
     }
 }
 
-/// Opens per `dwCreationDisposition`; also says whether the file existed before.
-fn open_disposition(path: &Path, access: FileAccess, disposition: u32) -> io::Result<(File, bool)> {
-    let existing = |flags| open_with(path, access, flags).map(|f| (f, true));
-    let created = |file| Ok((file, false));
+/// A file opened per `dwCreationDisposition`.
+#[derive(Debug)]
+struct Opened {
+    file: File,
+    /// Whether the file existed before.
+    existed: bool,
+    /// Whether the disposition cuts the existing file to 0 bytes ([`truncate`] does it).
+    truncate: bool,
+}
+
+/// Opens per `dwCreationDisposition`. An existing file that `CREATE_ALWAYS` or
+/// `TRUNCATE_EXISTING` overwrites is opened as it is, for [`truncate`] to check and cut.
+fn open_disposition(path: &Path, access: FileAccess, disposition: u32) -> io::Result<Opened> {
+    let existing = |truncate| {
+        open_with(path, access, 0).map(|file| Opened {
+            file,
+            existed: true,
+            truncate,
+        })
+    };
+    let created = |file| {
+        Ok(Opened {
+            file,
+            existed: false,
+            truncate: false,
+        })
+    };
     match disposition {
-        CREATE_NEW => open_with(path, access, libc::O_CREAT | libc::O_EXCL).map(|f| (f, false)),
-        CREATE_ALWAYS => {
-            create_exclusive(path, access)?.map_or_else(|| existing(libc::O_TRUNC), created)
-        }
-        OPEN_EXISTING => existing(0),
-        OPEN_ALWAYS => create_exclusive(path, access)?.map_or_else(|| existing(0), created),
-        TRUNCATE_EXISTING => existing(libc::O_TRUNC),
+        CREATE_NEW => open_with(path, access, libc::O_CREAT | libc::O_EXCL).and_then(created),
+        CREATE_ALWAYS => create_exclusive(path, access)?.map_or_else(|| existing(true), created),
+        OPEN_EXISTING => existing(false),
+        OPEN_ALWAYS => create_exclusive(path, access)?.map_or_else(|| existing(false), created),
+        TRUNCATE_EXISTING => existing(true),
         _ => Err(io::Error::from_raw_os_error(libc::EINVAL)),
     }
+}
+
+/// Cuts an existing file to 0 bytes for `CREATE_ALWAYS` or `TRUNCATE_EXISTING`, unless it
+/// backs a live section made here: Windows refuses to truncate a mapped file with
+/// `ERROR_USER_MAPPED_FILE`, where Linux would cut the pages from under the views (SIGBUS).
+/// A directory is left alone (the caller refuses it).
+fn truncate(file: &File) -> Result<(), Win32Error> {
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Ok(());
+    }
+    let id = (meta.dev(), meta.ino());
+    file_pins::unless_mapped(id, ERROR_USER_MAPPED_FILE, || {
+        // Through a descriptor of its own: Windows overwrites for the disposition even when
+        // the handle may not write, and this open checks the file's permission as `O_TRUNC`
+        // on the first open would have.
+        OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_TRUNC)
+            .open(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+        Ok(())
+    })
 }
 
 /// The Win32 error for a failed open: a missing directory is `ERROR_PATH_NOT_FOUND`, not
@@ -110,8 +157,11 @@ fn create_file(
 ) -> Result<HANDLE, Win32Error> {
     let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
     let access = file_access(desired);
-    let (file, existed) =
-        open_disposition(&path, access, disposition).map_err(|e| open_error(&path, e))?;
+    let opened = open_disposition(&path, access, disposition).map_err(|e| open_error(&path, e))?;
+    if opened.truncate {
+        truncate(&opened.file)?;
+    }
+    let (file, existed) = (opened.file, opened.existed);
     let meta = file.metadata()?;
     // A directory needs FILE_FLAG_BACKUP_SEMANTICS on Windows. GENERIC_EXECUTE needs the right
     // to execute the file, which Linux keeps in the execute permission (the library checks the
@@ -129,10 +179,14 @@ fn create_file(
     Ok(handle)
 }
 
-/// `DeleteFile` in safe Rust.
+/// `DeleteFile` in safe Rust. A file that backs a live section made here cannot be deleted
+/// (`ERROR_ACCESS_DENIED`, as Windows refuses); a symbolic link is deleted, not its target.
 fn delete_file(path: Option<PathBuf>) -> Result<BOOL, Win32Error> {
     let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
-    std::fs::remove_file(&path).map_err(|e| open_error(&path, e))?;
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| open_error(&path, e))?;
+    file_pins::unless_mapped((meta.dev(), meta.ino()), ERROR_ACCESS_DENIED, || {
+        std::fs::remove_file(&path).map_err(|e| open_error(&path, e))
+    })?;
     Ok(to_bool(true))
 }
 
@@ -163,7 +217,8 @@ unsafe fn delete_file_c(name: CName) -> BOOL {
 /// Opens or creates a file; the handle can back a file mapping. `dwCreationDisposition` is one
 /// of `CREATE_NEW`, `CREATE_ALWAYS`, `OPEN_EXISTING`, `OPEN_ALWAYS`, `TRUNCATE_EXISTING`.
 /// Returns `INVALID_HANDLE_VALUE` on failure (`ERROR_FILE_NOT_FOUND`, `ERROR_FILE_EXISTS`,
-/// `ERROR_ACCESS_DENIED`, …).
+/// `ERROR_ACCESS_DENIED`, …). `CREATE_ALWAYS` and `TRUNCATE_EXISTING` on a file that backs a
+/// live section fail with `ERROR_USER_MAPPED_FILE` and leave the file as it is.
 ///
 /// # Platform notes
 ///
@@ -171,7 +226,8 @@ unsafe fn delete_file_c(name: CName) -> BOOL {
 /// security descriptor and `hTemplateFile` are ignored; handles are not inheritable. A file
 /// created with `GENERIC_EXECUTE` gets execute permission, and opening a file without execute
 /// permission with `GENERIC_EXECUTE` fails with `ERROR_ACCESS_DENIED` (as a Windows file whose
-/// ACL denies execute does).
+/// ACL denies execute does). Only sections made here from a file handle of this process keep
+/// a file from being truncated (see [`SetEndOfFile`](crate::file_io::SetEndOfFile)).
 ///
 /// # Safety
 ///
@@ -233,7 +289,14 @@ pub unsafe extern "C" fn CreateFileW(
     unsafe { create_file_c(name, dwDesiredAccess, dwCreationDisposition) }
 }
 
-/// Deletes a file. Views of it stay valid.
+/// Deletes a file. A file that backs a live section or view fails with `ERROR_ACCESS_DENIED`,
+/// as on Windows.
+///
+/// # Platform notes
+///
+/// Only sections made here from a file handle of this process keep a file from being deleted;
+/// a file another process maps is deleted, its views staying valid (Linux keeps the data until
+/// the last mapping goes).
 ///
 /// # Safety
 ///
@@ -282,8 +345,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("f");
         let rw = file_access(GENERIC_READ | GENERIC_WRITE);
-        assert!(!open_disposition(&path, rw, OPEN_ALWAYS).unwrap().1);
-        assert!(open_disposition(&path, rw, CREATE_ALWAYS).unwrap().1);
+        let opened = open_disposition(&path, rw, OPEN_ALWAYS).unwrap();
+        assert!(!opened.existed && !opened.truncate);
+        let opened = open_disposition(&path, rw, CREATE_ALWAYS).unwrap();
+        assert!(opened.existed && opened.truncate);
         let err = open_disposition(&path, rw, CREATE_NEW).unwrap_err();
         assert_eq!(Win32Error::from(err).code(), filemapping::ERROR_FILE_EXISTS);
         let missing = dir.join("no/such");

@@ -1,7 +1,17 @@
 //! Files that back live sections made through this API. Windows refuses to shrink such a file
-//! (`ERROR_USER_MAPPED_FILE`, spec row 106); every mapping handle and view made from a file
-//! handle pins the file until it is closed or unmapped.
+//! (`ERROR_USER_MAPPED_FILE`: `SetEndOfFile`, spec row 106, and `CreateFile` with
+//! `TRUNCATE_EXISTING` or `CREATE_ALWAYS`) or to delete it (`DeleteFile`:
+//! `ERROR_ACCESS_DENIED`); every mapping handle and view made from a file handle pins the file
+//! until it is closed or unmapped, and every path that shrinks or removes a file asks
+//! [`unless_mapped`] first.
+//!
+//! The limit: the porting layer can only refuse for the sections it can see, those made by
+//! `CreateFileMapping` from a file handle of this process (and their handles' copies and
+//! views). A section another process made of the file, or one opened here by name only, does not
+//! pin it; shrinking the file under such a view makes the next access to the lost pages raise
+//! SIGBUS, as it does for any Linux mapping.
 
+use crate::error::Win32Error;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
@@ -50,9 +60,24 @@ impl Drop for FilePin {
     }
 }
 
-/// Whether a live section or view made through this API maps the file.
-pub(crate) fn is_pinned(id: FileId) -> bool {
-    pins().contains_key(&id)
+/// Runs `op` unless a live section or view made through this API maps the file `id`, which
+/// fails with `refusal` instead. No section can be made from a file while `op` runs (the pins
+/// stay locked), so the check cannot go stale before `op` shrinks or removes the file.
+///
+/// Only sections this process made from its own file handles are known here: Linux cannot tell
+/// whether another process, or code that does not go through this API, maps the file.
+pub(crate) fn unless_mapped<T>(
+    id: FileId,
+    refusal: u32,
+    op: impl FnOnce() -> Result<T, Win32Error>,
+) -> Result<T, Win32Error> {
+    let pins = pins();
+    if pins.contains_key(&id) {
+        return Err(Win32Error(refusal));
+    }
+    let result = op();
+    drop(pins);
+    result
 }
 
 #[cfg(test)]
@@ -62,11 +87,12 @@ mod tests {
     #[test]
     fn pins_count_until_the_last_is_dropped() {
         let id = (u64::MAX, 7);
+        let ran = |refusal| unless_mapped(id, refusal, || Ok(()));
         let a = FilePin::new(id);
         let b = FilePin::new(id);
         drop(a);
-        assert!(is_pinned(id));
+        assert_eq!(ran(5), Err(Win32Error(5)));
         drop(b);
-        assert!(!is_pinned(id));
+        assert_eq!(ran(5), Ok(()));
     }
 }

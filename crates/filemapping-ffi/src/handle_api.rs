@@ -7,8 +7,8 @@ use crate::error::Win32Error;
 use crate::handles;
 use crate::objects::{FileObject, MappingObject, Object};
 use crate::types::{BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE};
-use filemapping::FileMapAccess;
 use filemapping::ERROR_INVALID_HANDLE;
+use filemapping::{EventAccess, FileMapAccess};
 
 const DUPLICATE_CLOSE_SOURCE: u32 = 0x1;
 const DUPLICATE_SAME_ACCESS: u32 = 0x2;
@@ -22,8 +22,9 @@ fn close(handle: HANDLE) -> Result<BOOL, Win32Error> {
     Ok(to_bool(true))
 }
 
-/// A second object for `object`: mappings get `access` (spec §7, rows 73-75), or the same
-/// rights for `DUPLICATE_SAME_ACCESS`; files and events keep their rights.
+/// A second object for `object`: mappings and events get `access` with generic rights mapped
+/// through their type's generic mapping (spec §7, rows 73-75), or the same rights for
+/// `DUPLICATE_SAME_ACCESS`; files keep their rights.
 fn copy(object: &Object, access: u32, same: bool, inherit: bool) -> Result<Object, Win32Error> {
     Ok(match object {
         Object::Mapping(m) => {
@@ -42,7 +43,14 @@ fn copy(object: &Object, access: u32, same: bool, inherit: bool) -> Result<Objec
             file: f.file.try_clone()?,
             access: f.access,
         }),
-        Object::Event(e) => Object::Event(e.try_clone()?),
+        Object::Event(e) => {
+            let access = if same {
+                e.access()
+            } else {
+                EventAccess::from_bits(access)
+            };
+            Object::Event(e.duplicate(access, inherit)?)
+        }
     })
 }
 
@@ -89,8 +97,9 @@ pub extern "C" fn CloseHandle(hObject: HANDLE) -> BOOL {
     guard(to_bool(false), || close(hObject))
 }
 
-/// Copies a handle within this process. For a file mapping, `dwDesiredAccess` gives the copy
-/// exactly those `FILE_MAP_*` rights, unless `DUPLICATE_SAME_ACCESS` is set;
+/// Copies a handle within this process. For a file mapping or an event, `dwDesiredAccess`
+/// gives the copy exactly those rights (`FILE_MAP_*`, `EVENT_*`, `SYNCHRONIZE`; `GENERIC_*`
+/// mapped through the type's generic mapping), unless `DUPLICATE_SAME_ACCESS` is set;
 /// `DUPLICATE_CLOSE_SOURCE` closes the source. Both process handles must be
 /// `GetCurrentProcess()`.
 ///

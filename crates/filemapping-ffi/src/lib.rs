@@ -20,7 +20,9 @@
 //! Handles are opaque values from a process-wide table, checked on every call: a closed or
 //! bogus handle fails with `ERROR_INVALID_HANDLE`, never a crash, from any thread.
 //! `GetLastError` is per thread and set as Windows sets it. The `A` functions take UTF-8, the
-//! `W` functions UTF-16. No panic crosses into C: it becomes `ERROR_GEN_FAILURE`.
+//! `W` functions UTF-16; an object name given to a `W` function may hold unpaired surrogates, as
+//! on Windows (kept losslessly: [`filemapping::name_from_utf16`]). No panic crosses into C: it
+//! becomes `ERROR_GEN_FAILURE`.
 //!
 //! # Examples
 //!

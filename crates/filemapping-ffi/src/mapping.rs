@@ -67,10 +67,12 @@ fn create_on_file(
     if protection.is_executable() && !file.access.execute {
         return Err(Win32Error(ERROR_ACCESS_DENIED));
     }
+    // Pinned before the section exists, so that no truncation can slip in between.
+    let pin = FilePin::new(file_pins::file_id(&file.file)?);
     let (map, disposition) = options.file(&file.file).create()?;
     let mut mapping = MappingObject::new(map);
     if mapping.file_backed == Some(true) {
-        mapping.pin = Some(FilePin::new(file_pins::file_id(&file.file)?));
+        mapping.pin = Some(pin);
     }
     Ok((mapping, disposition))
 }
@@ -259,7 +261,9 @@ pub unsafe extern "C" fn CreateFileMappingW(
 }
 
 /// Opens the live file mapping `lpName` with exactly `dwDesiredAccess` (`FILE_MAP_*`;
-/// `FILE_MAP_COPY` alone means `FILE_MAP_READ`). NULL and `ERROR_FILE_NOT_FOUND` if no object
+/// `FILE_MAP_COPY` alone means `FILE_MAP_READ`; `GENERIC_*` rights are mapped through the
+/// section generic mapping, e.g. `GENERIC_READ` to `STANDARD_RIGHTS_READ | SECTION_QUERY |
+/// SECTION_MAP_READ`). NULL and `ERROR_FILE_NOT_FOUND` if no object
 /// has the name, `ERROR_INVALID_HANDLE` if it names an event.
 ///
 /// # Safety

@@ -21,7 +21,7 @@ impl CName {
     ///
     /// # Errors
     ///
-    /// As [`ansi_name`] and [`wide_name`].
+    /// As [`ansi_name`] (a `W` name is never refused here).
     ///
     /// # Safety
     ///
@@ -31,7 +31,7 @@ impl CName {
             // SAFETY: the caller's guarantee is `ansi_name`'s contract.
             CName::Ansi(name) => unsafe { ansi_name(name) },
             // SAFETY: the caller's guarantee is `wide_name`'s contract.
-            CName::Wide(name) => unsafe { wide_name(name) },
+            CName::Wide(name) => Ok(unsafe { wide_name(name) }),
         }
     }
 
@@ -81,24 +81,20 @@ unsafe fn ansi_name(name: LPCSTR) -> Result<Option<String>, Win32Error> {
     Ok(Some(text.to_owned()))
 }
 
-/// An object name given to a `W` function: `None` for NULL.
-///
-/// # Errors
-///
-/// `ERROR_INVALID_NAME` if the units are not valid UTF-16 (an unpaired surrogate).
+/// An object name given to a `W` function: `None` for NULL. Any units are a name: an
+/// unpaired surrogate is a valid name character on Windows, and comes through in the
+/// library's lossless spelling ([`filemapping::name_from_utf16`]).
 ///
 /// # Safety
 ///
 /// `name` is NULL or points to a NUL-terminated UTF-16 string.
-unsafe fn wide_name(name: LPCWSTR) -> Result<Option<String>, Win32Error> {
+unsafe fn wide_name(name: LPCWSTR) -> Option<String> {
     if name.is_null() {
-        return Ok(None);
+        return None;
     }
     // SAFETY: not NULL, and the caller guarantees a NUL-terminated string.
     let units = unsafe { wide_units(name) };
-    String::from_utf16(units)
-        .map(Some)
-        .map_err(|_| Win32Error(ERROR_INVALID_NAME))
+    Some(filemapping::name_from_utf16(units))
 }
 
 /// A file path given to an `A` function: its bytes as they are (`None` for NULL).
@@ -119,14 +115,21 @@ unsafe fn ansi_path(path: LPCSTR) -> Option<PathBuf> {
 ///
 /// # Errors
 ///
-/// As [`wide_name`].
+/// `ERROR_INVALID_NAME` if the units are not valid UTF-16 (an unpaired surrogate: Linux file
+/// names here are UTF-8).
 ///
 /// # Safety
 ///
 /// As [`wide_name`].
 unsafe fn wide_path(path: LPCWSTR) -> Result<Option<PathBuf>, Win32Error> {
-    // SAFETY: the caller's guarantee is this function's own.
-    Ok(unsafe { wide_name(path) }?.map(PathBuf::from))
+    if path.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL, and the caller guarantees a NUL-terminated string.
+    let units = unsafe { wide_units(path) };
+    String::from_utf16(units)
+        .map(|text| Some(PathBuf::from(text)))
+        .map_err(|_| Win32Error(ERROR_INVALID_NAME))
 }
 
 /// The units of a NUL-terminated UTF-16 string, without the terminator.
@@ -167,14 +170,17 @@ mod tests {
     }
 
     #[test]
-    fn wide_names_are_utf16() {
+    fn wide_names_are_utf16_and_keep_unpaired_surrogates() {
         let units: Vec<u16> = "Grüße 😀".encode_utf16().chain([0]).collect();
         // SAFETY: NUL-terminated and alive through the call.
-        let name = unsafe { wide_name(units.as_ptr()) }.unwrap();
+        let name = unsafe { wide_name(units.as_ptr()) };
         assert_eq!(name.as_deref(), Some("Grüße 😀"));
-        let bad = [0xD800u16, 0];
+        let lone = [0x78, 0xD800u16, 0];
         // SAFETY: as above.
-        let err = unsafe { wide_name(bad.as_ptr()) }.unwrap_err();
+        let name = unsafe { wide_name(lone.as_ptr()) }.unwrap();
+        assert_eq!(filemapping::name_to_utf16(&name), [0x78, 0xD800]);
+        // SAFETY: as above.
+        let err = unsafe { wide_path(lone.as_ptr()) }.unwrap_err();
         assert_eq!(err.code(), ERROR_INVALID_NAME);
     }
 }

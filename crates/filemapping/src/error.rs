@@ -41,8 +41,12 @@ pub enum ErrorKind {
     InvalidParameter,
     /// `ERROR_DISK_FULL` (112): a file could not be extended to the section size.
     DiskFull,
-    /// `ERROR_INVALID_NAME` (123): the name is malformed or too long.
+    /// `ERROR_INVALID_NAME` (123): the name is malformed (an empty path component, a NUL) or
+    /// too long.
     InvalidName,
+    /// `ERROR_BAD_PATHNAME` (161): the name's syntax is wrong for a path relative to the
+    /// namespace (it starts with a backslash).
+    BadPathname,
     /// `ERROR_BAD_EXE_FORMAT` (193): `SEC_IMAGE` on something that is not an executable image.
     BadExeFormat,
     /// `ERROR_FILENAME_EXCED_RANGE` (206): a name does not fit the ANSI `MAX_PATH` buffer, or a
@@ -109,6 +113,7 @@ const TABLE: &[Row] = &[
     row!(InvalidParameter, ERROR_INVALID_PARAMETER, InvalidInput),
     row!(DiskFull, ERROR_DISK_FULL, Other),
     row!(InvalidName, ERROR_INVALID_NAME, InvalidInput),
+    row!(BadPathname, ERROR_BAD_PATHNAME, InvalidInput),
     row!(BadExeFormat, ERROR_BAD_EXE_FORMAT, InvalidInput),
     row!(FilenameTooLong, ERROR_FILENAME_EXCED_RANGE, InvalidInput),
     row!(InvalidAddress, ERROR_INVALID_ADDRESS, InvalidInput),
@@ -346,9 +351,10 @@ mod tests {
             ErrorKind::Unsupported => 16,
             ErrorKind::Other => 17,
             ErrorKind::InPageError => 18,
+            ErrorKind::BadPathname => 19,
         }
     }
-    const KINDS: usize = 19;
+    const KINDS: usize = 20;
 
     #[test]
     fn the_table_has_one_row_per_kind_and_every_lookup_agrees_with_it() {

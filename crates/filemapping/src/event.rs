@@ -4,7 +4,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{self, Parsed};
 use crate::namespace::Namespace;
-use crate::protection::FileMapAccess;
+use crate::protection::{EventAccess, FileMapAccess};
 use crate::sys::{self, EventOps, EventRequest, OpenRequest};
 use crate::types::{Disposition, Permissions};
 use std::time::Duration;
@@ -127,7 +127,101 @@ impl EventOptions {
             permissions: self.permissions,
         };
         let (inner, disposition) = sys::Event::create(&request)?;
-        Ok((Event { inner }, disposition))
+        let access = EventAccess::ALL_ACCESS;
+        Ok((Event { inner, access }, disposition))
+    }
+}
+
+/// Options for opening a live event: the arguments of `OpenEventW`.
+///
+/// The handle gets the access asked for, with generic rights mapped
+/// ([`EventAccess::map_generic`]), and only that: waiting needs
+/// [`EventAccess::SYNCHRONIZE`], setting and resetting need [`EventAccess::MODIFY_STATE`]
+/// (else [`ErrorKind::AccessDenied`]), as on Windows.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{ErrorKind, EventAccess, EventOpenOptions, EventOptions};
+/// use std::time::Duration;
+///
+/// let name = format!("doc-event-open-{}", std::process::id());
+/// let (_event, _) = EventOptions::new().name(&name).create()?;
+/// let waiter = EventOpenOptions::new(EventAccess::SYNCHRONIZE).open(&name)?;
+/// assert!(!waiter.wait(Some(Duration::ZERO))?);
+/// assert_eq!(waiter.set().unwrap_err().kind(), ErrorKind::AccessDenied);
+///
+/// let setter = EventOpenOptions::new(EventAccess::GENERIC_WRITE).open(&name)?;
+/// setter.set()?;
+/// assert_eq!(setter.wait(None).unwrap_err().kind(), ErrorKind::AccessDenied);
+/// assert!(waiter.wait(Some(Duration::ZERO))?);
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-openeventw>
+#[doc(alias = "OpenEventW")]
+#[derive(Clone, Debug)]
+pub struct EventOpenOptions {
+    access: EventAccess,
+    inheritable: bool,
+    namespace: Namespace,
+}
+
+impl EventOpenOptions {
+    /// Options to open with `access` (`dwDesiredAccess`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{EventAccess, EventOpenOptions};
+    ///
+    /// let opts = EventOpenOptions::new(EventAccess::SYNCHRONIZE | EventAccess::MODIFY_STATE);
+    /// # let _ = opts;
+    /// ```
+    #[must_use]
+    pub fn new(access: EventAccess) -> EventOpenOptions {
+        EventOpenOptions {
+            access,
+            inheritable: false,
+            namespace: Namespace::from_env(),
+        }
+    }
+
+    handle_setters!("filemapping::EventOpenOptions::new(filemapping::EventAccess::SYNCHRONIZE)");
+
+    /// Opens the live event `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`]; [`ErrorKind::InvalidHandle`] if the name belongs to a file
+    /// mapping (spec row 40); [`ErrorKind::PathNotFound`], [`ErrorKind::BadPathname`],
+    /// [`ErrorKind::InvalidName`] for a bad name (spec §4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, EventAccess, EventOpenOptions};
+    ///
+    /// let opts = EventOpenOptions::new(EventAccess::SYNCHRONIZE);
+    /// assert_eq!(opts.open("doc-no-event-2").unwrap_err().kind(), ErrorKind::NotFound);
+    /// ```
+    pub fn open(&self, name: &str) -> Result<Event> {
+        let parsed = match name::parse(name)? {
+            Parsed::Object(parsed) => parsed,
+            Parsed::Unnamed | Parsed::Directory => return Err(not_an_event()),
+        };
+        // Events carry their rights beside the request: its access is a section's.
+        let request = OpenRequest {
+            name: &parsed,
+            raw_name: name,
+            root: self.namespace.root(),
+            access: FileMapAccess::NONE,
+            inheritable: self.inheritable,
+        };
+        let access = self.access.map_generic();
+        sys::Event::open(&request, access).map(|inner| Event { inner, access })
     }
 }
 
@@ -163,16 +257,17 @@ fn not_an_event() -> Error {
 #[derive(Debug)]
 pub struct Event {
     inner: sys::Event,
+    /// The handle's rights: `EVENT_ALL_ACCESS` for a creator's.
+    access: EventAccess,
 }
 
 impl Event {
-    /// Opens the live event `name` in the environment's namespace (`OpenEventW` with
-    /// `EVENT_ALL_ACCESS`).
+    /// Opens the live event `name` in the environment's namespace with every right
+    /// (`OpenEventW` with `EVENT_ALL_ACCESS`). [`EventOpenOptions`] asks for fewer.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::NotFound`]; [`ErrorKind::InvalidHandle`] if the name belongs to a file
-    /// mapping (spec row 40).
+    /// As [`EventOpenOptions::open`].
     ///
     /// # Examples
     ///
@@ -183,14 +278,14 @@ impl Event {
     /// ```
     #[doc(alias = "OpenEventW")]
     pub fn open(name: &str) -> Result<Event> {
-        Event::open_in(name, &Namespace::from_env())
+        EventOpenOptions::new(EventAccess::ALL_ACCESS).open(name)
     }
 
-    /// Opens the live event `name` in `namespace`.
+    /// Opens the live event `name` in `namespace`, with every right.
     ///
     /// # Errors
     ///
-    /// As [`open`](Self::open).
+    /// As [`EventOpenOptions::open`].
     ///
     /// # Examples
     ///
@@ -203,18 +298,39 @@ impl Event {
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     pub fn open_in(name: &str, namespace: &Namespace) -> Result<Event> {
-        let parsed = match name::parse(name)? {
-            Parsed::Object(parsed) => parsed,
-            Parsed::Unnamed | Parsed::Directory => return Err(not_an_event()),
-        };
-        let request = OpenRequest {
-            name: &parsed,
-            raw_name: name,
-            root: namespace.root(),
-            access: FileMapAccess::ALL_ACCESS,
-            inheritable: false,
-        };
-        sys::Event::open(&request).map(|inner| Event { inner })
+        EventOpenOptions::new(EventAccess::ALL_ACCESS)
+            .namespace(namespace)
+            .open(name)
+    }
+
+    /// The handle's rights.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{EventAccess, EventOptions};
+    ///
+    /// let (event, _) = EventOptions::new().create()?;
+    /// assert_eq!(event.access(), EventAccess::ALL_ACCESS);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn access(&self) -> EventAccess {
+        self.access
+    }
+
+    /// `ERROR_ACCESS_DENIED` unless the handle has `right`.
+    fn require(&self, right: EventAccess, what: &str) -> Result<()> {
+        if self.access.contains(right) {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::AccessDenied,
+            format!(
+                "the event handle (access {:#x}) lacks the right to {what}",
+                self.access.bits()
+            ),
+        ))
     }
 
     /// Signals the event (`SetEvent`): a manual-reset event releases every waiter and stays
@@ -222,6 +338,7 @@ impl Event {
     ///
     /// # Errors
     ///
+    /// [`ErrorKind::AccessDenied`] if the handle lacks `EVENT_MODIFY_STATE`;
     /// [`ErrorKind::Other`] if the OS refuses.
     ///
     /// # Examples
@@ -233,6 +350,7 @@ impl Event {
     /// ```
     #[doc(alias = "SetEvent")]
     pub fn set(&self) -> Result<()> {
+        self.require(EventAccess::MODIFY_STATE, "set it (EVENT_MODIFY_STATE)")?;
         self.inner.set()
     }
 
@@ -240,6 +358,7 @@ impl Event {
     ///
     /// # Errors
     ///
+    /// [`ErrorKind::AccessDenied`] if the handle lacks `EVENT_MODIFY_STATE`;
     /// [`ErrorKind::Other`] if the OS refuses.
     ///
     /// # Examples
@@ -254,6 +373,7 @@ impl Event {
     /// ```
     #[doc(alias = "ResetEvent")]
     pub fn reset(&self) -> Result<()> {
+        self.require(EventAccess::MODIFY_STATE, "reset it (EVENT_MODIFY_STATE)")?;
         self.inner.reset()
     }
 
@@ -262,7 +382,8 @@ impl Event {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Other`] if the OS refuses.
+    /// [`ErrorKind::AccessDenied`] if the handle lacks `SYNCHRONIZE` (`WAIT_FAILED` on
+    /// Windows); [`ErrorKind::Other`] if the OS refuses.
     ///
     /// # Examples
     ///
@@ -275,10 +396,12 @@ impl Event {
     /// ```
     #[doc(alias = "WaitForSingleObject")]
     pub fn wait(&self, timeout: Option<Duration>) -> Result<bool> {
+        self.require(EventAccess::SYNCHRONIZE, "wait for it (SYNCHRONIZE)")?;
         self.inner.wait(timeout)
     }
 
-    /// A second handle to the same event (`DuplicateHandle`).
+    /// A second handle to the same event with the same rights (`DuplicateHandle` with
+    /// `DUPLICATE_SAME_ACCESS`).
     ///
     /// # Errors
     ///
@@ -295,7 +418,32 @@ impl Event {
     /// ```
     #[doc(alias = "DuplicateHandle")]
     pub fn try_clone(&self) -> Result<Event> {
-        self.inner.duplicate(false).map(|inner| Event { inner })
+        self.duplicate(self.access, false)
+    }
+
+    /// A second handle to the same event with exactly `access` (generic rights mapped), and
+    /// inheritable or not (`DuplicateHandle`). Rights are checked against the object's
+    /// security, not against this handle's rights.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the OS refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, EventAccess};
+    ///
+    /// let (event, _) = filemapping::EventOptions::new().create()?;
+    /// let waiter = event.duplicate(EventAccess::SYNCHRONIZE, false)?;
+    /// assert_eq!(waiter.reset().unwrap_err().kind(), ErrorKind::AccessDenied);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "DuplicateHandle")]
+    pub fn duplicate(&self, access: EventAccess, inheritable: bool) -> Result<Event> {
+        let access = access.map_generic();
+        let inner = self.inner.duplicate(access, inheritable)?;
+        Ok(Event { inner, access })
     }
 
     /// Whether the event stays signaled until reset.

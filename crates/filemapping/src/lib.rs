@@ -58,13 +58,13 @@ mod view;
 
 pub use codes::*;
 pub use error::{Error, ErrorKind, Result};
-pub use event::{Event, EventOptions};
+pub use event::{Event, EventOpenOptions, EventOptions};
 pub use granularity::ALLOCATION_GRANULARITY;
 pub use mapping::FileMapping;
-pub use name::Scope;
+pub use name::{name_from_utf16, name_to_utf16, Scope};
 pub use namespace::{Namespace, FILEMAPPING_DIR};
 pub use options::{CreateOptions, OpenOptions};
-pub use protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+pub use protection::{EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection};
 pub use system::page_size;
 pub use types::{Backing, Disposition, Entry, Permissions, SectionInfo};
 pub use view::View;

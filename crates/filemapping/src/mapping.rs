@@ -300,8 +300,9 @@ impl FileMapping {
         self.duplicate(self.access(), false)
     }
 
-    /// A second handle with exactly `access` (`DuplicateHandle`), inheritable or not. Rights are
-    /// checked against the object's security, not against this handle's rights (spec §7).
+    /// A second handle with exactly `access` (`DuplicateHandle`), inheritable or not; generic
+    /// rights are mapped ([`FileMapAccess::map_generic`]). Rights are checked against the
+    /// object's security, not against this handle's rights (spec §7).
     ///
     /// # Errors
     ///
@@ -321,7 +322,7 @@ impl FileMapping {
     #[doc(alias = "DuplicateHandle")]
     pub fn duplicate(&self, access: FileMapAccess, inheritable: bool) -> Result<FileMapping> {
         self.inner
-            .duplicate(access, inheritable)
+            .duplicate(access.map_generic(), inheritable)
             .map(FileMapping::from_inner)
     }
 

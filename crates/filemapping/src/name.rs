@@ -49,15 +49,19 @@ pub(crate) enum Parsed {
 /// Parses a name as `CreateFileMappingW`/`OpenFileMappingW` resolve it (spec §4).
 ///
 /// The prefixes are case-sensitive keywords; any other backslash is a path that does not exist
-/// (`ERROR_PATH_NOT_FOUND`, rows 43–44).
+/// (`ERROR_PATH_NOT_FOUND`, rows 43–44). A leading backslash is a path syntax error
+/// (`ERROR_BAD_PATHNAME`: names are relative to the namespace), and an empty component after
+/// the prefix (`Local\\x`) is `ERROR_INVALID_NAME`, as the object manager reports them.
 pub(crate) fn parse(name: &str) -> Result<Parsed> {
-    if name.encode_utf16().count() > MAX_NAME_UNITS {
+    let units = name_to_utf16(name);
+    if units.len() > MAX_NAME_UNITS {
         return Err(Error::new(
             ErrorKind::InvalidName,
             format!("a name is at most {MAX_NAME_UNITS} UTF-16 units long"),
         ));
     }
-    if name.contains('\0') {
+    // A NUL only ever spells an unpaired surrogate, as `name_from_utf16` writes it.
+    if name.contains('\0') && (units.contains(&0) || name_from_utf16(&units) != name) {
         return Err(Error::new(
             ErrorKind::InvalidName,
             "a name cannot contain NUL",
@@ -66,14 +70,27 @@ pub(crate) fn parse(name: &str) -> Result<Parsed> {
     if name.is_empty() {
         return Ok(Parsed::Unnamed);
     }
+    if name.starts_with('\\') {
+        return Err(Error::new(
+            ErrorKind::BadPathname,
+            "a name cannot start with a backslash (names are relative to the namespace)",
+        ));
+    }
     let (scope, leaf) = match name.split_once('\\') {
         None => (Scope::Local, name),
         Some(("Local", leaf)) => (Scope::Local, leaf),
         Some(("Global", leaf)) => (Scope::Global, leaf),
         Some((prefix, _)) => return Err(path_not_found(prefix)),
     };
-    if let Some((dir, _)) = leaf.split_once('\\') {
-        return Err(path_not_found(dir));
+    match leaf.split_once('\\') {
+        Some(("", _)) => {
+            return Err(Error::new(
+                ErrorKind::InvalidName,
+                "a name cannot have an empty component (two backslashes in a row)",
+            ))
+        }
+        Some((dir, _)) => return Err(path_not_found(dir)),
+        None => {}
     }
     if leaf.is_empty() {
         return Ok(Parsed::Directory);
@@ -82,6 +99,79 @@ pub(crate) fn parse(name: &str) -> Result<Parsed> {
         scope,
         leaf: leaf.to_owned(),
     }))
+}
+
+/// The name, for this crate's API, of an object named by UTF-16 code units, as Windows' `W`
+/// functions take names: lossless even for units that are not valid UTF-16.
+///
+/// Object names on Windows are counted UTF-16 strings, and an unpaired surrogate is a valid name
+/// character there; a Rust `&str` cannot hold one. Valid UTF-16 becomes the same text. Each
+/// unpaired surrogate becomes U+0000 followed by its four upper-case hexadecimal digits
+/// (`"\0D800"`), a spelling no other name has: names cannot contain NUL. Every function that
+/// takes a name accepts this spelling (and no other NUL), and [`name_to_utf16`] turns it back;
+/// on Linux the name's file in the namespace keeps it, so listing gives the same string back.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{name_from_utf16, name_to_utf16, CreateOptions, FileMapAccess, FileMapping};
+///
+/// assert_eq!(name_from_utf16(&[0x41, 0x42]), "AB");
+/// let units = [0x61, 0xD800, 0x62]; // "a", an unpaired high surrogate, "b"
+/// let name = name_from_utf16(&units);
+/// assert_eq!(name, "a\0D800b");
+/// assert_eq!(name_to_utf16(&name), units);
+///
+/// let name = format!("{name}-{}", std::process::id());
+/// let (_map, _) = CreateOptions::new().name(&name).size(4096).create()?;
+/// let _again = FileMapping::open(&name, FileMapAccess::READ)?;
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[must_use]
+pub fn name_from_utf16(units: &[u16]) -> String {
+    let mut out = String::with_capacity(units.len());
+    for unit in std::char::decode_utf16(units.iter().copied()) {
+        match unit {
+            Ok(c) => out.push(c),
+            Err(e) => out.push_str(&format!("\0{:04X}", e.unpaired_surrogate())),
+        }
+    }
+    out
+}
+
+/// The UTF-16 code units of a name of this crate's API: the inverse of [`name_from_utf16`]
+/// (an escaped unpaired surrogate becomes its unit again). What a Windows `W` function is
+/// given for the name.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::name_to_utf16;
+///
+/// assert_eq!(name_to_utf16("Local\\x"), "Local\\x".encode_utf16().collect::<Vec<_>>());
+/// assert_eq!(name_to_utf16("\0DC00"), [0xDC00]);
+/// ```
+#[must_use]
+pub fn name_to_utf16(name: &str) -> Vec<u16> {
+    let mut out = Vec::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find('\0') {
+        out.extend(rest[..at].encode_utf16());
+        let escape = rest.get(at + 1..at + 5);
+        match escape.and_then(|hex| u16::from_str_radix(hex, 16).ok()) {
+            Some(unit) if (0xD800..=0xDFFF).contains(&unit) => {
+                out.push(unit);
+                rest = &rest[at + 5..];
+            }
+            // Not an escape: a plain NUL (which `parse` refuses).
+            _ => {
+                out.push(0);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.extend(rest.encode_utf16());
+    out
 }
 
 fn path_not_found(dir: &str) -> Error {
@@ -157,7 +247,7 @@ mod tests {
             "GLOBAL\\Foo",
             "NoSuchDir\\Foo",
             "Local\\a\\b",
-            "\\Foo",
+            "NoSuchDir\\\\Foo",
         ] {
             assert_eq!(
                 parse(bad).unwrap_err().kind(),
@@ -165,6 +255,46 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// Issue 12 item 7: the object manager's syntax errors.
+    #[test]
+    fn path_syntax_errors_have_their_own_codes() {
+        for (bad, kind) in [
+            ("\\Foo", ErrorKind::BadPathname),
+            ("\\", ErrorKind::BadPathname),
+            ("\\Local\\Foo", ErrorKind::BadPathname),
+            ("Local\\\\x", ErrorKind::InvalidName),
+            ("Global\\\\", ErrorKind::InvalidName),
+        ] {
+            assert_eq!(parse(bad).unwrap_err().kind(), kind, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unpaired_surrogates_round_trip_and_other_nuls_are_refused() {
+        for units in [
+            vec![0xD800],
+            vec![0x61, 0xDFFF, 0x62],
+            vec![0xDC00, 0xD800],
+            vec![0xD83D, 0xDE00, 0xD83D],
+        ] {
+            let name = name_from_utf16(&units);
+            assert_eq!(name_to_utf16(&name), units, "{name:?}");
+            assert!(parse(&name).is_ok(), "{name:?}");
+        }
+        // A valid pair is the character itself, never two escapes.
+        assert_eq!(name_from_utf16(&[0xD83D, 0xDE00]), "\u{1F600}");
+        for bad in ["\0D83D\0DE00", "\0d800", "\0D7FF", "\0", "a\0DC0"] {
+            assert_eq!(
+                parse(bad).unwrap_err().kind(),
+                ErrorKind::InvalidName,
+                "{bad:?}"
+            );
+        }
+        // An escape counts as the one unit it stands for.
+        let at_limit = name_from_utf16(&vec![0xD800; MAX_NAME_UNITS]);
+        assert!(parse(&at_limit).is_ok());
     }
 
     #[test]

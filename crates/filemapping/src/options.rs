@@ -303,7 +303,8 @@ pub struct OpenOptions {
 
 impl OpenOptions {
     /// Options to open with `access` (`dwDesiredAccess`). The handle gets exactly these rights,
-    /// except that `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3).
+    /// except that `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3) and generic rights
+    /// are mapped ([`FileMapAccess::map_generic`]).
     ///
     /// # Examples
     ///

@@ -1,5 +1,6 @@
-//! Page protections (`PAGE_*`), section attributes (`SEC_*`) and access rights (`FILE_MAP_*`),
-//! with the rules of spec §2.1, §2.4 and §5 that tie them together. Platform-free.
+//! Page protections (`PAGE_*`), section attributes (`SEC_*`) and access rights (`FILE_MAP_*`
+//! for sections, `EVENT_*` for events, and the generic rights each type maps), with the rules of
+//! spec §2.1, §2.4 and §5 that tie them together. Platform-free.
 
 use crate::error::{Error, ErrorKind, Result};
 use std::fmt;
@@ -358,6 +359,25 @@ impl FileMapAccess {
     /// `FILE_MAP_ALL_ACCESS` / `SECTION_ALL_ACCESS` (0xF001F). It does not contain
     /// `FILE_MAP_EXECUTE`.
     pub const ALL_ACCESS: FileMapAccess = FileMapAccess(0xF_001F);
+    /// `GENERIC_READ` (0x8000_0000): as a handle's access, `STANDARD_RIGHTS_READ |
+    /// SECTION_QUERY | SECTION_MAP_READ` (see [`map_generic`](Self::map_generic)).
+    pub const GENERIC_READ: FileMapAccess = FileMapAccess(GENERIC_READ);
+    /// `GENERIC_WRITE` (0x4000_0000): as a handle's access, `STANDARD_RIGHTS_WRITE |
+    /// SECTION_MAP_WRITE`.
+    pub const GENERIC_WRITE: FileMapAccess = FileMapAccess(GENERIC_WRITE);
+    /// `GENERIC_EXECUTE` (0x2000_0000): as a handle's access, `STANDARD_RIGHTS_EXECUTE |
+    /// SECTION_MAP_EXECUTE`.
+    pub const GENERIC_EXECUTE: FileMapAccess = FileMapAccess(GENERIC_EXECUTE);
+    /// `GENERIC_ALL` (0x1000_0000): as a handle's access, `SECTION_ALL_ACCESS`.
+    pub const GENERIC_ALL: FileMapAccess = FileMapAccess(GENERIC_ALL);
+
+    /// The section type's generic mapping: what each `GENERIC_*` right stands for.
+    const GENERIC_MAPPING: GenericMapping = GenericMapping {
+        read: READ_CONTROL | FileMapAccess::QUERY.0 | FileMapAccess::READ.0,
+        write: READ_CONTROL | FileMapAccess::WRITE.0,
+        execute: READ_CONTROL | FileMapAccess::MAP_EXECUTE.0,
+        all: FileMapAccess::ALL_ACCESS.0,
+    };
 
     /// Wraps raw `FILE_MAP_*` bits. Every value is accepted; unknown bits are kept.
     ///
@@ -401,14 +421,198 @@ impl FileMapAccess {
         self.0 & other.0 == other.0
     }
 
+    /// The rights a handle gets for this request: the `GENERIC_*` bits replaced by the section
+    /// type's generic mapping (`GENERIC_READ` is `STANDARD_RIGHTS_READ | SECTION_QUERY |
+    /// SECTION_MAP_READ`, `GENERIC_WRITE` is `STANDARD_RIGHTS_WRITE | SECTION_MAP_WRITE`,
+    /// `GENERIC_EXECUTE` is `STANDARD_RIGHTS_EXECUTE | SECTION_MAP_EXECUTE`, `GENERIC_ALL` is
+    /// `SECTION_ALL_ACCESS`), as the object manager maps them when it opens or duplicates a
+    /// handle. Every other bit is kept.
+    ///
+    /// [`OpenOptions`](crate::OpenOptions) and
+    /// [`FileMapping::duplicate`](crate::FileMapping::duplicate) apply it to the access they are
+    /// given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::FileMapAccess;
+    ///
+    /// let read = FileMapAccess::GENERIC_READ.map_generic();
+    /// assert!(read.contains(FileMapAccess::READ | FileMapAccess::QUERY));
+    /// assert!(!read.contains(FileMapAccess::GENERIC_READ));
+    /// assert_eq!(FileMapAccess::GENERIC_ALL.map_generic(), FileMapAccess::ALL_ACCESS);
+    /// assert_eq!(FileMapAccess::WRITE.map_generic(), FileMapAccess::WRITE);
+    /// ```
+    #[must_use]
+    pub const fn map_generic(self) -> FileMapAccess {
+        FileMapAccess(FileMapAccess::GENERIC_MAPPING.apply(self.0))
+    }
+
     /// The rights `OpenFileMapping` grants for `desired`: exactly the request, except that
-    /// `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3).
+    /// `FILE_MAP_COPY` alone means `FILE_MAP_READ` (spec §3) and generic rights are mapped
+    /// ([`map_generic`](Self::map_generic)).
     pub(crate) fn for_open(desired: FileMapAccess) -> FileMapAccess {
         if desired == FileMapAccess::COPY {
             FileMapAccess::READ
         } else {
-            desired
+            desired.map_generic()
         }
+    }
+}
+
+const GENERIC_READ: u32 = 0x8000_0000;
+const GENERIC_WRITE: u32 = 0x4000_0000;
+const GENERIC_EXECUTE: u32 = 0x2000_0000;
+const GENERIC_ALL: u32 = 0x1000_0000;
+/// `READ_CONTROL`: `STANDARD_RIGHTS_READ`, `STANDARD_RIGHTS_WRITE` and
+/// `STANDARD_RIGHTS_EXECUTE` are all this one right.
+const READ_CONTROL: u32 = 0x2_0000;
+/// `SYNCHRONIZE`.
+const SYNCHRONIZE: u32 = 0x10_0000;
+/// `STANDARD_RIGHTS_REQUIRED`: `DELETE | READ_CONTROL | WRITE_DAC | WRITE_OWNER`.
+const STANDARD_RIGHTS_REQUIRED: u32 = 0xF_0000;
+
+/// A type's `GENERIC_MAPPING`: the specific rights each generic right stands for.
+struct GenericMapping {
+    read: u32,
+    write: u32,
+    execute: u32,
+    all: u32,
+}
+
+impl GenericMapping {
+    /// `access` with its generic bits replaced by what they stand for.
+    const fn apply(&self, access: u32) -> u32 {
+        let pairs = [
+            (GENERIC_READ, self.read),
+            (GENERIC_WRITE, self.write),
+            (GENERIC_EXECUTE, self.execute),
+            (GENERIC_ALL, self.all),
+        ];
+        let mut out = access & !(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+        let mut i = 0;
+        while i < pairs.len() {
+            if access & pairs[i].0 != 0 {
+                out |= pairs[i].1;
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Access rights of an event handle (`EVENT_*` values, and the standard and generic rights):
+/// `WaitForSingleObject` needs [`SYNCHRONIZE`](Self::SYNCHRONIZE), `SetEvent` and
+/// `ResetEvent` need [`MODIFY_STATE`](Self::MODIFY_STATE).
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::EventAccess;
+///
+/// let waiter = EventAccess::SYNCHRONIZE;
+/// assert!(!waiter.contains(EventAccess::MODIFY_STATE));
+/// assert!(EventAccess::ALL_ACCESS.contains(waiter | EventAccess::MODIFY_STATE));
+/// assert_eq!(EventAccess::ALL_ACCESS.bits(), 0x1F_0003);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct EventAccess(u32);
+
+impl EventAccess {
+    /// No rights.
+    pub const NONE: EventAccess = EventAccess(0);
+    /// `EVENT_QUERY_STATE` (0x1): the right to ask the event's state and type.
+    pub const QUERY_STATE: EventAccess = EventAccess(0x1);
+    /// `EVENT_MODIFY_STATE` (0x2): the right to set and reset the event.
+    pub const MODIFY_STATE: EventAccess = EventAccess(0x2);
+    /// `SYNCHRONIZE` (0x10_0000): the right to wait for the event.
+    pub const SYNCHRONIZE: EventAccess = EventAccess(SYNCHRONIZE);
+    /// `EVENT_ALL_ACCESS` (0x1F_0003): every right; what a creator's handle gets.
+    pub const ALL_ACCESS: EventAccess = EventAccess(STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3);
+    /// `GENERIC_READ`: as a handle's access, `STANDARD_RIGHTS_READ | EVENT_QUERY_STATE`.
+    pub const GENERIC_READ: EventAccess = EventAccess(GENERIC_READ);
+    /// `GENERIC_WRITE`: as a handle's access, `STANDARD_RIGHTS_WRITE | EVENT_MODIFY_STATE`.
+    pub const GENERIC_WRITE: EventAccess = EventAccess(GENERIC_WRITE);
+    /// `GENERIC_EXECUTE`: as a handle's access, `STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE`.
+    pub const GENERIC_EXECUTE: EventAccess = EventAccess(GENERIC_EXECUTE);
+    /// `GENERIC_ALL`: as a handle's access, `EVENT_ALL_ACCESS`.
+    pub const GENERIC_ALL: EventAccess = EventAccess(GENERIC_ALL);
+
+    /// The event type's generic mapping.
+    const GENERIC_MAPPING: GenericMapping = GenericMapping {
+        read: READ_CONTROL | EventAccess::QUERY_STATE.0,
+        write: READ_CONTROL | EventAccess::MODIFY_STATE.0,
+        execute: READ_CONTROL | SYNCHRONIZE,
+        all: EventAccess::ALL_ACCESS.0,
+    };
+
+    /// Wraps raw access bits. Every value is accepted; unknown bits are kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::EventAccess;
+    ///
+    /// assert_eq!(EventAccess::from_bits(0x2), EventAccess::MODIFY_STATE);
+    /// ```
+    #[must_use]
+    pub const fn from_bits(bits: u32) -> EventAccess {
+        EventAccess(bits)
+    }
+
+    /// The raw bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::EventAccess;
+    ///
+    /// assert_eq!(EventAccess::SYNCHRONIZE.bits(), 0x10_0000);
+    /// ```
+    #[must_use]
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set in `self`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::EventAccess;
+    ///
+    /// assert!(EventAccess::ALL_ACCESS.contains(EventAccess::SYNCHRONIZE));
+    /// ```
+    #[must_use]
+    pub const fn contains(self, other: EventAccess) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The rights a handle gets for this request: the `GENERIC_*` bits replaced by the event
+    /// type's generic mapping (`GENERIC_READ` is `STANDARD_RIGHTS_READ | EVENT_QUERY_STATE`,
+    /// `GENERIC_WRITE` is `STANDARD_RIGHTS_WRITE | EVENT_MODIFY_STATE`, `GENERIC_EXECUTE` is
+    /// `STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE`, `GENERIC_ALL` is `EVENT_ALL_ACCESS`). Every
+    /// other bit is kept. Opening and duplicating an [`Event`](crate::Event) apply it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::EventAccess;
+    ///
+    /// assert!(EventAccess::GENERIC_EXECUTE.map_generic().contains(EventAccess::SYNCHRONIZE));
+    /// assert!(!EventAccess::GENERIC_READ.map_generic().contains(EventAccess::SYNCHRONIZE));
+    /// assert_eq!(EventAccess::GENERIC_ALL.map_generic(), EventAccess::ALL_ACCESS);
+    /// ```
+    #[must_use]
+    pub const fn map_generic(self) -> EventAccess {
+        EventAccess(EventAccess::GENERIC_MAPPING.apply(self.0))
+    }
+}
+
+impl BitOr for EventAccess {
+    type Output = EventAccess;
+    fn bitor(self, rhs: EventAccess) -> EventAccess {
+        EventAccess(self.0 | rhs.0)
     }
 }
 
@@ -734,6 +938,26 @@ mod tests {
                 assert_eq!(ok.then_some(view), want, "{section} {access:?}");
             }
         }
+    }
+
+    /// The generic mappings of the section and event types, as Windows' object manager (and
+    /// Wine's server) define them.
+    #[test]
+    fn generic_rights_map_through_the_types_mapping() {
+        let section = |bits: u32| A::from_bits(bits).map_generic().bits();
+        assert_eq!(section(0x8000_0000), 0x2_0005);
+        assert_eq!(section(0x4000_0000), 0x2_0002);
+        assert_eq!(section(0x2000_0000), 0x2_0008);
+        assert_eq!(section(0x1000_0000), 0xF_001F);
+        assert_eq!(section(0xC000_0000 | 0x20), 0x2_0027);
+        assert_eq!(section(0x6), 0x6);
+        let event = |bits: u32| EventAccess::from_bits(bits).map_generic().bits();
+        assert_eq!(event(0x8000_0000), 0x2_0001);
+        assert_eq!(event(0x4000_0000), 0x2_0002);
+        assert_eq!(event(0x2000_0000), 0x12_0000);
+        assert_eq!(event(0x1000_0000), 0x1F_0003);
+        assert_eq!(A::for_open(A::COPY), A::READ);
+        assert_eq!(A::for_open(A::GENERIC_READ), A::from_bits(0x2_0005));
     }
 
     #[test]

@@ -10,6 +10,11 @@
 #include <pthread.h>
 #endif
 
+/* winnt.h has it; mingw's headers lack it. */
+#ifndef EVENT_QUERY_STATE
+#define EVENT_QUERY_STATE 0x0001
+#endif
+
 /* ---- Threads: the only platform-specific part ------------------------------------------- */
 
 typedef DWORD (*thread_fn)(void *arg);
@@ -279,6 +284,47 @@ static void row_truncate_mapped(void)
     release_all();
 }
 
+/*
+ * Issue 12 item 1: a file that backs a live section cannot be truncated by CreateFile
+ * (ERROR_USER_MAPPED_FILE) nor deleted (ERROR_ACCESS_DENIED); the view keeps its data. Once
+ * the view is unmapped and the section closed, both work.
+ */
+static void api_mapped_file_stays(void)
+{
+    HANDLE f = make_file("mapped.bin", GENERIC_READ | GENERIC_WRITE, 8192);
+    HANDLE h = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL);
+    unsigned char *v = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    LARGE_INTEGER size;
+
+    v[8191] = 7;
+    begin("api mapped-truncate");
+    show_file(open_file("mapped.bin", GENERIC_READ | GENERIC_WRITE, TRUNCATE_EXISTING));
+    show_file(open_file("mapped.bin", GENERIC_READ | GENERIC_WRITE, CREATE_ALWAYS));
+    show_file(open_file("mapped.bin", GENERIC_READ, CREATE_ALWAYS));
+    size.QuadPart = 0;
+    GetFileSizeEx(f, &size);
+    num("size", (unsigned long)size.QuadPart);
+    num("last-byte", v[8191]);
+    end();
+    /* Wine only marks the file delete-pending (spec §13, Wine deviation 16). */
+    if (!wine_differs("api mapped-delete", "FALSE 5 handle 0", "DeleteFile of a mapped file succeeds")) {
+        begin("api mapped-delete");
+        show_b(B(DeleteFileA("mapped.bin")));
+        show_file(open_file("mapped.bin", GENERIC_READ, OPEN_EXISTING));
+        end();
+    }
+    UnmapViewOfFile(v);
+    CloseHandle(h);
+    begin("api unmapped");
+    show_file(open_file("mapped.bin", GENERIC_READ | GENERIC_WRITE, TRUNCATE_EXISTING));
+    size.QuadPart = 99;
+    GetFileSizeEx(f, &size);
+    num("size", (unsigned long)size.QuadPart);
+    show_b(B(DeleteFileA("mapped.bin")));
+    end();
+    release_all();
+}
+
 /* ---- Flushing --------------------------------------------------------------------------- */
 
 static void api_flush(void)
@@ -291,6 +337,64 @@ static void api_flush(void)
     show_b(B(FlushViewOfFile(v + 100, 0)));
     show_b(B(FlushViewOfFile(v, 4097)));
     show_b(B(FlushViewOfFile(v + 4096, 0)));
+    end();
+    release_all();
+}
+
+/* ---- Generic rights (issue 12 item 2) ---------------------------------------------------- */
+
+static void show_dup(HANDLE source, DWORD access, DWORD options, HANDLE *copy)
+{
+    *copy = NULL;
+    show_b(B(DuplicateHandle(GetCurrentProcess(), source, GetCurrentProcess(), copy, access,
+                             FALSE, options)));
+    keep(*copy);
+}
+
+static void api_generic_mapping_rights(void)
+{
+    HANDLE rw = keep(ANON(PAGE_READWRITE, 4096, "api-generic"));
+    HANDLE rwx = keep(ANON(PAGE_EXECUTE_READWRITE, 4096, "api-generic-x"));
+    HANDLE h;
+
+    begin("api generic-read");
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_READ, FALSE, "api-generic"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0))));
+    end();
+    begin("api generic-write");
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_WRITE, FALSE, "api-generic"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0))));
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_READ | GENERIC_WRITE, FALSE, "api-generic"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    end();
+    begin("api generic-execute");
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_READ | GENERIC_EXECUTE, FALSE, "api-generic-x"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_EXECUTE | FILE_MAP_READ, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_READ, FALSE, "api-generic-x"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_EXECUTE | FILE_MAP_READ, 0, 0, 0))));
+    end();
+    begin("api generic-all");
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_ALL, FALSE, "api-generic"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0))));
+    show_h(h = keep(H(OpenFileMappingA(GENERIC_ALL, FALSE, "api-generic-x"))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_EXECUTE | FILE_MAP_WRITE, 0, 0, 0))));
+    end();
+    begin("api generic-duplicate");
+    show_dup(rw, GENERIC_READ, 0, &h);
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0))));
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    show_dup(rw, GENERIC_WRITE, 0, &h);
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
+    show_dup(rwx, GENERIC_EXECUTE | GENERIC_READ, 0, &h);
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_EXECUTE | FILE_MAP_READ, 0, 0, 0))));
+    show_dup(rw, GENERIC_ALL, 0, &h);
+    show_p(keep_view(P(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0))));
     end();
     release_all();
 }
@@ -368,6 +472,104 @@ static void api_events(void)
     release_all();
 }
 
+/* Issue 12 items 2 and 3: an event handle has exactly the rights it was opened with. */
+static void api_event_rights(void)
+{
+    HANDLE e = keep(CreateEventA(NULL, TRUE, FALSE, "api-rights"));
+    HANDLE s, m, h;
+
+    begin("api event-rights");
+    show_h(s = keep(H(OpenEventA(SYNCHRONIZE, FALSE, "api-rights"))));
+    show_b(B(SetEvent(s)));
+    show_b(B(ResetEvent(s)));
+    show_wait(s, 0);
+    show_h(m = keep(H(OpenEventA(EVENT_MODIFY_STATE, FALSE, "api-rights"))));
+    show_b(B(SetEvent(m)));
+    show_wait(m, 0);
+    show_wait(s, 0);
+    show_b(B(ResetEvent(m)));
+    show_wait(s, 0);
+    show_h(h = keep(H(OpenEventA(EVENT_QUERY_STATE, FALSE, "api-rights"))));
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_h(h = keep(H(OpenEventA(0, FALSE, "api-rights"))));
+    show_wait(h, 0);
+    end();
+    begin("api event-generic");
+    show_h(h = keep(H(OpenEventA(GENERIC_READ, FALSE, "api-rights"))));
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_h(h = keep(H(OpenEventA(GENERIC_WRITE, FALSE, "api-rights"))));
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_b(B(ResetEvent(h)));
+    show_h(h = keep(H(OpenEventA(GENERIC_EXECUTE, FALSE, "api-rights"))));
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_h(h = keep(H(OpenEventA(GENERIC_ALL, FALSE, "api-rights"))));
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_b(B(ResetEvent(h)));
+    end();
+    begin("api event-duplicate");
+    show_dup(e, SYNCHRONIZE, 0, &h);
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_dup(e, GENERIC_WRITE, 0, &h);
+    show_b(B(SetEvent(h)));
+    show_wait(h, 0);
+    show_dup(s, 0, DUPLICATE_SAME_ACCESS, &h);
+    show_b(B(ResetEvent(h)));
+    show_wait(h, 0);
+    show_dup(e, GENERIC_EXECUTE, 0, &h);
+    show_wait(h, 0);
+    end();
+    release_all();
+}
+
+/* ---- Name syntax (issue 12 item 7) ------------------------------------------------------ */
+
+static void api_name_syntax(void)
+{
+    /* An unpaired surrogate is a name character; another surrogate is another name. */
+    static const WCHAR high[] = {'a', 'p', 'i', '-', 0xD800, '-', 's', 0};
+    static const WCHAR low[] = {'a', 'p', 'i', '-', 0xDC00, '-', 's', 0};
+    static const WCHAR swapped[] = {'a', 'p', 'i', '-', 0xDC00, 0xD800, '-', 's', 0};
+    HANDLE h, o;
+    char *v, *w;
+
+    begin("api name-syntax");
+    show_created(H(ANON(PAGE_READWRITE, 4096, "\\api-leading")));
+    show_h(H(OpenFileMappingA(FILE_MAP_READ, FALSE, "\\api-leading")));
+    show_created(H(ANON(PAGE_READWRITE, 4096, "Local\\\\api-empty")));
+    show_h(H(OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\\\api-empty")));
+    show_created(H(ANON(PAGE_READWRITE, 4096, "Global\\\\api-empty")));
+    show_created(H(CreateEventA(NULL, FALSE, FALSE, "\\api-leading")));
+    show_h(H(OpenEventA(SYNCHRONIZE, FALSE, "Local\\\\api-empty")));
+    show_created(H(ANON(PAGE_READWRITE, 4096, "NoSuchDir\\\\api-empty")));
+    end();
+    begin("api surrogate");
+    h = keep(H(CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, high)));
+    show_created(h);
+    show_h(o = keep(H(OpenFileMappingW(FILE_MAP_READ, FALSE, high))));
+    show_h(H(OpenFileMappingW(FILE_MAP_READ, FALSE, low)));
+    show_created(keep(H(CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096,
+                                           high))));
+    show_created(keep(H(CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096,
+                                           swapped))));
+    v = keep_view(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0));
+    w = keep_view(MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0));
+    if (v && w) {
+        strcpy(v, "shared");
+        say(strcmp(w, "shared") == 0 ? "same" : "other");
+    }
+    show_created(keep(H(CreateEventW(NULL, FALSE, FALSE, low))));
+    show_h(keep(H(OpenEventW(SYNCHRONIZE, FALSE, low))));
+    show_h(H(OpenFileMappingW(FILE_MAP_READ, FALSE, low)));
+    end();
+    release_all();
+}
+
 int main(void)
 {
     under_wine = detect_wine();
@@ -376,8 +578,12 @@ int main(void)
     api_file_open();
     api_file_io();
     row_truncate_mapped();
+    api_mapped_file_stays();
     api_flush();
+    api_generic_mapping_rights();
     api_events();
+    api_event_rights();
+    api_name_syntax();
     DeleteFileA("api.bin");
     return 0;
 }

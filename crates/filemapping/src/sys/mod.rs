@@ -5,7 +5,9 @@
 
 use crate::error::Result;
 use crate::name::ObjectName;
-use crate::protection::{FileMapAccess, Protection, SectionAttributes, ViewProtection};
+use crate::protection::{
+    EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection,
+};
 use crate::types::{Disposition, Permissions, SectionInfo};
 use std::path::PathBuf;
 
@@ -130,8 +132,9 @@ pub(crate) trait SectionOps: Sized + Send + Sync {
 pub(crate) trait EventOps: Sized + Send + Sync {
     /// Creates an event, or opens the live one of the same name.
     fn create(req: &EventRequest<'_>) -> Result<(Self, Disposition)>;
-    /// Opens a live named event.
-    fn open(req: &OpenRequest<'_>) -> Result<Self>;
+    /// Opens a live named event with `access` (generic rights already mapped; the request's
+    /// own access is a section's and unused). The API layer checks the rights before each call.
+    fn open(req: &OpenRequest<'_>, access: EventAccess) -> Result<Self>;
     /// Signals the event (`SetEvent`).
     fn set(&self) -> Result<()>;
     /// Clears the event (`ResetEvent`).
@@ -139,8 +142,8 @@ pub(crate) trait EventOps: Sized + Send + Sync {
     /// Waits until the event is signaled or `timeout` passes (`WaitForSingleObject`); `true`
     /// when signaled.
     fn wait(&self, timeout: Option<std::time::Duration>) -> Result<bool>;
-    /// A new handle to the same event.
-    fn duplicate(&self, inheritable: bool) -> Result<Self>;
+    /// A new handle to the same event with `access` (generic rights already mapped).
+    fn duplicate(&self, access: EventAccess, inheritable: bool) -> Result<Self>;
     /// Whether the event stays signaled until reset.
     fn is_manual_reset(&self) -> bool;
 }

@@ -118,7 +118,7 @@ impl EventOps for Event {
     fn create(_: &EventRequest<'_>) -> Result<(Event, Disposition)> {
         Err(unsupported())
     }
-    fn open(_: &OpenRequest<'_>) -> Result<Event> {
+    fn open(_: &OpenRequest<'_>, _: crate::protection::EventAccess) -> Result<Event> {
         Err(unsupported())
     }
     fn set(&self) -> Result<()> {
@@ -130,7 +130,7 @@ impl EventOps for Event {
     fn wait(&self, _: Option<std::time::Duration>) -> Result<bool> {
         match *self {}
     }
-    fn duplicate(&self, _: bool) -> Result<Event> {
+    fn duplicate(&self, _: crate::protection::EventAccess, _: bool) -> Result<Event> {
         match *self {}
     }
     fn is_manual_reset(&self) -> bool {

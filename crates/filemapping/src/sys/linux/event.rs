@@ -17,7 +17,7 @@ use super::view::{Mapping, Store as ViewStore, View};
 use super::{fd, lock, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::ObjectName;
-use crate::protection::ViewProtection;
+use crate::protection::{EventAccess, ViewProtection};
 use crate::sys::{EventOps, EventRequest, OpenRequest, ViewOps};
 use crate::types::Disposition;
 use std::os::unix::io::{AsRawFd, OwnedFd};
@@ -55,7 +55,8 @@ impl EventOps for Event {
         )
     }
 
-    fn open(req: &OpenRequest<'_>) -> Result<Event> {
+    // The emulation keeps no rights per handle: the API layer checks them.
+    fn open(req: &OpenRequest<'_>, _: EventAccess) -> Result<Event> {
         let place = Arc::new(objfile::place_of(&req.root, req.name)?);
         open_named(&place, req.name, req.inheritable)?.ok_or_else(|| {
             Error::new(
@@ -105,7 +106,7 @@ impl EventOps for Event {
         }
     }
 
-    fn duplicate(&self, inheritable: bool) -> Result<Event> {
+    fn duplicate(&self, _: EventAccess, inheritable: bool) -> Result<Event> {
         let flags = if self.writable {
             libc::O_RDWR
         } else {

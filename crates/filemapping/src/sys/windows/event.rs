@@ -7,6 +7,7 @@ use super::handle::{last_error, Handle};
 use super::nt;
 use super::section::{duplicate_raw, security, wide};
 use crate::error::Result;
+use crate::protection::EventAccess;
 use crate::sys::{EventOps, EventRequest, OpenRequest};
 use crate::types::Disposition;
 use std::time::Duration;
@@ -14,8 +15,11 @@ use windows_sys::Win32::Foundation::{
     GetLastError, ERROR_ALREADY_EXISTS, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, OpenEventW, ResetEvent, SetEvent, WaitForSingleObject, EVENT_ALL_ACCESS, INFINITE,
+    CreateEventW, OpenEventW, ResetEvent, SetEvent, WaitForSingleObject, INFINITE,
 };
+
+/// `EVENT_QUERY_STATE`: what `NtQueryEvent` needs.
+const EVENT_QUERY_STATE: u32 = 0x1;
 
 /// One handle to an event.
 #[derive(Debug)]
@@ -54,12 +58,20 @@ impl EventOps for Event {
         Ok((Event { handle, manual }, disposition))
     }
 
-    fn open(req: &OpenRequest<'_>) -> Result<Event> {
+    fn open(req: &OpenRequest<'_>, access: EventAccess) -> Result<Event> {
         let name = wide(req.raw_name);
+        let inherit = req.inheritable.into();
         // SAFETY: `name` is NUL-terminated and outlives the call.
-        let raw = unsafe { OpenEventW(EVENT_ALL_ACCESS, req.inheritable.into(), name.as_ptr()) };
+        let raw = unsafe { OpenEventW(access.bits(), inherit, name.as_ptr()) };
         let handle = Handle::from_result(raw, "OpenEventW")?;
-        let manual = query_manual(&handle);
+        let manual = if access.contains(EventAccess::QUERY_STATE) {
+            query_manual(&handle)
+        } else {
+            // A handle without EVENT_QUERY_STATE cannot ask; a second one, made for the
+            // question and closed at once, can if the event's security allows.
+            duplicate_raw(handle.raw(), EVENT_QUERY_STATE, false, false)
+                .map_or(false, |query| query_manual(&query))
+        };
         Ok(Event { handle, manual })
     }
 
@@ -85,8 +97,8 @@ impl EventOps for Event {
         }
     }
 
-    fn duplicate(&self, inheritable: bool) -> Result<Event> {
-        let handle = duplicate_raw(self.handle.raw(), 0, inheritable, true)?;
+    fn duplicate(&self, access: EventAccess, inheritable: bool) -> Result<Event> {
+        let handle = duplicate_raw(self.handle.raw(), access.bits(), inheritable, false)?;
         Ok(Event {
             handle,
             manual: self.manual,

@@ -30,8 +30,12 @@ pub(crate) struct Section {
     file: Option<Arc<Handle>>,
 }
 
+/// An object name for a `W` function, NUL-terminated; an unpaired surrogate spelled as
+/// `name_from_utf16` spells it is that unit again.
 pub(super) fn wide(name: &str) -> Vec<u16> {
-    name.encode_utf16().chain(std::iter::once(0)).collect()
+    let mut units = crate::name::name_to_utf16(name);
+    units.push(0);
+    units
 }
 
 fn name_ptr(name: &Option<Vec<u16>>) -> *const u16 {
