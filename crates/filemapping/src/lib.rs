@@ -66,5 +66,7 @@ pub use namespace::{Namespace, FILEMAPPING_DIR};
 pub use options::{CreateOptions, OpenOptions};
 pub use protection::{EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection};
 pub use system::page_size;
-pub use types::{Backing, Disposition, Entry, Permissions, SectionInfo};
+pub use types::{
+    Backing, Cleanup, Disposition, Entry, Foreign, NotRemoved, Permissions, SectionInfo,
+};
 pub use view::View;

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::name::Scope;
-use crate::types::Entry;
+use crate::types::{Cleanup, Entry};
 use std::path::{Path, PathBuf};
 
 /// The environment variable that relocates the namespace root for a process and its children.
@@ -104,7 +104,10 @@ impl Namespace {
     }
 
     /// Every name in the `scope` namespace, sorted. Names whose holders all died are listed
-    /// with [`Entry::is_live`] false; they behave as if they did not exist.
+    /// with [`Entry::is_live`] false; they behave as if they did not exist. Entries that are not
+    /// objects of this library (anyone may plant a FIFO, a symbolic link or a file in
+    /// `Global\`) are listed with [`Entry::foreign`] saying what they are; none of them can make
+    /// the listing block, follow a link, or fail as a whole.
     ///
     /// # Errors
     ///
@@ -130,7 +133,7 @@ impl Namespace {
 
     /// Removes the names of `scope` whose holders all died (after a crash) and returns them.
     /// Live names are never touched. Opening or creating a stale name also removes it, so this
-    /// is only housekeeping.
+    /// is only housekeeping. [`clean`](Self::clean) says also what it left and why.
     ///
     /// # Errors
     ///
@@ -146,6 +149,40 @@ impl Namespace {
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     pub fn remove_stale(&self, scope: Scope) -> Result<Vec<String>> {
-        crate::sys::remove_stale(&self.root(), scope)
+        self.clean(scope).map(|cleanup| cleanup.removed)
+    }
+
+    /// Removes the stale names of `scope` that this user may remove, and reports the rest.
+    ///
+    /// Only objects of this library are removed, and only once every holder is gone. The walk
+    /// never stops at an entry: a stale name this user may not remove (another user's object in
+    /// the sticky `Global\` directory, or one it can only read) is reported in
+    /// [`Cleanup::not_removed`], and an entry that is not an object (a FIFO, a symbolic link, a
+    /// directory, a file without a valid header) is left untouched and reported in
+    /// [`Cleanup::skipped`]. An entry this user may not even read is left alone silently: it
+    /// may be live, and nothing about it is this user's to decide.
+    ///
+    /// # Errors
+    ///
+    /// As [`list`](Self::list): only a namespace directory that cannot be opened or read fails
+    /// the whole call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{Namespace, Scope};
+    ///
+    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-clean-{}", std::process::id())));
+    /// let cleanup = ns.clean(Scope::Local)?;
+    /// for name in cleanup.removed() {
+    ///     println!("removed {name}");
+    /// }
+    /// for kept in cleanup.not_removed() {
+    ///     println!("not removed {}: {}", kept.name(), kept.error());
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn clean(&self, scope: Scope) -> Result<Cleanup> {
+        crate::sys::clean(&self.root(), scope)
     }
 }

@@ -3,10 +3,11 @@
 //! ([`Permissions`]) and what a namespace holds ([`Entry`]).
 //!
 //! This module is at the bottom of the crate with `error`, `name`, `protection` and
-//! `granularity`: it imports only `codes` and `protection`, so that the platform layer (`sys`) can build
+//! `granularity`: it imports only `codes`, `error` and `protection`, so that the platform layer (`sys`) can build
 //! these values without importing the API above it.
 
 use crate::codes::{ERROR_ALREADY_EXISTS, ERROR_SUCCESS};
+use crate::error::Error;
 use crate::protection::{Protection, SectionAttributes};
 use std::path::PathBuf;
 
@@ -250,6 +251,7 @@ pub struct Entry {
     pub(crate) live: bool,
     pub(crate) info: Option<SectionInfo>,
     pub(crate) handle_count: Option<u64>,
+    pub(crate) foreign: Option<Foreign>,
 }
 
 impl Entry {
@@ -317,5 +319,213 @@ impl Entry {
     #[must_use]
     pub fn handle_count(&self) -> Option<u64> {
         self.handle_count
+    }
+
+    /// What the entry is, if it is not an object of this library: anyone may plant a FIFO, a
+    /// symbolic link, a directory or a file of their own in the `Global\` namespace. Such an
+    /// entry is never live, has no [`info`](Self::info) and no handle count; opening or creating
+    /// its name fails with [`ErrorKind::InvalidHandle`](crate::ErrorKind::InvalidHandle), as for
+    /// a name of another type of object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Global)?;
+    /// for entry in entries.iter().filter(|e| e.is_foreign()) {
+    ///     if let Some(what) = entry.foreign() {
+    ///         println!("skipped {}: {what}", entry.name());
+    ///     }
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn foreign(&self) -> Option<Foreign> {
+        self.foreign
+    }
+
+    /// Whether the entry is not an object of this library ([`foreign`](Self::foreign) says what
+    /// it is instead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let entries = filemapping::Namespace::from_env().list(filemapping::Scope::Local)?;
+    /// let objects = entries.iter().filter(|e| !e.is_foreign()).count();
+    /// # let _ = objects;
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_foreign(&self) -> bool {
+        self.foreign.is_some()
+    }
+}
+
+/// What a namespace entry is when it is not an object of this library ([`Entry::foreign`]).
+///
+/// Listings and [`Namespace::clean`](crate::Namespace::clean) skip such entries and never
+/// touch them; nothing opens them in a way that could block or follow a link.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::Foreign;
+///
+/// assert_eq!(Foreign::Fifo.to_string(), "a FIFO, not an object");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Foreign {
+    /// A symbolic link (never followed).
+    SymbolicLink,
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A Unix domain socket.
+    Socket,
+    /// A character or block device node.
+    Device,
+    /// A regular file without a valid object header: empty, truncated, another format, a wrong
+    /// magic, or an object of another build's header version.
+    NotAnObject,
+}
+
+impl std::fmt::Display for Foreign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self {
+            Foreign::SymbolicLink => "a symbolic link, not an object",
+            Foreign::Directory => "a directory, not an object",
+            Foreign::Fifo => "a FIFO, not an object",
+            Foreign::Socket => "a socket, not an object",
+            Foreign::Device => "a device node, not an object",
+            Foreign::NotAnObject => "a file that is not an object",
+        };
+        f.write_str(what)
+    }
+}
+
+/// What [`Namespace::clean`](crate::Namespace::clean) did: the stale names it removed, the
+/// stale names it could not remove, and the entries it skipped because they are not objects.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{Namespace, Scope};
+///
+/// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-cleanup-{}", std::process::id())));
+/// let cleanup = ns.clean(Scope::Local)?;
+/// assert!(cleanup.removed().is_empty() && cleanup.not_removed().is_empty());
+/// assert!(cleanup.skipped().is_empty());
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Cleanup {
+    pub(crate) removed: Vec<String>,
+    pub(crate) not_removed: Vec<NotRemoved>,
+    pub(crate) skipped: Vec<Entry>,
+}
+
+impl Cleanup {
+    /// The stale names removed, sorted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-rm-{}", std::process::id())));
+    /// for name in ns.clean(filemapping::Scope::Local)?.removed() {
+    ///     println!("removed {name}");
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn removed(&self) -> &[String] {
+        &self.removed
+    }
+
+    /// The names found stale (or that could not be examined) and left in place, each with the
+    /// reason: typically another user's stale object in the sticky `Global\` directory, which
+    /// only its owner (or root) may remove (`ERROR_ACCESS_DENIED`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-nr-{}", std::process::id())));
+    /// for kept in ns.clean(filemapping::Scope::Global)?.not_removed() {
+    ///     println!("not removed {}: {}", kept.name(), kept.error());
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn not_removed(&self) -> &[NotRemoved] {
+        &self.not_removed
+    }
+
+    /// The entries that are not objects of this library, left untouched (each has
+    /// [`Entry::foreign`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-sk-{}", std::process::id())));
+    /// for entry in ns.clean(filemapping::Scope::Global)?.skipped() {
+    ///     assert!(entry.is_foreign());
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn skipped(&self) -> &[Entry] {
+        &self.skipped
+    }
+}
+
+/// A name that [`Namespace::clean`](crate::Namespace::clean) left in place, and why.
+///
+/// # Examples
+///
+/// ```
+/// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-kept-{}", std::process::id())));
+/// for kept in ns.clean(filemapping::Scope::Global)?.not_removed() {
+///     assert_eq!(kept.error().win32_code(), filemapping::ERROR_ACCESS_DENIED);
+/// #   let _ = kept.name();
+/// }
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct NotRemoved {
+    pub(crate) name: String,
+    pub(crate) error: Error,
+}
+
+impl NotRemoved {
+    /// The full name, with its `Local\` or `Global\` prefix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-nrn-{}", std::process::id())));
+    /// let cleanup = ns.clean(filemapping::Scope::Local)?;
+    /// let names: Vec<&str> = cleanup.not_removed().iter().map(|k| k.name()).collect();
+    /// assert!(names.is_empty());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Why it was left: the Win32 code and the OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let ns = filemapping::Namespace::at(std::env::temp_dir().join(format!("fm-doc-nre-{}", std::process::id())));
+    /// for kept in ns.clean(filemapping::Scope::Local)?.not_removed() {
+    ///     eprintln!("{}: {}", kept.name(), kept.error());
+    /// }
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn error(&self) -> &Error {
+        &self.error
     }
 }

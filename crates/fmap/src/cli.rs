@@ -110,6 +110,9 @@ pub(crate) struct LsArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Also say, on stderr, which entries were skipped because they are not mappings.
+    #[arg(long, short)]
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +175,9 @@ pub(crate) struct GcArgs {
     /// Clean the machine-wide Global\ namespace instead of your Local\ one.
     #[arg(long)]
     pub(crate) global: bool,
+    /// Also say, on stderr, which entries were skipped because they are not mappings.
+    #[arg(long, short)]
+    pub(crate) verbose: bool,
 }
 
 /// Parses `250ms`, `2s`, `5m`, `1h`, or plain seconds.

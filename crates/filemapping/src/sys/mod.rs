@@ -18,22 +18,20 @@ mod volatile;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{
-    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
-};
+pub(crate) use linux::{clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use self::windows::{
-    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
+    clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED,
 };
 
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) use unsupported::{
-    list, page_size, remove_stale, Event, Section, View, DEFAULT_ROOT, EMULATED,
+    clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED,
 };
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).

@@ -34,7 +34,7 @@ pub(crate) fn list(_: &std::path::Path, _: crate::name::Scope) -> Result<Vec<cra
 }
 
 /// Nothing to remove.
-pub(crate) fn remove_stale(_: &std::path::Path, _: crate::name::Scope) -> Result<Vec<String>> {
+pub(crate) fn clean(_: &std::path::Path, _: crate::name::Scope) -> Result<crate::types::Cleanup> {
     Err(unsupported())
 }
 

@@ -1,4 +1,5 @@
-//! `fmap gc`: remove the names whose holders all died.
+//! `fmap gc`: remove the names whose holders all died, and say which stale names this user may
+//! not remove.
 
 use crate::cli::GcArgs;
 use crate::failure::{Context, Failure};
@@ -11,12 +12,23 @@ pub(crate) fn run(ns: &Namespace, args: &GcArgs) -> Result<(), Failure> {
     } else {
         Scope::Local
     };
-    let removed = ns.remove_stale(scope).doing("cannot clean the namespace")?;
-    if removed.is_empty() {
+    let cleanup = ns.clean(scope).doing("cannot clean the namespace")?;
+    if args.verbose {
+        super::report_skipped(cleanup.skipped());
+    }
+    if cleanup.removed().is_empty() && cleanup.not_removed().is_empty() {
         println!("nothing to remove");
     }
-    for name in removed {
-        println!("removed {}", shown(&name));
+    for name in cleanup.removed() {
+        println!("removed {}", shown(name));
+    }
+    // Reported, not failed: another user's stale name is theirs (or root's) to remove.
+    for kept in cleanup.not_removed() {
+        println!(
+            "not removed {}: {}",
+            shown(kept.name()),
+            crate::shown::cut(&kept.error().to_string())
+        );
     }
     Ok(())
 }

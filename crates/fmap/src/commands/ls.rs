@@ -13,7 +13,11 @@ pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
         Scope::Local
     };
     let entries = ns.list(scope).doing("cannot list the namespace")?;
-    // Stale names (every holder died) behave as if they did not exist.
+    if args.verbose {
+        super::report_skipped(&entries);
+    }
+    // Stale names (every holder died) behave as if they did not exist; foreign entries (not
+    // mappings at all) are never live.
     let live: Vec<&Entry> = entries.iter().filter(|e| e.is_live()).collect();
     if args.json {
         let rows: Vec<_> = live.iter().map(|e| output::entry_json(e)).collect();

@@ -41,6 +41,15 @@ fn open(ns: &Namespace, name: &str, access: FileMapAccess) -> Result<FileMapping
         .doing(&format!("cannot open {}", crate::shown::cut(name)))
 }
 
+/// Says on stderr which entries of a namespace are not mappings (and were skipped).
+fn report_skipped(entries: &[filemapping::Entry]) {
+    for entry in entries {
+        if let Some(what) = entry.foreign() {
+            eprintln!("skipped {}: {what}", crate::shown::shown(entry.name()));
+        }
+    }
+}
+
 /// A progress bar on stderr for long copies, shown only when stderr is a terminal.
 fn progress(len: u64) -> indicatif::ProgressBar {
     use std::io::IsTerminal;

@@ -102,6 +102,22 @@ pub(crate) fn fstat(fd: RawFd) -> Sys<libc::stat> {
     Ok(st)
 }
 
+/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: what the entry `name` of `dir` is, without opening
+/// it and without following a symbolic link.
+pub(crate) fn stat_at(dir: RawFd, name: &CStr) -> Sys<libc::stat> {
+    // SAFETY: `stat` is plain old data; all-zero is a valid value that fstatat overwrites.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let flags = libc::AT_SYMLINK_NOFOLLOW;
+    // SAFETY: `name` is NUL-terminated and `st` writable, both for the duration of the call.
+    check(unsafe { libc::fstatat(dir, name.as_ptr(), &mut st, flags) })?;
+    Ok(st)
+}
+
+/// Whether two `stat` results describe the same file (device and inode).
+pub(crate) fn same_file(a: &libc::stat, b: &libc::stat) -> bool {
+    a.st_dev == b.st_dev && a.st_ino == b.st_ino
+}
+
 pub(crate) fn fchmod(fd: RawFd, mode: u32) -> Sys<()> {
     // SAFETY: fchmod takes no pointers.
     check(unsafe { libc::fchmod(fd, mode) }).map(drop)
@@ -249,15 +265,6 @@ pub(crate) fn page_size() -> usize {
 pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid cannot fail and takes no arguments.
     unsafe { libc::geteuid() }
-}
-
-/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: the entry itself, even if it is a symlink.
-pub(crate) fn stat_at(dir: RawFd, name: &CStr) -> Sys<libc::stat> {
-    // SAFETY: `stat` is plain old data; all-zero is a valid value that fstatat overwrites.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: `name` is NUL-terminated and `st` is a valid, writable `stat`, both for the call.
-    check(unsafe { libc::fstatat(dir, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) })?;
-    Ok(st)
 }
 
 /// Whether the descriptor's file system is a tmpfs (`fstatfs`).

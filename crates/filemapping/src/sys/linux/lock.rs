@@ -88,11 +88,6 @@ pub(crate) fn any_slot_held_elsewhere(fd: RawFd) -> Sys<bool> {
     Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
 }
 
-/// Takes an exclusive lock on `byte`, waiting for it.
-pub(crate) fn lock_wait(fd: RawFd, byte: i64) -> Sys<()> {
-    fcntl_lock(fd, libc::F_OFD_SETLKW, &mut flock(libc::F_WRLCK, byte))
-}
-
 /// Drops every lock that the open file description `fd` holds.
 pub(crate) fn unlock_all(fd: RawFd) -> Sys<()> {
     let mut fl = flock(libc::F_UNLCK, 0);

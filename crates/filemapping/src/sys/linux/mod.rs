@@ -19,7 +19,7 @@ mod section;
 mod view;
 
 pub(crate) use event::Event;
-pub(crate) use listing::{list, remove_stale};
+pub(crate) use listing::{clean, list};
 pub(crate) use section::Section;
 pub(crate) use view::View;
 

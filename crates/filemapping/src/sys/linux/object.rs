@@ -36,7 +36,8 @@
 //!   - this build, a version 1 object: the version 1 handles hold slots in the same range, so
 //!     the object is not stale; the opener claims a slot, reads the header, fails with
 //!     `ERROR_INVALID_HANDLE` and closes its descriptor (which drops its slot). Once every
-//!     version 1 handle is gone, the object is stale here too and is removed like any other.
+//!     version 1 handle is gone, the object is stale, but its header is not ours: this build
+//!     leaves it in place, as it leaves every file that is not its own (*Hostile entries*).
 //!   - a version 1 build, an object of this build: no handle of this build locks byte 0, so a
 //!     version 1 opener sees a live object as stale; if it can write the file it **unlinks the
 //!     name** and reports "not found" (a version 1 creator then publishes its own object
@@ -50,8 +51,17 @@
 //! for the next round) and publish it with [`publish`]. The new object is built unnamed,
 //! complete and already counted: `O_TMPFILE` in the namespace directory, size, header, the
 //! creator's slot; only then does `linkat` give it the name. `EEXIST` means another creator
-//! published first: go back to opening theirs. An unpublished object is released without
-//! touching any name (its handle has no `Place` until [`published_at`]).
+//! published first, or that the name is held by something the opener could not use: the
+//! creator looks at the entry with [`clean`] (the *Stale removal* path). A live object or a
+//! free name means a lost race: go back to opening theirs. A stale object of ours that this
+//! user may not remove (it can only read it, or the sticky `Global\` directory refuses the
+//! `unlinkat` with `EPERM`) ends the loop with `ERROR_ACCESS_DENIED`: what Windows reports
+//! for a name whose object the caller may not open (spec §3), and the name stays unusable
+//! until its owner or root comes. An entry that is not an object ends it with
+//! `ERROR_INVALID_HANDLE`, as for an object of another type (spec §4). The loop is bounded:
+//! after 1 000 rounds (each a lost race against a name that appeared and vanished again) the
+//! create fails with `EBUSY`. An unpublished object is released without touching any name
+//! (its handle has no `Place` until [`published_at`]).
 //!
 //! [`published_at`]: super::objfile::Unpublished::published_at
 //! [`handle_count`]: crate::sys::SectionOps::handle_count
@@ -139,31 +149,37 @@
 //!   closing at once could each fail the try because of the other's slot, and both leave the
 //!   name behind. With it, the second closer tries only after the first has dropped its slot
 //!   and [`CLOSING`] in one `F_UNLCK` call, or after the first closed its descriptor.
-//! - **Who unlinks**: only a holder of every slot of a file that is still linked, and there is
-//!   at most one such holder at a time: a writable opener that found the name stale, `gc`
-//!   ([`remove_if_stale`]), or the last closer. So a name is never removed from under a live
-//!   handle, and never twice.
-//! - **Still linked**: an object file is linked once, at its own name, by `linkat`, and only
-//!   ever unlinked by such a holder. So `fstat` giving `st_nlink > 0` (see [`linked`]) means
-//!   that the name still names this inode: it is how the code checks "the path names the inode
-//!   I locked" (it does not compare the name's inode). An opener checks it after claiming its
-//!   slot (between its `openat` and its lock the last closer may have unlinked the file, and a
-//!   new object may be at the name by now); a stale remover and a closer deciding on a fresh
-//!   description check it before unlinking (the name may have been removed and taken again
-//!   meanwhile). A closer that held its slot all along needs no check: nobody could hold every
-//!   slot meanwhile, so nobody unlinked the file.
+//! - **Who unlinks**: only a holder of every slot of a file that the name still names, and
+//!   there is at most one such holder at a time: a writable opener that found the name stale,
+//!   `gc` ([`clean`]), or the last closer. So a name is never removed from under a live handle,
+//!   and never twice. In the sticky `Global\` directory the kernel lets only the file's owner
+//!   (and root) unlink it: another user's holder gets `EPERM` and leaves the name, which is then
+//!   stale (an opener reports it absent, a creator `ERROR_ACCESS_DENIED`, `gc` "not removed").
+//! - **Still named**: before trusting or removing a name, the code compares the `(device,
+//!   inode)` of `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)` with `fstat` of its own descriptor
+//!   ([`names`]). `st_nlink > 0` alone would not do: the owner of an object file may rename or
+//!   link it (another user then closing last would unlink whatever sits at the old name now).
+//!   An opener checks it after claiming its slot (between its `openat` and its lock the last
+//!   closer may have unlinked the file, and a new object may be at the name by now); every
+//!   unlinker checks it just before `unlinkat` ([`unlink_if_named`]). The check and the
+//!   `unlinkat` are two calls: in between, the file's owner can rename another of its files to
+//!   the name, and that one is unlinked instead (only that owner's own files can be put there
+//!   by a rename in the sticky directory, so only the renamer loses).
 //!
 //! # The paths, call by call
 //!
 //! The namespace directory is opened (and checked) once per process and cached (`dir`);
 //! "`dir`" below is that descriptor. Which directory a scope uses, and when it is refused as
-//! squatted, is the module documentation of [`dir`](super::dir). Object files are always opened with `O_NOFOLLOW` and
-//! `O_CLOEXEC`.
+//! squatted, is the module documentation of [`dir`](super::dir). Every entry of it is opened
+//! through [`open_entry`]: `openat` with `O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC`, then
+//! `fstat`, and refused unless it is a regular file (*Hostile entries*); "`openat(dir, name, …)`"
+//! below means that. `O_NONBLOCK` stays set on the descriptor: it changes nothing for a regular
+//! file's `pread`, `mmap` and locks.
 //!
 //! **Create, new name** (`create_or_open`, named section backed by the system's memory):
 //!
 //! 1. `openat(dir, name, O_RDWR)` → `ENOENT`: no live object (the *Open* path; a lost race
-//!    comes back here).
+//!    comes back here after the *Stale removal* path at the name).
 //! 2. `openat(dir, ".", O_TMPFILE | O_RDWR, mode)`: the object, unnamed, in the directory where
 //!    it will be linked (a link cannot cross file systems); `fchmod` if the mode is not `0o600`
 //!    (the umask applies to `O_TMPFILE` too).
@@ -189,17 +205,20 @@
 //! 1. `openat(dir, name, O_RDWR)`; on `EACCES`, if the access asked for needs no write,
 //!    `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or on to
 //!    publication for a create).
+//!    `fstat` not a regular file (or the open refused with `ELOOP`, `EISDIR`, `ENXIO`,
+//!    `EWOULDBLOCK`, and `fstatat` says what it is): `ERROR_INVALID_HANDLE`.
 //! 2. Stale check. Writable: `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot. `EAGAIN`: someone
-//!    holds a slot, go on. Success: stale, so `fstat` (still linked?) and `unlinkat(dir, name)`
-//!    if so; close the descriptor (which drops the lock) and report "not found". Read-only:
-//!    `fcntl(F_OFD_GETLK)` over every slot; nothing held: report "not found" (without
-//!    removing).
+//!    holds a slot, go on. Success: stale, so `pread` of the header (not an object of ours:
+//!    `ERROR_INVALID_HANDLE`, the file is left alone), `fstat` and `fstatat` (still named?)
+//!    and `unlinkat(dir, name)` if so (`EPERM`/`EACCES`: left stale); close the descriptor
+//!    (which drops the lock) and report "not found". Read-only: `fcntl(F_OFD_GETLK)` over every
+//!    slot; nothing held: the header check, then "not found" (without removing).
 //! 3. Claim a slot: `fcntl(F_OFD_SETLK, F_WRLCK)` on a slot (read-only: `F_OFD_GETLK` then
 //!    `F_OFD_SETLK, F_RDLCK`), moving to the next slot on `EAGAIN`, at most 64 slots. All 64
 //!    taken means that someone holds the whole range (a closer deciding, or a stale remover):
 //!    close and retry from 1.
-//! 4. `fstat`: `st_nlink == 0` means a closer removed the name between 1 and 3: close and retry
-//!    from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
+//! 4. `fstat` and `fstatat`: the name no longer naming this inode means a closer removed it
+//!    between 1 and 3 (or it was renamed): close and retry from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
 //!    fails with `EBUSY`.
 //! 5. `fstat` and `pread` of the header (a second one for a long header); a wrong magic, version
 //!    or kind is `ERROR_INVALID_HANDLE`, and so is a header that does not fit the file (see
@@ -225,8 +244,11 @@
 //!
 //! **Close, not the last** ([`release`]):
 //!
-//! 1. Writable named handle: `fcntl(F_OFD_SETLKW, F_WRLCK)` on [`CLOSING`], waiting for other
-//!    closers.
+//! 1. Writable named handle: `fcntl(F_OFD_SETLK, F_WRLCK)` on [`CLOSING`], retrying on
+//!    `EAGAIN` with the openers' backoff while other closers decide. After 20 000 tries (about
+//!    two seconds: legitimate closers hold it for two calls, but the file's owner may hold it
+//!    for ever) the closer does not decide: it goes to 3, and if it was the last handle the name
+//!    is left stale.
 //! 2. `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot → `EAGAIN`: another handle is left.
 //! 3. `fcntl(F_OFD_SETLK, F_UNLCK)` over the whole file: drops the slot and [`CLOSING`] at once.
 //! 4. `close`, unless views still map the description (then the last of them closes it when it
@@ -235,22 +257,48 @@
 //! A read-only named handle does 3 and 4 only; so does an unnamed object mapped by views (an
 //! unnamed one without views only closes).
 //!
-//! **Close, the last**: steps 1 and 2 above, 2 succeeding; then `unlinkat(dir, name)`; then
+//! **Close, the last**: steps 1 and 2 above, 2 succeeding; then `fstat` and `fstatat` (still
+//! named?) and `unlinkat(dir, name)` if so (`EPERM` in the sticky directory for another user's
+//! file, or `EACCES`: the name is left stale, and the close succeeds); then
 //! `close` (or nothing, while views map it: the description keeps its locks, but the name is
 //! gone, so they concern nobody). The memory lives on in the views.
 //!
 //! **Close of an inheritable handle**: `openat("/proc/self/fd/N", O_RDWR)` (a fresh OFD, holding
 //! nothing), `close` of the handle's descriptor (which drops its slot unless a child still has
-//! the OFD), then 1 and 2 on the fresh OFD; on success `fstat` (still linked?) and `unlinkat`;
-//! then `close` of the fresh OFD, which drops its locks. A read-only inheritable handle only
+//! the OFD), then 1 and 2 on the fresh OFD; on success `fstat` and `fstatat` (still named?) and
+//! `unlinkat`, as for the last close; then `close` of the fresh OFD, which drops its locks. A read-only inheritable handle only
 //! closes its descriptor.
 //!
-//! **Stale removal** (`gc`, [`remove_if_stale`]): `openat(dir, name, O_RDWR)`, the lock over
-//! every slot, `fstat`, `unlinkat`, `close`: the stale check of *Open* without the open.
-//! **Listing** opens each entry `O_RDONLY`, looks at the slots (`F_OFD_GETLK`: live or stale),
-//! reads the header (a section's gives the entry its details), and counts the slots if live; an
-//! entry it may not open is reported live with nothing known. A listing never takes a lock, so it
-//! never disturbs anyone.
+//! **Stale removal** (`gc`, and a creator that lost a race, [`clean`]): `openat(dir, name,
+//! O_RDWR)` (on `EACCES`, `O_RDONLY`), `pread` of the header (not ours: skipped, untouched),
+//! the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
+//! stale and writable `fstat`, `fstatat`, `unlinkat`, then `close`. A stale object that is only
+//! readable, or whose `unlinkat` fails (`EPERM`), is reported as not removable by this user; an
+//! entry this user may not even open is left alone silently (it may be live). `gc` goes on
+//! with the next entry whatever one entry gave.
+//! **Listing** opens each entry `O_RDONLY` (through [`open_entry`]), reads the header (a
+//! section's gives the entry its details; a file without a valid header is foreign), looks at
+//! the slots (`F_OFD_GETLK`: live or stale) and counts them if live; an entry it may not open
+//! is reported live with nothing known, a non-regular one foreign. A listing never takes a
+//! lock, so it never disturbs anyone, and no entry fails it.
+//!
+//! # Hostile entries (DESIGN invariant 8)
+//!
+//! Any user can create entries in `Global\`, and an object's owner can change its file. So no
+//! path may block, follow a link, or fail for everyone on an entry that is not ours:
+//!
+//! - the open never waits: a FIFO opens at once with `O_NONBLOCK` (and is then refused by
+//!   `fstat`), a regular file under a lease fails with `EWOULDBLOCK` instead of waiting for the
+//!   lease to break (no object of ours has a lease: foreign);
+//! - a symbolic link is never followed (`O_NOFOLLOW`: `ELOOP`), a directory is refused
+//!   (`EISDIR`, or `fstat`), a socket (`ENXIO`) and a device node too; `O_NOCTTY` keeps a
+//!   terminal from becoming ours;
+//! - a regular file is an object of ours only if its header is one of this build's, of any
+//!   type (`objfile::is_object`: empty, truncated, another format, a wrong magic or version are
+//!   not): nothing ever removes a file that is not ours, stale or not;
+//! - such entries are [`Foreign`]: open and create of the name fail with
+//!   `ERROR_INVALID_HANDLE`, a listing reports them ([`Entry::foreign`](crate::Entry::foreign)),
+//!   `gc` skips them.
 //!
 //! # Headers are hostile input (DESIGN invariant 8)
 //!
@@ -351,19 +399,21 @@
 //! What the code does today that falls short of the design (behaviour left as it is):
 //!
 //! - Builds of header version 1 remove the names of live objects of this build (*Versions*).
-//! - A name whose last handle was read-only, or whose last closer's `unlinkat` failed, stays
-//!   until a writable opener, creator or `gc` comes (it is stale, so nobody sees it meanwhile).
-//! - A creator that can only read a stale name's file (another user's object in `Global\`,
-//!   readable by us but not writable) can neither remove it nor publish over it: `create_or_open`
-//!   finds no live object, `linkat` gives `EEXIST`, and it loops without end.
-//! - In the sticky `Global\` directory only the file's owner may unlink it: another user's
-//!   writable last close, stale removal or `gc` fails with `EPERM` (`gc` then stops for the
-//!   whole namespace, as it does on an entry it cannot open read-write).
-//! - "Still linked" is `st_nlink > 0`, not "the name names this inode": it relies on nobody
-//!   renaming or linking object files, which their owner can do.
+//! - A name whose last handle was read-only, or whose last closer's `unlinkat` failed (another
+//!   user's file in the sticky `Global\` directory), stays until a writable opener, creator or
+//!   `gc` comes that may remove it (it is stale, so nobody sees it meanwhile); until its owner
+//!   or root comes, creating that name fails for other users with `ERROR_ACCESS_DENIED`.
+//! - *Still named* is two calls (`fstatat`, then `unlinkat`): a file's owner that renames
+//!   another of its files to the name in between gets that one unlinked.
+//! - The file's owner can hold [`CLOSING`] for ever: closers then stop deciding after about
+//!   two seconds each, and the name is left stale rather than removed.
+//! - `/proc/self/fd` reopens (duplicates, lock-free descriptions, the inheritable close) are not
+//!   `O_NONBLOCK`: the file's owner can make them wait with a lease, up to the kernel's
+//!   `lease-break-time` (45 s by default).
 
 use super::fd::{self, Sys};
 use super::lock::{self, CLOSING};
+use crate::types::Foreign;
 use std::ffi::CString;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
@@ -381,8 +431,72 @@ pub(crate) struct Attached {
     pub(crate) writable: bool,
 }
 
+/// Whether an object file's header is one of this build's (any type): the test that tells an
+/// object of ours from a file someone else planted ("Hostile entries").
+pub(crate) type Ours = fn(RawFd) -> bool;
+
 /// How many times an opener retries while a closer is removing the name it found.
 const MAX_RETRIES: u32 = 10_000;
+
+/// How many times a closer tries [`CLOSING`] before it leaves the decision to others.
+const CLOSING_TRIES: u32 = 20_000;
+
+/// The flags of every open of a namespace entry besides the access mode (`open_at` adds
+/// `O_CLOEXEC`): never wait (a FIFO, a file under a lease), never follow a symbolic link, never
+/// acquire a controlling terminal.
+const ENTRY_FLAGS: libc::c_int = libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY;
+
+/// A namespace entry, opened.
+pub(crate) enum Opened {
+    /// A regular file (an object of ours or not: only its header can tell).
+    File(OwnedFd),
+    /// Nothing has the name.
+    Absent,
+    /// Something that is no object file at all.
+    Foreign(Foreign),
+}
+
+/// Opens the entry at `place` with `access` (`O_RDWR` or `O_RDONLY`), if it is a regular file
+/// ("Hostile entries" in the module documentation).
+pub(crate) fn open_entry(place: &Place, access: libc::c_int) -> Sys<Opened> {
+    match fd::open_at(place.dir.as_raw_fd(), &place.file, access | ENTRY_FLAGS, 0) {
+        Ok(obj) => match foreign_type(fd::fstat(obj.as_raw_fd())?.st_mode) {
+            None => Ok(Opened::File(obj)),
+            Some(what) => Ok(Opened::Foreign(what)),
+        },
+        Err(libc::ENOENT) => Ok(Opened::Absent),
+        Err(e) => refused(place, e),
+    }
+}
+
+/// Why the open of an entry failed with `errno`: an entry that is not a regular file is
+/// foreign (`ELOOP` for a link, `EISDIR` for a directory, `ENXIO` for a socket, `EACCES` for
+/// anything we may not open), and so is a regular file under a lease (`EWOULDBLOCK`: no object
+/// of ours has one); a regular file keeps its `errno`.
+fn refused(place: &Place, errno: i32) -> Sys<Opened> {
+    let st = match fd::stat_at(place.dir.as_raw_fd(), &place.file) {
+        Ok(st) => st,
+        Err(libc::ENOENT) => return Ok(Opened::Absent),
+        Err(_) => return Err(errno),
+    };
+    match foreign_type(st.st_mode) {
+        Some(what) => Ok(Opened::Foreign(what)),
+        None if errno == libc::EWOULDBLOCK => Ok(Opened::Foreign(Foreign::NotAnObject)),
+        None => Err(errno),
+    }
+}
+
+/// What a file of type `mode` is if it is not a regular file.
+fn foreign_type(mode: libc::mode_t) -> Option<Foreign> {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG => None,
+        libc::S_IFLNK => Some(Foreign::SymbolicLink),
+        libc::S_IFDIR => Some(Foreign::Directory),
+        libc::S_IFIFO => Some(Foreign::Fifo),
+        libc::S_IFSOCK => Some(Foreign::Socket),
+        _ => Some(Foreign::Device),
+    }
+}
 
 /// Makes the unnamed object file `tmp` (already holding its slot) visible as `place`.
 /// `Ok(false)`: the name is taken.
@@ -394,12 +508,21 @@ pub(crate) fn publish(tmp: &OwnedFd, place: &Place) -> Sys<bool> {
     }
 }
 
-/// Attaches a new handle to the object named by `place`. `Ok(None)`: no live object has that
-/// name. `need_write`: the handle must be able to write (else read-only is accepted when the
-/// file's permissions refuse writing).
-pub(crate) fn attach(place: &Place, need_write: bool) -> Sys<Option<Attached>> {
+/// What an opener found at a name.
+pub(crate) enum Found {
+    /// A live object, now with one more handle.
+    Live(Attached),
+    /// No live object: nothing, or a stale object (removed if this user may).
+    Absent,
+    /// Something that is not an object of ours.
+    Foreign(Foreign),
+}
+
+/// Attaches a new handle to the object named by `place`. `need_write`: the handle must be able
+/// to write (else read-only is accepted when the file's permissions refuse writing).
+pub(crate) fn attach(place: &Place, need_write: bool, ours: Ours) -> Sys<Found> {
     for attempt in 0..MAX_RETRIES {
-        match try_attach(place, need_write)? {
+        match try_attach(place, need_write, ours)? {
             Step::Done(found) => return Ok(found),
             Step::Retry => backoff(attempt),
         }
@@ -408,45 +531,59 @@ pub(crate) fn attach(place: &Place, need_write: bool) -> Sys<Option<Attached>> {
 }
 
 enum Step {
-    Done(Option<Attached>),
+    Done(Found),
     Retry,
 }
 
-fn try_attach(place: &Place, need_write: bool) -> Sys<Step> {
+fn try_attach(place: &Place, need_write: bool, ours: Ours) -> Sys<Step> {
     let (obj, writable) = match open_object(place, need_write)? {
-        Some(opened) => opened,
-        None => return Ok(Step::Done(None)),
+        Candidate::File(obj, writable) => (obj, writable),
+        Candidate::Not(found) => return Ok(Step::Done(found)),
     };
     let raw = obj.as_raw_fd();
     if stale(raw, writable)? {
-        if writable && linked(raw)? {
-            fd::unlink_at(place.dir.as_raw_fd(), &place.file)?;
-        }
-        return Ok(Step::Done(None));
+        return bury(place, raw, writable, ours).map(Step::Done);
     }
     match lock::claim_slot(raw, writable) {
-        Ok(()) if linked(raw)? => Ok(Step::Done(Some(Attached { fd: obj, writable }))),
+        Ok(()) if names(place, raw)? => Ok(Step::Done(Found::Live(Attached { fd: obj, writable }))),
         Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
         Err(e) => Err(e),
     }
 }
 
-/// Opens the object file read-write, or read-only when allowed and writing is refused.
-fn open_object(place: &Place, need_write: bool) -> Sys<Option<(OwnedFd, bool)>> {
-    let dir = place.dir.as_raw_fd();
-    let flags = libc::O_NOFOLLOW | libc::O_NOCTTY;
-    let result = match fd::open_at(dir, &place.file, flags | libc::O_RDWR, 0) {
-        Ok(obj) => Ok((obj, true)),
-        Err(libc::EACCES) if !need_write => {
-            fd::open_at(dir, &place.file, flags | libc::O_RDONLY, 0).map(|obj| (obj, false))
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(opened) => Ok(Some(opened)),
-        Err(libc::ENOENT) => Ok(None),
-        Err(e) => Err(e),
+/// A stale entry that an opener found: a file that is not an object of ours is foreign and left
+/// alone; an object of ours is removed if this description may (it is writable, and the
+/// directory lets this user unlink the file), and absent either way: the name is dead.
+fn bury(place: &Place, raw: RawFd, writable: bool, ours: Ours) -> Sys<Found> {
+    if !ours(raw) {
+        return Ok(Found::Foreign(Foreign::NotAnObject));
     }
+    if writable {
+        match unlink_if_named(place, raw) {
+            Ok(_) | Err(libc::EPERM) | Err(libc::EACCES) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Found::Absent)
+}
+
+/// An entry opened as an object file (and whether read-write), or what an opener found instead.
+enum Candidate {
+    File(OwnedFd, bool),
+    Not(Found),
+}
+
+/// Opens the object file read-write, or read-only when allowed and writing is refused.
+fn open_object(place: &Place, need_write: bool) -> Sys<Candidate> {
+    let (opened, writable) = match open_entry(place, libc::O_RDWR) {
+        Err(libc::EACCES) if !need_write => (open_entry(place, libc::O_RDONLY)?, false),
+        other => (other?, true),
+    };
+    Ok(match opened {
+        Opened::File(obj) => Candidate::File(obj, writable),
+        Opened::Absent => Candidate::Not(Found::Absent),
+        Opened::Foreign(what) => Candidate::Not(Found::Foreign(what)),
+    })
 }
 
 /// Whether no handle holds the object (stale). A writable descriptor proves it by locking every
@@ -462,13 +599,34 @@ fn stale(fd: RawFd, writable: bool) -> Sys<bool> {
     }
 }
 
-/// Whether the file is still linked into its namespace: `st_nlink > 0`, which means that its
-/// name still names it ("Still linked" in the module documentation).
-fn linked(fd: RawFd) -> Sys<bool> {
-    Ok(fd::fstat(fd)?.st_nlink > 0)
+/// Whether the name at `place` names the file of `fd` now: the same `(device, inode)`
+/// ("Still named" in the module documentation).
+fn names(place: &Place, fd: RawFd) -> Sys<bool> {
+    let mine = fd::fstat(fd)?;
+    match fd::stat_at(place.dir.as_raw_fd(), &place.file) {
+        Ok(there) => Ok(fd::same_file(&mine, &there)),
+        Err(libc::ENOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
-fn backoff(attempt: u32) {
+/// Unlinks the name at `place` if it still names the file of `fd`, whose description holds every
+/// slot. `Ok(false)`: the name is gone or names another file now, and is left alone. `EPERM`:
+/// the sticky `Global\` directory lets only the file's owner (and root) unlink it.
+fn unlink_if_named(place: &Place, fd: RawFd) -> Sys<bool> {
+    if !names(place, fd)? {
+        return Ok(false);
+    }
+    match fd::unlink_at(place.dir.as_raw_fd(), &place.file) {
+        Ok(()) => Ok(true),
+        Err(libc::ENOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Waits a little before an attempt that follows `attempt` failed ones: yields the CPU 50 times,
+/// then sleeps 100 µs each time.
+pub(crate) fn backoff(attempt: u32) {
     if attempt < 50 {
         std::thread::yield_now();
     } else {
@@ -499,9 +657,9 @@ pub(crate) fn release(
     if inheritable {
         let fresh = fd::reopen(obj.as_raw_fd(), libc::O_RDWR)?;
         drop(obj);
-        return judge(&fresh, place, true).map(drop);
+        return judge(&fresh, place).map(drop);
     }
-    match judge(&obj, place, false) {
+    match judge(&obj, place) {
         // The name is gone: what the description still holds concerns nobody.
         Ok(true) => Ok(()),
         Ok(false) => let_go(obj, false),
@@ -509,21 +667,35 @@ pub(crate) fn release(
     }
 }
 
-/// Decides on `obj` (a description holding no handle's lock if `fresh`) whether the last handle
-/// is gone, and removes the name if so (`Ok(true)`). On return `obj` still holds [`CLOSING`] and,
-/// on success, every slot: the caller drops them ("Last closer" in the module documentation).
-fn judge(obj: &OwnedFd, place: &Place, fresh: bool) -> Sys<bool> {
+/// Decides on `obj` whether the last handle is gone, and removes the name if so (`Ok(true)`).
+/// On return `obj` may still hold [`CLOSING`] and every slot: the caller drops them ("Last
+/// closer" in the module documentation). A name this user may not unlink is left (stale), and
+/// so is the decision when [`CLOSING`] stays taken (a hostile owner can hold it for ever).
+fn judge(obj: &OwnedFd, place: &Place) -> Sys<bool> {
     let raw = obj.as_raw_fd();
-    lock::lock_wait(raw, CLOSING)?;
-    // A handle that held its slot all along proves the file still linked (only a holder of every
-    // slot unlinks); a fresh description must look.
+    if !take_closing(raw)? {
+        return Ok(false);
+    }
     match lock::try_claim_all(raw) {
-        Ok(()) if !fresh || linked(raw)? => {
-            fd::unlink_at(place.dir.as_raw_fd(), &place.file).map(|()| true)
-        }
-        Ok(()) | Err(libc::EAGAIN) => Ok(false),
+        Ok(()) => match unlink_if_named(place, raw) {
+            Err(libc::EPERM) | Err(libc::EACCES) => Ok(false),
+            other => other,
+        },
+        Err(libc::EAGAIN) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// Takes [`CLOSING`], retrying with [`backoff`]; `Ok(false)` after [`CLOSING_TRIES`] attempts.
+fn take_closing(raw: RawFd) -> Sys<bool> {
+    for attempt in 0..CLOSING_TRIES {
+        match lock::try_lock(raw, lock::Lock::Exclusive, CLOSING) {
+            Ok(()) => return Ok(true),
+            Err(libc::EAGAIN) => backoff(attempt),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
 }
 
 /// Drops a handle's reference to its description, and first every lock it holds, unless the
@@ -537,18 +709,42 @@ fn let_go(obj: Arc<OwnedFd>, inheritable: bool) -> Sys<()> {
     Ok(())
 }
 
-/// Removes the name at `place` if every holder is gone. `Ok(true)` if this call removed it.
-pub(crate) fn remove_if_stale(place: &Place) -> Sys<bool> {
-    let flags = libc::O_NOFOLLOW | libc::O_RDWR;
-    let obj = match fd::open_at(place.dir.as_raw_fd(), &place.file, flags, 0) {
-        Ok(obj) => obj,
-        Err(libc::ENOENT) => return Ok(false),
-        Err(e) => return Err(e),
+/// What [`clean`] did with one entry.
+pub(crate) enum Cleaned {
+    /// Nothing has the name (any more).
+    Absent,
+    /// A live object: left alone.
+    Live,
+    /// A stale object of ours, removed.
+    Removed,
+    /// A stale object of ours that this user may not remove: the `errno` of the attempt
+    /// (`EACCES`: only readable by us; `EPERM`: another user's file in the sticky directory).
+    Kept(i32),
+    /// Not an object of ours: left alone.
+    Foreign(Foreign),
+}
+
+/// Removes the object at `place` if it is ours and every holder is gone (*Stale removal*).
+/// `Err`: the entry could not be examined (`EACCES`: this user may not even read it).
+pub(crate) fn clean(place: &Place, ours: Ours) -> Sys<Cleaned> {
+    let (obj, writable) = match open_object(place, false)? {
+        Candidate::File(obj, writable) => (obj, writable),
+        Candidate::Not(Found::Foreign(what)) => return Ok(Cleaned::Foreign(what)),
+        Candidate::Not(_) => return Ok(Cleaned::Absent),
     };
     let raw = obj.as_raw_fd();
-    if stale(raw, true)? && linked(raw)? {
-        fd::unlink_at(place.dir.as_raw_fd(), &place.file)?;
-        return Ok(true);
+    if !ours(raw) {
+        return Ok(Cleaned::Foreign(Foreign::NotAnObject));
     }
-    Ok(false)
+    if !stale(raw, writable)? {
+        return Ok(Cleaned::Live);
+    }
+    if !writable {
+        return Ok(Cleaned::Kept(libc::EACCES));
+    }
+    match unlink_if_named(place, raw) {
+        Ok(true) => Ok(Cleaned::Removed),
+        Ok(false) => Ok(Cleaned::Absent),
+        Err(e) => Ok(Cleaned::Kept(e)),
+    }
 }

@@ -165,16 +165,28 @@ pub(super) trait Unpublished: Sized {
     fn published_at(&mut self, place: Arc<Place>);
 }
 
+/// Whether the object file `raw` has a header of this build, of any type: an object of ours,
+/// not a file someone else planted ([`object::Ours`]).
+pub(super) fn is_object(raw: RawFd) -> bool {
+    read_header(raw, ObjectKind::Section).is_ok() || read_header(raw, ObjectKind::Event).is_ok()
+}
+
+/// How many times create-or-open goes round (open, publish, look at what holds the name) before
+/// it gives up: each round is a lost race against a name that appeared and vanished again.
+const MAX_ROUNDS: u32 = 1_000;
+
 /// Create-or-open: open the live object, else publish a new one; repeat if another creator wins
 /// the race to publish, so exactly one creator sees `Created` (DESIGN invariant 4). A new object
-/// is built once, at the first miss, and reused across lost races.
+/// is built once, at the first miss, and reused across lost races. A name held by something this
+/// user can neither open nor remove ends the loop with an error (see [`taken`]), and so does a
+/// name that keeps changing for [`MAX_ROUNDS`] rounds.
 pub(super) fn create_or_open<T: Unpublished>(
     place: &Arc<Place>,
     mut open: impl FnMut() -> Result<Option<T>>,
     mut build: impl FnMut() -> Result<T>,
 ) -> Result<(T, Disposition)> {
     let mut built: Option<T> = None;
-    loop {
+    for round in 0..MAX_ROUNDS {
         if let Some(existing) = open()? {
             return Ok((existing, Disposition::OpenedExisting));
         }
@@ -189,17 +201,61 @@ pub(super) fn create_or_open<T: Unpublished>(
             return Ok((new, Disposition::Created));
         }
         built = Some(new);
+        taken(place)?;
+        object::backoff(round);
+    }
+    Err(Error::new(
+        ErrorKind::Other,
+        "the name kept changing while the object was being created",
+    )
+    .with_os_error(libc::EBUSY))
+}
+
+/// After a lost race to publish at `place`: `Ok` if another round may succeed (a live object
+/// appeared, or the name is free again), else why the name cannot be used. A stale object that
+/// this user may not remove (another user's, in the sticky `Global\` directory, or one that it
+/// may only read) is `ERROR_ACCESS_DENIED`, what Windows reports for a name whose object the
+/// caller may not open; an entry that is not an object is `ERROR_INVALID_HANDLE`, as for an
+/// object of another type (spec §4).
+fn taken(place: &Place) -> Result<()> {
+    let cleaned = object::clean(place, is_object)
+        .map_err(|e| os_error(ErrorKind::Other, "cannot use the name", e))?;
+    match cleaned {
+        object::Cleaned::Kept(errno) => Err(os_error(
+            ErrorKind::AccessDenied,
+            "the name is held by a stale object that this user may not remove",
+            errno,
+        )),
+        object::Cleaned::Foreign(what) => Err(foreign(what)),
+        _ => Ok(()),
     }
 }
 
-/// [`object::attach`] of the object `name` at `place`, with the name in the error.
+/// The error for a name held by something that is not an object of ours.
+fn foreign(what: crate::types::Foreign) -> Error {
+    Error::new(
+        ErrorKind::InvalidHandle,
+        format!("the name is taken by {what}"),
+    )
+}
+
+/// [`object::attach`] of the object `name` at `place`, with the name in the error. `None`: no
+/// live object has the name; a name held by something that is not an object of ours is
+/// `ERROR_INVALID_HANDLE`, as for an object of another type (spec §4).
 pub(crate) fn attach(
     place: &Place,
     name: &ObjectName,
     need_write: bool,
 ) -> Result<Option<object::Attached>> {
-    object::attach(place, need_write).map_err(|e| {
-        let name = crate::name::for_message(&name.to_string());
-        os_error(ErrorKind::Other, &format!("cannot open {name}"), e)
-    })
+    let shown = || crate::name::for_message(&name.to_string());
+    let found = object::attach(place, need_write, is_object)
+        .map_err(|e| os_error(ErrorKind::Other, &format!("cannot open {}", shown()), e))?;
+    match found {
+        object::Found::Live(attached) => Ok(Some(attached)),
+        object::Found::Absent => Ok(None),
+        object::Found::Foreign(what) => Err(Error::new(
+            ErrorKind::InvalidHandle,
+            format!("{} is {what}", shown()),
+        )),
+    }
 }

@@ -32,9 +32,9 @@ pub(crate) fn list(
 }
 
 /// Windows removes names itself; nothing is ever stale.
-pub(crate) fn remove_stale(
+pub(crate) fn clean(
     _: &std::path::Path,
     _: crate::name::Scope,
-) -> crate::error::Result<Vec<String>> {
-    Ok(Vec::new())
+) -> crate::error::Result<crate::types::Cleanup> {
+    Ok(crate::types::Cleanup::default())
 }
