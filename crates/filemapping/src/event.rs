@@ -292,9 +292,12 @@ impl Event {
     /// ```
     /// use filemapping::{Event, EventOptions, Namespace};
     ///
-    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-ev-{}", std::process::id())));
-    /// let (_event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
-    /// let _again = Event::open_in("e", &ns)?;
+    /// let dir = std::env::temp_dir().join(format!("fm-doc-ev-{}", std::process::id()));
+    /// let ns = Namespace::at(&dir);
+    /// let (event, _) = EventOptions::new().name("e").namespace(&ns).create()?;
+    /// let again = Event::open_in("e", &ns)?;
+    /// # drop((event, again));
+    /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     pub fn open_in(name: &str, namespace: &Namespace) -> Result<Event> {

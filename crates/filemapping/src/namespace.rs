@@ -119,12 +119,15 @@ impl Namespace {
     /// ```
     /// use filemapping::{CreateOptions, Namespace, Scope};
     ///
-    /// let ns = Namespace::at(std::env::temp_dir().join(format!("fm-doc-list-{}", std::process::id())));
-    /// let (_map, _) = CreateOptions::new().name("listed").size(4096).namespace(&ns).create()?;
+    /// let dir = std::env::temp_dir().join(format!("fm-doc-list-{}", std::process::id()));
+    /// let ns = Namespace::at(&dir);
+    /// let (map, _) = CreateOptions::new().name("listed").size(4096).namespace(&ns).create()?;
     /// let entries = ns.list(Scope::Local)?;
     /// assert_eq!(entries[0].name(), "Local\\listed");
     /// assert!(entries[0].is_live());
     /// assert_eq!(entries[0].handle_count(), Some(1));
+    /// # drop(map);
+    /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     pub fn list(&self, scope: Scope) -> Result<Vec<Entry>> {
