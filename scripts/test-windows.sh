@@ -19,9 +19,10 @@ trap 'rm -rf "$work"' EXIT
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
-# The portable suites: the scenario-table suite (conformance/), the multi-process tests, and the
-# helpers they share (support/). Linux-only test files are left out.
-for dir in conformance multiprocess support; do
+# The portable suites: the scenario-table suite (conformance/), the multi-process tests, the
+# access rights (rights.rs), and the helpers they share (support/). Linux-only test files are
+# left out.
+for dir in conformance multiprocess support rights.rs; do
   cp -r "$top/crates/filemapping/tests/$dir" "$work/tests/"
 done
 
