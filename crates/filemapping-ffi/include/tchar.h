@@ -38,8 +38,16 @@
  *     to leave main out.)
  *
  * Invalid UTF-8 converts to U+FFFD and so do lone surrogates in UTF-16 output.
+ *
+ * Built for Windows (_WIN32), this file includes the system's own <tchar.h> instead (GCC and
+ * Clang: #include_next), so a portable build may keep this directory on its include path.
  */
-#ifndef FILEMAPPING_TCHAR_H
+#if defined(_WIN32) && (defined(__GNUC__) || defined(__clang__))
+/* On Windows, the system's own tchar.h (this directory may be on a portable build's path). */
+#include_next <tchar.h>
+#elif defined(_WIN32)
+#error "on Windows, include the system's <tchar.h>: this one is for Linux"
+#elif !defined(FILEMAPPING_TCHAR_H)
 #define FILEMAPPING_TCHAR_H
 
 #include "filemapping.h"
@@ -692,4 +700,4 @@ __attribute__((weak)) int main(int argc, char *argv[])
 }
 #endif
 
-#endif /* FILEMAPPING_TCHAR_H */
+#endif /* FILEMAPPING_TCHAR_H (not _WIN32) */

@@ -289,3 +289,41 @@ fn the_documentation_sample_runs_without_unicode() {
 fn the_documentation_sample_runs_with_unicode() {
     check_sample(Mode::Unicode);
 }
+
+/// The headers also serve C++ (C++11: `TEXT()` makes `char16_t` strings, `WCHAR` is
+/// `char16_t`): the generic-text programs compile as C++ in both modes, warnings as errors.
+/// Skipped, with the reason printed, without `c++`.
+#[test]
+fn the_generic_text_programs_compile_as_cpp() {
+    if Command::new("c++").arg("--version").output().is_err() {
+        eprintln!("skipped: no `c++` compiler");
+        return;
+    }
+    for name in ["generic", "shm_server", "shm_client"] {
+        for unicode in [false, true] {
+            let mut cxx = Command::new("c++");
+            if unicode {
+                cxx.args(["-DUNICODE", "-D_UNICODE"]);
+            }
+            let out = cxx
+                .args([
+                    "-x",
+                    "c++",
+                    "-std=c++11",
+                    "-fsyntax-only",
+                    "-Wall",
+                    "-Wextra",
+                ])
+                .args(["-Werror", "-I"])
+                .arg(crate_dir().join("include"))
+                .arg(crate_dir().join("tests/c").join(format!("{name}.c")))
+                .output()
+                .expect("c++ runs");
+            assert!(
+                out.status.success(),
+                "{name}.c as C++ (UNICODE: {unicode}):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
