@@ -54,4 +54,89 @@ for name in "${programs[@]}"; do
     status=1
   fi
 done
+
+# The generic-text programs (tchar.h, TCHAR, the undecorated names), each built twice: narrow and
+# with -DUNICODE -D_UNICODE (mingw: and -municode, for wmain). The Windows builds use Microsoft's
+# own printf (__USE_MINGW_ANSI_STDIO=0): its wide %s takes a wide string, which is what TCHAR code
+# relies on, while mingw's C99 printf reads a narrow one. Both builds print ASCII only, so the
+# bytes compare (Wine writes wide output in the ANSI code page, we write UTF-8).
+mode_flags() { if [ "$1" = unicode ]; then echo "-DUNICODE -D_UNICODE"; fi; }
+build_generic() { # <program> <mode> <dir>
+  local flags
+  flags=$(mode_flags "$2")
+  # shellcheck disable=SC2086 # flags is a list of words
+  cc -std=c11 -Wall -Wextra -Werror $flags -I "$top/crates/filemapping-ffi/include" "$src/$1.c" \
+    -L "$lib" -lfilemapping_ffi -Wl,-rpath,"$lib" -lpthread -ldl -lm -o "$3/$1"
+  # shellcheck disable=SC2086
+  x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=0 $flags \
+    ${flags:+-municode} "$src/$1.c" -o "$3/$1.exe"
+}
+compare() { # <label> <dir> <expected file>
+  if diff -u "$2/wine.out" "$2/linux.out" >"$2/diff"; then
+    echo "$1: Linux and Wine agree ($(wc -l <"$2/linux.out") lines)"
+  else
+    echo "$1: Linux (+) differs from Wine (-):"
+    cat "$2/diff"
+    status=1
+  fi
+  if ! diff -u "$3" "$2/linux.out"; then
+    echo "$1: the Linux output differs from $(basename "$3")"
+    status=1
+  fi
+}
+
+for mode in narrow unicode; do
+  dir="$work/generic-$mode"
+  mkdir -p "$dir/linux/ns" "$dir/wine"
+  build_generic generic "$mode" "$dir"
+  (cd "$dir/linux" && FILEMAPPING_DIR="$dir/linux/ns" timeout 300 "$dir/generic") \
+    >"$dir/linux.out" || { echo "generic ($mode): the Linux build failed"; status=1; }
+  (cd "$dir/wine" && timeout 300 wine "$dir/generic.exe") | tr -d '\r' >"$dir/wine.out" \
+    || { echo "generic ($mode): the Wine build failed"; status=1; }
+  expected="$src/generic.expected"
+  [ "$mode" = unicode ] && expected="$src/generic-unicode.expected"
+  compare "generic ($mode)" "$dir" "$expected"
+done
+
+# The documentation's two-process sample (shm_server.c, shm_client.c): the server creates the
+# named mapping, writes its message, prints a line and waits for a line of input; meanwhile the
+# client opens the mapping and prints the message; then the server gets its line, closes and
+# prints; last, the client runs again and finds no object. Run <platform> <dir>: prints the four
+# parts in that order (Wine's with CRLF line ends: the caller strips them; a pipe here would
+# hold back the server's first line).
+run_program() { # <platform> <dir> <program>
+  if [ "$1" = linux ]; then
+    (cd "$2/linux" && FILEMAPPING_DIR="$2/linux/ns" timeout 300 "$2/$3")
+  else
+    (cd "$2/wine" && timeout 300 wine "$2/$3.exe")
+  fi
+}
+run_sample() { # <platform> <dir>
+  local fifo="$2/$1/input" server pid i
+  server="$2/$1/server.out"
+  mkfifo "$fifo"
+  exec 3<>"$fifo"
+  run_program "$1" "$2" shm_server <&3 >"$server" &
+  pid=$!
+  for i in $(seq 600); do
+    grep -q . "$server" && break
+    sleep 0.1
+  done
+  head -n 1 "$server"
+  run_program "$1" "$2" shm_client || echo "(the client failed: $?)"
+  echo >&3
+  wait "$pid" || echo "(the server failed)"
+  exec 3>&-
+  tail -n +2 "$server"
+  run_program "$1" "$2" shm_client || true
+}
+for mode in narrow unicode; do
+  dir="$work/sample-$mode"
+  mkdir -p "$dir/linux/ns" "$dir/wine"
+  build_generic shm_server "$mode" "$dir"
+  build_generic shm_client "$mode" "$dir"
+  run_sample linux "$dir" >"$dir/linux.out"
+  run_sample wine "$dir" | tr -d '\r' >"$dir/wine.out"
+  compare "the shared-memory sample ($mode)" "$dir" "$src/shm_sample.expected"
+done
 exit $status

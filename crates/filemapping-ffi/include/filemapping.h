@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memcpy, memmove, memset: CopyMemory and the rest below */
 
 #ifdef __cplusplus
 extern "C" {
@@ -296,6 +297,132 @@ HANDLE OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
 BOOL SetEvent(HANDLE hEvent);
 BOOL ResetEvent(HANDLE hEvent);
 DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+
+/* ---- More base types (as <windows.h> declares them for 64-bit Windows) ------------------- */
+
+/*
+ * The common typedefs of <windows.h> that the sections above do not need, with Windows' sizes:
+ * LONG and ULONG are 32 bits (Windows is LLP64: long is 32 bits there, 64 here, so Windows code
+ * that says LONG or ULONG keeps its sizes, and code that says long does not); the _PTR types
+ * are pointer-sized.
+ */
+typedef void *PVOID;
+typedef char CHAR;
+typedef unsigned char UCHAR;
+typedef int16_t SHORT;
+typedef uint16_t USHORT;
+typedef int INT;
+typedef unsigned int UINT;
+typedef uint32_t ULONG;
+typedef BYTE BOOLEAN;
+typedef int32_t LONG32;
+typedef uint32_t ULONG32;
+typedef uint32_t DWORD32;
+typedef int64_t LONG64;
+typedef uint64_t ULONG64;
+typedef uint64_t DWORD64;
+typedef int64_t INT64;
+typedef uint64_t UINT64;
+typedef intptr_t INT_PTR;
+typedef uintptr_t UINT_PTR;
+typedef intptr_t LONG_PTR;
+typedef LONG_PTR SSIZE_T;
+typedef BYTE *PBYTE;
+typedef BYTE *LPBYTE;
+typedef WORD *PWORD;
+typedef WORD *LPWORD;
+typedef DWORD *PDWORD;
+typedef LONG *PLONG;
+typedef LONG *LPLONG;
+typedef ULONG *PULONG;
+typedef UINT *PUINT;
+typedef INT *PINT;
+typedef INT *LPINT;
+typedef BOOL *PBOOL;
+typedef BOOL *LPBOOL;
+typedef SIZE_T *PSIZE_T;
+typedef ULONG_PTR *PULONG_PTR;
+typedef DWORD_PTR *PDWORD_PTR;
+typedef HANDLE *PHANDLE;
+typedef HANDLE *LPHANDLE;
+typedef const void *PCVOID;
+typedef CHAR *PCHAR;
+typedef CHAR *LPCH;
+typedef CHAR *PSTR;
+typedef CHAR *LPSTR;
+typedef const CHAR *PCSTR;
+typedef WCHAR *PWCHAR;
+typedef WCHAR *LPWCH;
+typedef WCHAR *PWSTR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *PCWSTR;
+typedef SECURITY_ATTRIBUTES *PSECURITY_ATTRIBUTES;
+typedef SECURITY_ATTRIBUTES *LPSECURITY_ATTRIBUTES;
+typedef SYSTEM_INFO *LPSYSTEM_INFO;
+typedef MEMORY_BASIC_INFORMATION *PMEMORY_BASIC_INFORMATION;
+typedef LARGE_INTEGER *PLARGE_INTEGER;
+
+/* ---- Generic text (UNICODE) ------------------------------------------------------------- */
+
+/*
+ * As in <windows.h>: with UNICODE defined, TCHAR is WCHAR (16 bits, UTF-16) and TEXT("...")
+ * is a UTF-16 literal; without it, TCHAR is char and TEXT("...") a plain (UTF-8) literal.
+ * Windows spells the wide literal L"..."; here it is u"..." (C11 and C++11), because Linux's
+ * wchar_t is 32 bits while WCHAR, like Windows' wchar_t, is 16. So TEXT() is the portable
+ * spelling, and L"..." strings do not fit the W functions on Linux.
+ *
+ * The C library's generic-text names (_tmain, _tprintf, _tcslen, _T(), ...) are in tchar.h,
+ * beside this header. Define UNICODE and _UNICODE together, as on Windows.
+ */
+#ifdef UNICODE
+typedef WCHAR TCHAR;
+typedef WCHAR TBYTE;
+#define __TEXT(quote) u##quote
+#else
+typedef char TCHAR;
+typedef unsigned char TBYTE;
+#define __TEXT(quote) quote
+#endif
+#define TEXT(quote) __TEXT(quote)
+typedef TCHAR *PTCHAR;
+typedef TBYTE *PTBYTE;
+typedef TCHAR *LPTCH;
+typedef TCHAR *PTCH;
+typedef TCHAR *PTSTR;
+typedef TCHAR *LPTSTR;
+typedef const TCHAR *PCTSTR;
+typedef const TCHAR *LPCTSTR;
+
+/* ---- Undecorated names (UNICODE picks the W or the A function) -------------------------- */
+
+/* Every A/W pair above, as <windows.h> maps it. */
+#ifdef UNICODE
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping OpenFileMappingW
+#define CreateFile CreateFileW
+#define DeleteFile DeleteFileW
+#define CreateEvent CreateEventW
+#define OpenEvent OpenEventW
+#else
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
+#define CreateFile CreateFileA
+#define DeleteFile DeleteFileA
+#define CreateEvent CreateEventA
+#define OpenEvent OpenEventA
+#endif
+
+/* ---- Memory macros ---------------------------------------------------------------------- */
+
+/* The C library's memcpy, memmove and memset, with Windows' argument orders. */
+#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define CopyMemory RtlCopyMemory
+#define MoveMemory RtlMoveMemory
+#define FillMemory RtlFillMemory
+#define ZeroMemory RtlZeroMemory
 
 #ifdef __cplusplus
 }

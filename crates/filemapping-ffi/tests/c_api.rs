@@ -48,9 +48,27 @@ enum Link {
 
 /// Compiles `tests/c/<name>.c` into `dir` and returns the executable.
 fn compile(name: &str, dir: &Path, link: Link) -> PathBuf {
+    compile_in(name, dir, link, Mode::Narrow)
+}
+
+/// How the generic-text names are built: as on Windows, without or with `UNICODE`.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Narrow,
+    Unicode,
+}
+
+/// [`compile`] in a generic-text mode (the executable is `<name>` or `<name>-unicode`).
+fn compile_in(name: &str, dir: &Path, link: Link, mode: Mode) -> PathBuf {
     let lib = library_dir();
-    let exe = dir.join(name);
+    let exe = match mode {
+        Mode::Narrow => dir.join(name),
+        Mode::Unicode => dir.join(format!("{name}-unicode")),
+    };
     let mut cc = Command::new("cc");
+    if let Mode::Unicode = mode {
+        cc.args(["-DUNICODE", "-D_UNICODE"]);
+    }
     cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-I"])
         .arg(crate_dir().join("include"))
         .arg(crate_dir().join("tests/c").join(format!("{name}.c")))
@@ -74,14 +92,27 @@ fn compile(name: &str, dir: &Path, link: Link) -> PathBuf {
     exe
 }
 
-/// Runs `exe` in `dir` with `dir/ns` as its namespace root, under the watchdog; returns stdout.
-fn run(exe: &Path, dir: &Path) -> String {
-    let mut child = Command::new(exe)
+/// `exe`, to run in `dir` with `dir/ns` as its namespace root.
+fn command(exe: &Path, dir: &Path) -> Command {
+    let mut command = Command::new(exe);
+    command
         .current_dir(dir)
         .env("FILEMAPPING_DIR", dir.join("ns"))
         // cargo puts `target/<profile>` on LD_LIBRARY_PATH, ahead of the rpath, and its copy of
         // the library is stale during `cargo test`.
-        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("LD_LIBRARY_PATH");
+    command
+}
+
+/// Runs `exe` in `dir` with `dir/ns` as its namespace root, under the watchdog; returns stdout.
+fn run(exe: &Path, dir: &Path) -> String {
+    run_with(exe, dir, &[])
+}
+
+/// [`run`] with arguments.
+fn run_with(exe: &Path, dir: &Path, args: &[&str]) -> String {
+    let mut child = command(exe, dir)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -126,15 +157,20 @@ fn check(name: &str, link: Link) {
     let dir = scratch(name);
     let exe = compile(name, &dir, link);
     let actual = run(&exe, &dir);
-    let path = crate_dir().join("tests/c").join(format!("{name}.expected"));
+    compare(name, &actual, &format!("{name}.expected"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Compares a program's output with `tests/c/<expected>`.
+fn compare(name: &str, actual: &str, expected: &str) {
+    let path = crate_dir().join("tests/c").join(expected);
     let expected = std::fs::read_to_string(&path).unwrap();
     assert!(
         actual == expected,
         "{name}: output differs from {}: {}\nfull output:\n{actual}",
         path.display(),
-        first_difference(&expected, &actual)
+        first_difference(&expected, actual)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Spec §12 rows 1-108 through the C API.
@@ -159,4 +195,135 @@ fn header_constants_and_layouts_match_windows() {
 #[test]
 fn two_processes_share_a_mapping_and_events() {
     check("events", Link::Shared);
+}
+
+/// The generic-text layer (tchar.h, TCHAR, TEXT(), the undecorated names, the base types and
+/// the memory macros) in one mode, compared with `generic[-unicode].expected`.
+fn check_generic(mode: Mode, expected: &str) {
+    let dir = scratch(&format!("generic-{mode:?}"));
+    let exe = compile_in("generic", &dir, Link::Shared, mode);
+    let actual = run(&exe, &dir);
+    compare("generic", &actual, expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn generic_text_without_unicode() {
+    check_generic(Mode::Narrow, "generic.expected");
+}
+
+#[test]
+fn generic_text_with_unicode() {
+    check_generic(Mode::Unicode, "generic-unicode.expected");
+}
+
+/// With UNICODE, tchar.h's main hands `_tmain` its arguments in UTF-16, and `_tprintf` writes
+/// UTF-16 back as UTF-8: the program prints its argument's units (checked against Rust's own
+/// UTF-16 encoding) and the argument itself, byte for byte.
+#[test]
+fn unicode_arguments_and_output_round_trip() {
+    let dir = scratch("generic-argv");
+    let exe = compile_in("generic", &dir, Link::Static, Mode::Unicode);
+    for arg in ["plain", "h\u{e9}llo \u{4e16}\u{754c} \u{1F600}", ""] {
+        let units: String = arg.encode_utf16().map(|u| format!(" {u}")).collect();
+        let expected = format!("argument:{units}\n[{arg}]\n");
+        assert_eq!(run_with(&exe, &dir, &[arg]), expected, "argument {arg:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The Win32 documentation's two-process sample ("Creating Named Shared Memory"), as
+/// `shm_server.c` and `shm_client.c`: the server creates `Global\FilemappingSampleObject`,
+/// writes its message, says so and waits for a line of input; the client, run meanwhile, opens
+/// the mapping by name and prints the message; the server, given its line, closes and says so;
+/// the client, run again, finds no object. The four parts, in that order, must equal
+/// `shm_sample.expected` (which `scripts/test-ffi-wine.sh` checks against Wine), in both modes.
+fn check_sample(mode: Mode) {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let dir = scratch(&format!("sample-{mode:?}"));
+    let server = compile_in("shm_server", &dir, Link::Shared, mode);
+    let client = compile_in("shm_client", &dir, Link::Shared, mode);
+    let mut child = command(&server, &dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    // The server's first line says the message is there (the watchdog of `run` covers the
+    // client; a server that never prints fails the read at its exit).
+    let mut first = String::new();
+    output.read_line(&mut first).unwrap();
+    let during = run_client(&client, &dir);
+    input.write_all(b"\n").unwrap();
+    drop(input);
+    let mut rest = String::new();
+    output.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "the server failed ({status}): {first}{rest}"
+    );
+    let after = run_client(&client, &dir);
+    compare(
+        "the shared-memory sample",
+        &format!("{first}{during}{rest}{after}"),
+        "shm_sample.expected",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs the sample's client; its output, whatever its exit status (the second run fails).
+fn run_client(exe: &Path, dir: &Path) -> String {
+    let out = command(exe, dir).output().expect("the client runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_documentation_sample_runs_without_unicode() {
+    check_sample(Mode::Narrow);
+}
+
+#[test]
+fn the_documentation_sample_runs_with_unicode() {
+    check_sample(Mode::Unicode);
+}
+
+/// The headers also serve C++ (C++11: `TEXT()` makes `char16_t` strings, `WCHAR` is
+/// `char16_t`): the generic-text programs compile as C++ in both modes, warnings as errors.
+/// Skipped, with the reason printed, without `c++`.
+#[test]
+fn the_generic_text_programs_compile_as_cpp() {
+    if Command::new("c++").arg("--version").output().is_err() {
+        eprintln!("skipped: no `c++` compiler");
+        return;
+    }
+    for name in ["generic", "shm_server", "shm_client"] {
+        for unicode in [false, true] {
+            let mut cxx = Command::new("c++");
+            if unicode {
+                cxx.args(["-DUNICODE", "-D_UNICODE"]);
+            }
+            let out = cxx
+                .args([
+                    "-x",
+                    "c++",
+                    "-std=c++11",
+                    "-fsyntax-only",
+                    "-Wall",
+                    "-Wextra",
+                ])
+                .args(["-Werror", "-I"])
+                .arg(crate_dir().join("include"))
+                .arg(crate_dir().join("tests/c").join(format!("{name}.c")))
+                .output()
+                .expect("c++ runs");
+            assert!(
+                out.status.success(),
+                "{name}.c as C++ (UNICODE: {unicode}):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }
