@@ -9,7 +9,8 @@
 //!
 //! - [`mapping`]: `CreateFileMappingA/W`, `OpenFileMappingA/W`, `MapViewOfFile(Ex)`,
 //!   `UnmapViewOfFile`, `FlushViewOfFile`.
-//! - [`memory`]: `VirtualQuery`, `VirtualAlloc`, `VirtualFree` on views.
+//! - [`memory`]: `VirtualQuery`, `VirtualAlloc`, `VirtualFree`, `VirtualProtect`, on views
+//!   and on private memory.
 //! - [`handle_api`] and [`system`]: `CloseHandle`, `DuplicateHandle`, `GetCurrentProcess`,
 //!   `GetLastError`, `SetLastError`, `GetSystemInfo`, `GetLargePageMinimum`.
 //! - [`file_open`] and [`file_io`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`, `WriteFile`,
@@ -78,6 +79,7 @@ mod handles;
 mod last_error;
 mod names;
 mod objects;
+mod private;
 mod views;
 
 pub mod event;

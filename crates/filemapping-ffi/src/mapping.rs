@@ -123,7 +123,15 @@ fn unmap(addr: usize) -> Result<BOOL, Win32Error> {
 /// `ERROR_INVALID_PARAMETER`, as Wine reports (Windows unverified).
 fn flush(addr: usize, len: usize) -> Result<BOOL, Win32Error> {
     let invalid = Win32Error(ERROR_INVALID_PARAMETER);
-    let entry = views::find(addr).ok_or(invalid)?;
+    let Some(entry) = views::find(addr) else {
+        // Private memory (VirtualAlloc) has nothing to write back: kernelbase turns the
+        // kernel's STATUS_NOT_MAPPED_DATA into success there, as for pagefile views (Wine too).
+        return if crate::private::contains(addr) {
+            Ok(to_bool(true))
+        } else {
+            Err(invalid)
+        };
+    };
     let offset = addr - entry.base();
     if len > entry.view.region_size() - offset {
         return Err(invalid);

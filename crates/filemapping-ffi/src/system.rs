@@ -16,8 +16,8 @@ const ARCHITECTURE: (u16, u32) = (12, 0);
 const ARCHITECTURE: (u16, u32) = (0xFFFF, 0);
 
 /// The lowest and highest application addresses 64-bit Windows reports.
-const MIN_ADDRESS: usize = 0x1_0000;
-const MAX_ADDRESS: usize = 0x7FFF_FFFE_FFFF;
+pub(crate) const MIN_ADDRESS: usize = 0x1_0000;
+pub(crate) const MAX_ADDRESS: usize = 0x7FFF_FFFE_FFFF;
 
 fn system_info() -> SYSTEM_INFO {
     let processors = std::thread::available_parallelism().map_or(1, |n| n.get().min(64));

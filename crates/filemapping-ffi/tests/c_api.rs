@@ -179,6 +179,13 @@ fn conformance_rows_match_windows() {
     check("conformance", Link::Shared);
 }
 
+/// VirtualProtect, VirtualAlloc with a protection, private memory and VirtualQuery's limits
+/// (spec §6, rows 91 and 95-98; issue 12, items 4-6).
+#[test]
+fn virtual_memory_calls_match_windows() {
+    check("virtual", Link::Shared);
+}
+
 /// Handles, last errors, threads, files and events; linked against the static library.
 #[test]
 fn api_promises_hold_with_the_static_library() {

@@ -72,6 +72,9 @@ codes! {
     ERROR_FILENAME_EXCED_RANGE = 206;
     /// `ERROR_INVALID_ADDRESS` (487): an address is in use, or is not a view.
     ERROR_INVALID_ADDRESS = 487;
+    /// `ERROR_NOACCESS` (998): invalid access to a memory location (`VirtualProtect` without
+    /// a place for the old protection).
+    ERROR_NOACCESS = 998;
     /// `ERROR_SWAPERROR` (999): a page of a view could not be read or written ("Error
     /// performing inpage operation", Windows' `STATUS_IN_PAGE_ERROR`): its backing file was cut
     /// short, or the system's memory could not supply it.

@@ -265,6 +265,86 @@ impl ViewProtection {
         }
     }
 
+    /// The protection whose `PAGE_*` value is exactly `raw`, if it is one of the seven a view
+    /// can have (`PAGE_EXECUTE` and the modifiers `PAGE_GUARD`, `PAGE_NOCACHE`,
+    /// `PAGE_WRITECOMBINE` are not).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection;
+    ///
+    /// assert_eq!(ViewProtection::from_raw(0x08), Some(ViewProtection::WriteCopy));
+    /// assert_eq!(ViewProtection::from_raw(0x10), None); // PAGE_EXECUTE
+    /// assert_eq!(ViewProtection::from_raw(0x104), None); // PAGE_READWRITE | PAGE_GUARD
+    /// ```
+    #[must_use]
+    pub fn from_raw(raw: u32) -> Option<ViewProtection> {
+        Some(match raw {
+            0x01 => ViewProtection::NoAccess,
+            0x02 => ViewProtection::ReadOnly,
+            0x04 => ViewProtection::ReadWrite,
+            0x08 => ViewProtection::WriteCopy,
+            0x20 => ViewProtection::ExecuteRead,
+            0x40 => ViewProtection::ExecuteReadWrite,
+            0x80 => ViewProtection::ExecuteWriteCopy,
+            _ => return None,
+        })
+    }
+
+    /// Whether pages of a view mapped with `self` may be given `new` protection
+    /// (`VirtualProtect`, or `VirtualAlloc(MEM_COMMIT)` on a view; spec §6.2): the rights of
+    /// `new` must be among the view's, where copy-on-write counts as reading only. So a
+    /// read-only view may become copy-on-write (and then be written privately) but not
+    /// read-write, and `NoAccess` is always allowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection::*;
+    ///
+    /// assert!(ReadOnly.allows_change_to(WriteCopy));
+    /// assert!(!ReadOnly.allows_change_to(ReadWrite));
+    /// assert!(!ReadOnly.allows_change_to(ExecuteRead));
+    /// assert!(ReadWrite.allows_change_to(WriteCopy));
+    /// assert!(!WriteCopy.allows_change_to(ReadWrite));
+    /// assert!(NoAccess.allows_change_to(NoAccess));
+    /// ```
+    #[must_use]
+    pub fn allows_change_to(self, new: ViewProtection) -> bool {
+        let (r0, w0, x0) = self.change_rights();
+        let (r1, w1, x1) = new.change_rights();
+        (r0 || !r1) && (w0 || !w1) && (x0 || !x1)
+    }
+
+    /// `(read, write, execute)` for [`ViewProtection::allows_change_to`]: copy-on-write is
+    /// reading.
+    fn change_rights(self) -> (bool, bool, bool) {
+        let (read, write, execute) = self.rights();
+        (read, write && !self.is_copy_on_write(), execute)
+    }
+
+    /// The protection a copy-on-write page reads back as once it was written and became the
+    /// process's private copy (spec §5.5): `WriteCopy` becomes `ReadWrite`, `ExecuteWriteCopy`
+    /// `ExecuteReadWrite`; the others stay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::ViewProtection;
+    ///
+    /// assert_eq!(ViewProtection::WriteCopy.once_copied(), ViewProtection::ReadWrite);
+    /// assert_eq!(ViewProtection::ReadOnly.once_copied(), ViewProtection::ReadOnly);
+    /// ```
+    #[must_use]
+    pub fn once_copied(self) -> ViewProtection {
+        match self {
+            ViewProtection::WriteCopy => ViewProtection::ReadWrite,
+            ViewProtection::ExecuteWriteCopy => ViewProtection::ExecuteReadWrite,
+            other => other,
+        }
+    }
+
     /// `(read, write, execute)`: what the view lets the process do with its pages.
     ///
     /// # Examples

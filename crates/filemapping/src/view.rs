@@ -147,8 +147,9 @@ impl View {
     }
 
     fn check(&self, offset: usize, len: usize, write: bool) -> Result<()> {
-        let (readable, writable, _) = self.protection.rights();
-        if !(if write { writable } else { readable }) {
+        // No page of a no-access view can ever be read or written; the other views' pages
+        // are checked one by one below (a read-only view's page may be made copy-on-write).
+        if self.protection == ViewProtection::NoAccess {
             return Err(Error::new(
                 ErrorKind::AccessDenied,
                 format!(
@@ -167,7 +168,7 @@ impl View {
                 ),
             ));
         }
-        Ok(())
+        self.inner.check_access(offset, len, write)
     }
 
     /// Copies bytes from the view at `offset` into `buf`.
@@ -178,7 +179,8 @@ impl View {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::AccessDenied`] for a no-access view; [`ErrorKind::InvalidParameter`] if the
+    /// [`ErrorKind::AccessDenied`] if a page of the range cannot be read (a no-access view, or
+    /// a page made no-access by [`View::protect`]); [`ErrorKind::InvalidParameter`] if the
     /// range is outside the view; [`ErrorKind::InPageError`] if a page cannot be read.
     ///
     /// # Platform notes
@@ -215,8 +217,10 @@ impl View {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::AccessDenied`] for a view that cannot be written; [`ErrorKind::InvalidParameter`]
-    /// if the range is outside the view; [`ErrorKind::InPageError`] if a page cannot be written.
+    /// [`ErrorKind::AccessDenied`] if a page of the range cannot be written (its current
+    /// protection, see [`View::protect`], is read-only or no-access; copy-on-write pages are
+    /// written privately); [`ErrorKind::InvalidParameter`] if the range is outside the view;
+    /// [`ErrorKind::InPageError`] if a page cannot be written.
     ///
     /// # Examples
     ///
@@ -467,13 +471,221 @@ impl View {
     /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualalloc>
     #[doc(alias = "VirtualAlloc")]
     pub fn commit(&self, offset: usize, len: usize) -> Result<()> {
+        self.check_range(offset, len, "commit")?;
+        self.inner.commit(offset, len, self.protection)
+    }
+
+    /// Commits the pages of `[offset, offset + len)` as [`View::commit`] does and gives them
+    /// `protection` (`VirtualAlloc(MEM_COMMIT, protection)` on a view, spec §6.3): on a view of
+    /// the system's memory this changes the pages' protection as [`View::protect`] would.
+    ///
+    /// # Errors
+    ///
+    /// As [`View::commit`]; [`ErrorKind::InvalidParameter`] if the view cannot take
+    /// `protection` (spec §6.2, row 95).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess, SectionAttributes};
+    /// use filemapping::ViewProtection;
+    ///
+    /// let (map, _) = CreateOptions::new()
+    ///     .size(1 << 20)
+    ///     .attributes(SectionAttributes::RESERVE)
+    ///     .create()?;
+    /// let mut view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// view.commit_with(0, 65536, ViewProtection::ReadOnly)?;
+    /// assert_eq!(view.protection_at(0)?, (ViewProtection::ReadOnly, 65536));
+    /// assert_eq!(view.write_at(0, b"x").unwrap_err().kind(), ErrorKind::AccessDenied);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualalloc>
+    #[doc(alias = "VirtualAlloc")]
+    pub fn commit_with(
+        &mut self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<()> {
+        self.check_range(offset, len, "commit")?;
+        self.check_change(protection)?;
+        self.inner.commit(offset, len, protection)
+    }
+
+    /// Changes the protection of the pages of `[offset, offset + len)` (rounded out to whole
+    /// pages) and returns the protection the first of them had (`VirtualProtect`, spec §6.2).
+    ///
+    /// The new protection may only take rights the view has, where copy-on-write counts as
+    /// reading: a read-only view may become [`ViewProtection::WriteCopy`] (its writes then go
+    /// to private copies of the pages that no other view sees) but not read-write;
+    /// [`ViewProtection::NoAccess`] is always allowed. [`View::read_at`] and
+    /// [`View::write_at`] follow each page's current protection, and [`View::protection_at`]
+    /// reports it (a written copy-on-write page reads back as read-write).
+    ///
+    /// This takes `&mut self`, so that no atomic or slice borrowed from the view can outlive
+    /// its pages' access; [`View::protect_shared`] is the `unsafe` form for a shared view.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidParameter`] for a protection the view cannot take, or an empty range
+    /// or one outside the view; [`ErrorKind::InvalidAddress`] if a page of the range is not
+    /// committed (a `SEC_RESERVE` section's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, FileMapAccess, ViewProtection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(8192).create()?;
+    /// let mut view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+    /// let old = view.protect(4096, 4096, ViewProtection::ReadOnly)?;
+    /// assert_eq!(old, ViewProtection::ReadWrite);
+    /// assert_eq!(view.protection_at(0)?, (ViewProtection::ReadWrite, 4096));
+    /// assert_eq!(view.protection_at(4096)?, (ViewProtection::ReadOnly, 4096));
+    /// view.write_at(0, b"ok")?;
+    /// assert_eq!(view.write_at(4096, b"no").unwrap_err().kind(), ErrorKind::AccessDenied);
+    ///
+    /// // A read-only view may become copy-on-write, never read-write.
+    /// let mut ro = map.map_view(FileMapAccess::READ, 0, 0)?;
+    /// let err = ro.protect(0, 1, ViewProtection::ReadWrite).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidParameter);
+    /// ro.protect(0, 1, ViewProtection::WriteCopy)?;
+    /// ro.write_at(0, b"mine")?;
+    /// let mut buf = [0u8; 4];
+    /// view.read_at(0, &mut buf)?;
+    /// assert_eq!(&buf, b"ok\0\0"); // the private copy is not the section's
+    /// assert_eq!(ro.protection_at(0)?.0, ViewProtection::ReadWrite); // a written copy
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualprotect>
+    #[doc(alias = "VirtualProtect")]
+    pub fn protect(
+        &mut self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<ViewProtection> {
+        // SAFETY: `&mut self`: nothing borrowed from the view exists, and no copy runs.
+        unsafe { self.protect_shared(offset, len, protection) }
+    }
+
+    /// [`View::protect`] through a shared reference, for views that several owners or threads
+    /// hold (the C porting layer's `VirtualProtect`).
+    ///
+    /// # Safety
+    ///
+    /// While the call runs, no other thread copies to or from the view ([`View::read_at`],
+    /// [`View::write_at`]) or accesses the range; and afterwards no reference obtained from the
+    /// view ([`View::atomic_u32`], [`View::atomic_u64`], [`View::as_slice`]), nor any pointer,
+    /// is used to access a page in a way its new protection denies.
+    ///
+    /// # Errors
+    ///
+    /// As [`View::protect`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, ViewProtection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(4096).create()?;
+    /// let view = std::sync::Arc::new(map.map_view(FileMapAccess::WRITE, 0, 0)?);
+    /// // SAFETY: no other thread uses the view, and nothing borrows its bytes.
+    /// unsafe { view.protect_shared(0, 4096, ViewProtection::NoAccess)? };
+    /// assert!(view.read_at(0, &mut [0u8; 1]).is_err());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "VirtualProtect")]
+    pub unsafe fn protect_shared(
+        &self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<ViewProtection> {
+        self.check_range(offset, len, "protect")?;
+        self.check_change(protection)?;
+        let end = offset + len;
+        let mut at = offset / crate::system::page_size() * crate::system::page_size();
+        while at < end {
+            let (committed, run) = self.inner.committed_run(at)?;
+            if !committed {
+                return Err(Error::new(
+                    ErrorKind::InvalidAddress,
+                    format!("the page at offset {at} is not committed"),
+                ));
+            }
+            at += run.max(1);
+        }
+        self.inner.protect(offset, len, protection)
+    }
+
+    /// The protection of the page holding `offset` and how many bytes from that page on share
+    /// it (up to the end of the view's page-rounded region): what `VirtualQuery` reports as
+    /// `Protect` and `RegionSize` for committed pages (spec §6.1, §6.2). A copy-on-write page
+    /// that was written reads as read-write (spec §5.5).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidParameter`] if `offset` is outside the view's region.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, ViewProtection};
+    ///
+    /// let (map, _) = CreateOptions::new().size(3 * 4096).create()?;
+    /// let mut view = map.map_view(FileMapAccess::COPY, 0, 0)?;
+    /// assert_eq!(view.protection_at(0)?, (ViewProtection::WriteCopy, 3 * 4096));
+    /// view.write_at(4096, b"private")?;
+    /// assert_eq!(view.protection_at(0)?, (ViewProtection::WriteCopy, 4096));
+    /// assert_eq!(view.protection_at(4096)?, (ViewProtection::ReadWrite, 4096));
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-virtualquery>
+    #[doc(alias = "VirtualQuery")]
+    pub fn protection_at(&self, offset: usize) -> Result<(ViewProtection, usize)> {
+        if offset >= self.region_size() {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "the offset is outside the view",
+            ));
+        }
+        self.inner.protection_run(offset)
+    }
+
+    /// Fails unless `[offset, offset + len)` is a non-empty range inside the view.
+    fn check_range(&self, offset: usize, len: usize, what: &str) -> Result<()> {
         if len == 0 || offset.checked_add(len).map_or(true, |end| end > self.len()) {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
-                "the range to commit is empty or outside the view",
+                format!("the range to {what} is empty or outside the view"),
             ));
         }
-        self.inner.commit(offset, len)
+        Ok(())
+    }
+
+    /// Fails unless the view may give its pages `protection` (spec §6.2).
+    fn check_change(&self, protection: ViewProtection) -> Result<()> {
+        if !self.protection.allows_change_to(protection) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!(
+                    "a {:?} view cannot give its pages {:?} protection",
+                    self.protection, protection
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the page holding `offset` is committed, and how many bytes from that page on

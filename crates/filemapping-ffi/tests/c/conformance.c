@@ -570,11 +570,10 @@ static void rows_virtual_reserve(void)
     num("Type", info.Type);
     num("RegionSize", (unsigned long)info.RegionSize);
     end();
-    /* The protection that VirtualAlloc asks for is not tracked: v1's Protect is not compared
-     * (Windows: PAGE_READONLY). */
     begin("91");
     say(P(VirtualAlloc(v1, 0x10000, MEM_COMMIT, PAGE_READONLY)) == v1 ? "v1" : "not-v1");
     num("v1-State", query(v1).State);
+    num("v1-Protect", query(v1).Protect);
     num("v1-RegionSize", (unsigned long)query(v1).RegionSize);
     num("v2-State", query(v2).State);
     num("v2-Protect", query(v2).Protect);

@@ -93,6 +93,22 @@ pub(crate) struct MapRequest {
     pub(crate) base: Option<usize>,
 }
 
+/// A copy refused by the protection of the view's page at `offset` ([`ViewOps::check_access`]).
+#[cfg(any(target_os = "linux", windows))]
+pub(crate) fn denied(
+    offset: usize,
+    protection: ViewProtection,
+    write: bool,
+) -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::AccessDenied,
+        format!(
+            "the page at offset {offset} is {protection:?}: it cannot be {}",
+            if write { "written" } else { "read" }
+        ),
+    )
+}
+
 /// A section handle of one backend: the contract every platform implements.
 pub(crate) trait SectionOps: Sized + Send + Sync {
     /// The backend's view type.
@@ -152,8 +168,12 @@ pub(crate) trait ViewOps: Send + Sync {
     fn as_ptr(&self) -> *mut u8;
     /// The length that was asked for (or the rest of the section).
     fn len(&self) -> usize;
-    /// Copies `buf.len()` bytes from `offset` of the view into `buf`; the caller checked that
-    /// the range is inside the view and readable. A page that cannot be read is
+    /// Fails with [`ErrorKind::AccessDenied`](crate::ErrorKind::AccessDenied) unless the current
+    /// protection of every page of `[offset, offset + len)` (inside the view, checked by the
+    /// caller; see [`ViewOps::protect`]) allows reading, or writing.
+    fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()>;
+    /// Copies `buf.len()` bytes from `offset` of the view into `buf`; the caller checked with
+    /// [`ViewOps::check_access`] that the range is readable. A page that cannot be read is
     /// [`ErrorKind::InPageError`](crate::ErrorKind::InPageError), never a signal, where the
     /// backend can tell.
     fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()>;
@@ -162,8 +182,23 @@ pub(crate) trait ViewOps: Send + Sync {
     /// Writes dirty pages of `[offset, offset + len)` back to a backing file; with `durable`, waits
     /// for them and for the file's data to reach the disk.
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()>;
-    /// Commits the pages of `[offset, offset + len)` (`VirtualAlloc(MEM_COMMIT)` on a view).
-    fn commit(&self, offset: usize, len: usize) -> Result<()>;
+    /// Commits the pages of `[offset, offset + len)` and gives them `protection`
+    /// (`VirtualAlloc(MEM_COMMIT, protection)` on a view); the caller checked that the view
+    /// allows `protection` (spec §6.2-6.3).
+    fn commit(&self, offset: usize, len: usize, protection: ViewProtection) -> Result<()>;
+    /// Gives the committed pages of `[offset, offset + len)` `protection` (`VirtualProtect`)
+    /// and returns the protection the first of them had. The caller checked that the range is
+    /// inside the view and committed, and that the view allows `protection` (spec §6.2).
+    fn protect(
+        &self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<ViewProtection>;
+    /// The protection of the page holding `offset` as `VirtualQuery` reports it (a written
+    /// copy-on-write page reads as read-write, spec §5.5), and how many bytes from that page on,
+    /// up to the end of the view's region, share it.
+    fn protection_run(&self, offset: usize) -> Result<(ViewProtection, usize)>;
     /// Whether the page holding `offset` is committed, and how many bytes from that page on,
     /// up to the end of the view's region, share its state.
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)>;

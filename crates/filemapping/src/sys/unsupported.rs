@@ -4,7 +4,7 @@
 #![allow(unsafe_code)]
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::protection::FileMapAccess;
+use crate::protection::{FileMapAccess, ViewProtection};
 use crate::sys::{
     CreateRequest, EventOps, EventRequest, MapRequest, OpenRequest, SectionOps, ViewOps,
 };
@@ -90,6 +90,9 @@ impl ViewOps for View {
     fn len(&self) -> usize {
         match *self {}
     }
+    fn check_access(&self, _: usize, _: usize, _: bool) -> Result<()> {
+        match *self {}
+    }
     fn read_into(&self, _: usize, _: &mut [u8]) -> Result<()> {
         match *self {}
     }
@@ -99,7 +102,13 @@ impl ViewOps for View {
     fn flush(&self, _: usize, _: usize, _: bool) -> Result<()> {
         match *self {}
     }
-    fn commit(&self, _: usize, _: usize) -> Result<()> {
+    fn commit(&self, _: usize, _: usize, _: ViewProtection) -> Result<()> {
+        match *self {}
+    }
+    fn protect(&self, _: usize, _: usize, _: ViewProtection) -> Result<ViewProtection> {
+        match *self {}
+    }
+    fn protection_run(&self, _: usize) -> Result<(ViewProtection, usize)> {
         match *self {}
     }
     fn committed_run(&self, _: usize) -> Result<(bool, usize)> {

@@ -8,9 +8,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
 use crate::protection::ViewProtection;
 use crate::sys::ViewOps;
+use std::os::unix::fs::FileExt;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One mapped view. It owns its pages and unmaps them on drop.
 #[derive(Debug)]
@@ -22,6 +23,38 @@ pub(crate) struct View {
     /// Whether every page of the view can always be read and written ([`DIRECT`]), or a copy
     /// must be guarded ([`GUARDED`]); [`UNKNOWN`] until the first copy asks.
     pages: AtomicU8,
+    /// The protection the view was mapped with (its `AllocationProtect`).
+    protection: ViewProtection,
+    /// The offset in the descriptor where the view's first page is mapped.
+    fd_offset: i64,
+    /// Set (before the table) once a page's protection changed: copies then check each page.
+    changed: AtomicBool,
+    /// The protection of each page, once one changed (`VirtualProtect`, spec §6.2); `None`
+    /// while every page has the view's. Linux can tell a page's protection only through
+    /// `/proc/self/maps`, so the view keeps its own table.
+    table: Mutex<Option<Vec<Page>>>,
+}
+
+/// What the view knows of one of its pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Page {
+    /// The protection last given to the page.
+    protection: ViewProtection,
+    /// Whether the page is mapped `MAP_PRIVATE` (copy-on-write): it was, or is, `WriteCopy`.
+    private: bool,
+}
+
+/// How a protection change treats a run of pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    /// `mprotect`: the pages stay mapped as they are.
+    Protect,
+    /// Map the pages again, `MAP_PRIVATE`, at the same address: they become copy-on-write and
+    /// still show the section's bytes until written.
+    MapPrivate,
+    /// Map the pages again, `MAP_SHARED`: copy-on-write pages never written go back to the
+    /// section (a read-write view's page made `WriteCopy` and back).
+    MapShared,
 }
 
 const UNKNOWN: u8 = 0;
@@ -79,13 +112,190 @@ impl View {
             region,
             store: m.store,
             pages: AtomicU8::new(UNKNOWN),
+            protection: m.protection,
+            fd_offset: offset,
+            changed: AtomicBool::new(false),
+            table: Mutex::new(None),
         })
+    }
+}
+
+impl View {
+    /// The page table, usable even if a thread panicked while holding it (each change
+    /// leaves it consistent with the pages that were changed).
+    fn table(&self) -> MutexGuard<'_, Option<Vec<Page>>> {
+        self.table
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// What every page is until a protection changes.
+    fn initial(&self) -> Page {
+        Page {
+            protection: self.protection,
+            private: self.protection.is_copy_on_write(),
+        }
+    }
+
+    /// Fails unless every page of `[offset, offset + len)` may be read (or written).
+    fn check_pages(&self, offset: usize, len: usize, write: bool) -> Result<()> {
+        let page = fd::page_size();
+        let first = offset / page;
+        let table;
+        let pages = if self.changed.load(Ordering::Acquire) {
+            table = self.table();
+            table.as_deref()
+        } else {
+            None
+        };
+        let last = if len == 0 {
+            first
+        } else {
+            (offset + len - 1) / page
+        };
+        for i in first..=last {
+            let protection = pages.map_or(self.protection, |p| p[i].protection);
+            let (read, writable, _) = protection.rights();
+            if !(if write { writable } else { read }) {
+                return Err(crate::sys::denied(i * page, protection, write));
+            }
+            if pages.is_none() {
+                // Every page has the view's protection.
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies `change` with `protection` to pages `[first, last)`.
+    fn apply(
+        &self,
+        change: Change,
+        first: usize,
+        last: usize,
+        protection: ViewProtection,
+    ) -> Result<()> {
+        let page = fd::page_size();
+        let (prot, _) = prot_flags(protection);
+        // SAFETY: `first < last <= region / page`, so the range is inside this view.
+        let at = unsafe { self.ptr.add(first * page) };
+        let len = (last - first) * page;
+        let share = match change {
+            Change::Protect => {
+                // SAFETY: the range is a page-aligned part of this live mapping; changing its
+                // protection touches no Rust reference (the callers' contract: nothing uses
+                // pages that lose access).
+                if unsafe { libc::mprotect(at.cast(), len, prot) } != 0 {
+                    return Err(map_error(fd::errno()));
+                }
+                return Ok(());
+            }
+            Change::MapPrivate => libc::MAP_PRIVATE,
+            Change::MapShared => libc::MAP_SHARED,
+        };
+        let fd = match &self.store {
+            Store::File(file) => file.as_raw_fd(),
+            Store::Memory { fd, .. } => fd.as_raw_fd(),
+        };
+        let off = self.fd_offset + (first * page) as i64;
+        // SAFETY: MAP_FIXED replaces exactly `[at, at + len)`, which this view owns; the same
+        // descriptor range is mapped again, so the pages keep showing the section's bytes.
+        let ptr = unsafe { libc::mmap(at.cast(), len, prot, share | libc::MAP_FIXED, fd, off) };
+        if ptr == libc::MAP_FAILED {
+            return Err(map_error(fd::errno()));
+        }
+        Ok(())
+    }
+
+    /// Which of pages `[first, last)` are private copies: copy-on-write pages that were
+    /// written (`/proc/self/pagemap` shows them as anonymous, present or swapped). Without
+    /// `/proc`, none.
+    fn copied(&self, first: usize, last: usize) -> Vec<bool> {
+        let page = fd::page_size();
+        let mut copied = vec![false; last - first];
+        let map = match std::fs::File::open("/proc/self/pagemap") {
+            Ok(map) => map,
+            Err(_) => return copied,
+        };
+        let base = self.ptr as usize / page + first;
+        let mut buf = vec![0u8; 8 * copied.len().min(4096)];
+        let mut done = 0;
+        while done < copied.len() {
+            let n = (copied.len() - done).min(4096);
+            let bytes = &mut buf[..8 * n];
+            if map
+                .read_exact_at(bytes, ((base + done) * 8) as u64)
+                .is_err()
+            {
+                break;
+            }
+            for (i, entry) in bytes.chunks_exact(8).enumerate() {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(entry);
+                let entry = u64::from_ne_bytes(word);
+                let present = entry & (1 << 63) != 0;
+                let swapped = entry & (1 << 62) != 0;
+                let file = entry & (1 << 61) != 0;
+                copied[done + i] = swapped || (present && !file);
+            }
+            done += n;
+        }
+        copied
+    }
+
+    /// The protections `VirtualQuery` reports for pages `[first, last)`.
+    fn reported(&self, pages: Option<&[Page]>, first: usize, last: usize) -> Vec<ViewProtection> {
+        let at = |i: usize| pages.map_or(self.initial(), |p| p[i]);
+        let any_cow = (first..last).any(|i| at(i).protection.is_copy_on_write() && at(i).private);
+        let copied = if any_cow {
+            self.copied(first, last)
+        } else {
+            Vec::new()
+        };
+        (first..last)
+            .map(|i| {
+                let p = at(i);
+                if p.private && p.protection.is_copy_on_write() && copied[i - first] {
+                    p.protection.once_copied()
+                } else {
+                    p.protection
+                }
+            })
+            .collect()
+    }
+
+    /// Commits the pages of `[offset, offset + len)` in the section (spec §6.3).
+    fn commit_pages(&self, offset: usize, len: usize) -> Result<()> {
+        match &self.store {
+            Store::File(_) => Err(Error::new(
+                ErrorKind::AccessDenied,
+                "views of a file are always committed (spec row 94)",
+            )),
+            Store::Memory { reserve: false, .. } => Ok(()),
+            Store::Memory {
+                fd, offset: base, ..
+            } => {
+                let page = fd::page_size();
+                let start = offset / page * page;
+                let end = round_up(offset + len, page).ok_or_else(too_big)?;
+                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64)
+                    .map_err(|e| grow_error(Storage::Memory, "cannot commit the pages", e))?;
+                // SAFETY: `[start, end)` is a page-aligned range inside this view (the caller
+                // checked `offset + len`, and `end` is rounded up within the region).
+                unsafe { populate(self.ptr.add(start), end.min(self.region) - start) };
+                Ok(())
+            }
+        }
     }
 }
 
 impl View {
     /// Whether no page of this view can ever fail (see [`DIRECT`]); asked of the kernel once.
     fn direct(&self) -> bool {
+        if self.changed.load(Ordering::Acquire) {
+            // A page may have lost its access (or, if a remap failed, its mapping).
+            return false;
+        }
         match self.pages.load(Ordering::Relaxed) {
             DIRECT => return true,
             GUARDED => return false,
@@ -256,6 +466,10 @@ impl ViewOps for View {
         self.len
     }
 
+    fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
+        self.check_pages(offset, len, write)
+    }
+
     fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
         // SAFETY: the caller checked that `[offset, offset + buf.len())` is inside this
         // readable view, which stays mapped while `self` is borrowed.
@@ -306,27 +520,86 @@ impl ViewOps for View {
         }
     }
 
-    fn commit(&self, offset: usize, len: usize) -> Result<()> {
-        match &self.store {
-            Store::File(_) => Err(Error::new(
-                ErrorKind::AccessDenied,
-                "views of a file are always committed (spec row 94)",
-            )),
-            Store::Memory { reserve: false, .. } => Ok(()),
-            Store::Memory {
-                fd, offset: base, ..
-            } => {
-                let page = fd::page_size();
-                let start = offset / page * page;
-                let end = round_up(offset + len, page).ok_or_else(too_big)?;
-                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64)
-                    .map_err(|e| grow_error(Storage::Memory, "cannot commit the pages", e))?;
-                // SAFETY: `[start, end)` is a page-aligned range inside this view (the caller
-                // checked `offset + len`, and `end` is rounded up within the region).
-                unsafe { populate(self.ptr.add(start), end.min(self.region) - start) };
-                Ok(())
-            }
+    fn commit(&self, offset: usize, len: usize, protection: ViewProtection) -> Result<()> {
+        self.commit_pages(offset, len)?;
+        let same = !self.changed.load(Ordering::Acquire) && protection == self.protection;
+        if !same {
+            self.protect(offset, len, protection)?;
         }
+        Ok(())
+    }
+
+    fn protect(
+        &self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<ViewProtection> {
+        let page = fd::page_size();
+        let npages = self.region / page;
+        let first = offset / page;
+        let last = round_up(offset + len, page)
+            .ok_or_else(too_big)?
+            .min(self.region)
+            / page;
+        let mut table = self.table();
+        let initial = self.initial();
+        let pages = table.get_or_insert_with(|| vec![initial; npages]);
+        self.changed.store(true, Ordering::Release);
+        let old = self.reported(Some(pages), first, first + 1)[0];
+        // Pages that leave copy-on-write for a shared protection go back to the section
+        // unless they were written (then they stay the process's private copies, spec §5.5).
+        let back = !self.protection.is_copy_on_write() && !protection.is_copy_on_write();
+        let copied = if back && pages[first..last].iter().any(|p| p.private) {
+            self.copied(first, last)
+        } else {
+            vec![false; last - first]
+        };
+        let changes: Vec<Change> = pages[first..last]
+            .iter()
+            .zip(&copied)
+            .map(|(p, copied)| {
+                if protection.is_copy_on_write() && !p.private {
+                    Change::MapPrivate
+                } else if back && p.private && !copied {
+                    Change::MapShared
+                } else {
+                    Change::Protect
+                }
+            })
+            .collect();
+        let mut i = first;
+        while i < last {
+            let kind = changes[i - first];
+            let mut j = i + 1;
+            while j < last && changes[j - first] == kind {
+                j += 1;
+            }
+            self.apply(kind, i, j, protection)?;
+            for p in &mut pages[i..j] {
+                p.protection = protection;
+                p.private = match kind {
+                    Change::MapPrivate => true,
+                    Change::MapShared => false,
+                    Change::Protect => p.private,
+                };
+            }
+            i = j;
+        }
+        Ok(old)
+    }
+
+    fn protection_run(&self, offset: usize) -> Result<(ViewProtection, usize)> {
+        let page = fd::page_size();
+        let first = offset / page;
+        let npages = self.region / page;
+        let table = self.table();
+        if table.is_none() && !self.protection.is_copy_on_write() {
+            return Ok((self.protection, self.region - first * page));
+        }
+        let reported = self.reported(table.as_deref(), first, npages);
+        let same = reported.iter().take_while(|p| **p == reported[0]).count();
+        Ok((reported[0], same * page))
     }
 
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {

@@ -4,12 +4,14 @@
 
 use super::handle::{last_error, Handle};
 use crate::error::Result;
+use crate::protection::ViewProtection;
 use crate::sys::ViewOps;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use windows_sys::Win32::Storage::FileSystem::FlushFileBuffers;
 use windows_sys::Win32::System::Memory::{
-    FlushViewOfFile, UnmapViewOfFile, VirtualAlloc, VirtualQuery, MEMORY_BASIC_INFORMATION,
-    MEMORY_MAPPED_VIEW_ADDRESS, MEM_COMMIT,
+    FlushViewOfFile, UnmapViewOfFile, VirtualAlloc, VirtualProtect, VirtualQuery,
+    MEMORY_BASIC_INFORMATION, MEMORY_MAPPED_VIEW_ADDRESS, MEM_COMMIT,
 };
 
 /// One mapped view.
@@ -17,9 +19,11 @@ use windows_sys::Win32::System::Memory::{
 pub(crate) struct View {
     ptr: *mut u8,
     len: usize,
-    /// The view's `PAGE_*` protection, which commits use.
+    /// The view's `PAGE_*` protection.
     protect: u32,
     file: Option<Arc<Handle>>,
+    /// Set once a page's protection changed: copies then ask Windows for each page's.
+    changed: AtomicBool,
 }
 
 // SAFETY: a view is an address range valid in the whole process until it is unmapped in `Drop`;
@@ -35,8 +39,24 @@ impl View {
             len,
             protect,
             file,
+            changed: AtomicBool::new(false),
         }
     }
+
+    /// The view's protection as the library names it.
+    fn protection(&self) -> ViewProtection {
+        ViewProtection::from_raw(self.protect).unwrap_or(ViewProtection::NoAccess)
+    }
+}
+
+/// The protection of a `PAGE_*` value Windows reports, without its modifiers; a guard page
+/// (or one of no known protection) counts as no access.
+fn from_reported(raw: u32) -> ViewProtection {
+    const GUARD: u32 = 0x100;
+    if raw & GUARD != 0 {
+        return ViewProtection::NoAccess;
+    }
+    ViewProtection::from_raw(raw & 0xFF).unwrap_or(ViewProtection::NoAccess)
 }
 
 /// The page-rounded length of the view at `base`, for handles that cannot query the section's
@@ -62,6 +82,38 @@ impl ViewOps for View {
 
     fn len(&self) -> usize {
         self.len
+    }
+
+    fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
+        let allowed = |p: ViewProtection| {
+            let (read, writable, _) = p.rights();
+            if write {
+                writable
+            } else {
+                read
+            }
+        };
+        if !self.changed.load(Ordering::Acquire) {
+            let p = self.protection();
+            return if allowed(p) {
+                Ok(())
+            } else {
+                Err(crate::sys::denied(offset, p, write))
+            };
+        }
+        let end = offset + len.max(1);
+        let mut at = offset;
+        while at < end {
+            // SAFETY: `at` lies inside this view (checked by the caller).
+            let addr = unsafe { self.ptr.add(at) };
+            let info = query(addr.cast()).ok_or_else(|| last_error("VirtualQuery"))?;
+            let p = from_reported(info.Protect);
+            if info.State != MEM_COMMIT || !allowed(p) {
+                return Err(crate::sys::denied(at, p, write));
+            }
+            at = info.BaseAddress as usize + info.RegionSize - self.ptr as usize;
+        }
+        Ok(())
     }
 
     // A file cannot be cut short while Windows maps it, so every page of a view can be read.
@@ -93,15 +145,54 @@ impl ViewOps for View {
         }
     }
 
-    fn commit(&self, offset: usize, len: usize) -> Result<()> {
+    fn commit(&self, offset: usize, len: usize, protection: ViewProtection) -> Result<()> {
+        let raw = protection.to_raw();
+        if raw != self.protect {
+            self.changed.store(true, Ordering::Release);
+        }
         // SAFETY: the range lies inside this view (checked by the caller); VirtualAlloc only
-        // changes the commit state of pages the view already maps.
-        let ptr =
-            unsafe { VirtualAlloc(self.ptr.add(offset).cast(), len, MEM_COMMIT, self.protect) };
+        // changes the commit state and protection of pages the view already maps.
+        let ptr = unsafe { VirtualAlloc(self.ptr.add(offset).cast(), len, MEM_COMMIT, raw) };
         if ptr.is_null() {
             return Err(last_error("VirtualAlloc"));
         }
         Ok(())
+    }
+
+    fn protect(
+        &self,
+        offset: usize,
+        len: usize,
+        protection: ViewProtection,
+    ) -> Result<ViewProtection> {
+        self.changed.store(true, Ordering::Release);
+        let mut old = 0u32;
+        // SAFETY: the range lies inside this view (checked by the caller); the callers'
+        // contract says nothing uses pages that lose access; `old` is writable.
+        let ok = unsafe {
+            VirtualProtect(
+                self.ptr.add(offset).cast(),
+                len,
+                protection.to_raw(),
+                &mut old,
+            )
+        };
+        if ok == 0 {
+            return Err(last_error("VirtualProtect"));
+        }
+        Ok(from_reported(old))
+    }
+
+    fn protection_run(&self, offset: usize) -> Result<(ViewProtection, usize)> {
+        // SAFETY: `offset` lies inside this view (checked by the caller).
+        let at = unsafe { self.ptr.add(offset) };
+        let info = query(at.cast()).ok_or_else(|| last_error("VirtualQuery"))?;
+        let protection = if info.State == MEM_COMMIT {
+            from_reported(info.Protect)
+        } else {
+            self.protection()
+        };
+        Ok((protection, info.RegionSize))
     }
 
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
