@@ -27,16 +27,29 @@ fn row_76_misaligned_offsets_are_mapped_alignment() {
 }
 
 // Row 77, spec §12.4 (§5.4): an aligned offset with size 0 maps the rest of the section (of a
-// file, and of the system's memory).
+// file, and of the system's memory), and the view shows the bytes at that offset.
 #[test]
 fn row_77_an_aligned_offset_maps_the_rest_of_the_section() {
     let sb = Sandbox::new("row77");
-    let (_file, map) = rw_file_section_128k(&sb);
-    let rest = ok(map.map_view(A::READ, 65536, 0));
+    // Every 64 KiB block of the file holds its own byte, so a view of the wrong block shows.
+    let blocks: Vec<u8> = (0..2 * 65536).map(|i| (i / 65536) as u8 + 1).collect();
+    let file = sb.file_with("f", &blocks, false, Access::ReadWrite);
+    let map = ok(sb.on_file(&file, Protection::ReadWrite, 0));
+    let rest = ok(map.map_view(A::WRITE, 65536, 0));
     assert_eq!(rest.len(), 65536);
-    assert_eq!(read(&rest, 0, 4), vec![FILL; 4]);
+    assert_eq!(
+        read(&rest, 0, 4),
+        vec![2; 4],
+        "the second block, not the first"
+    );
+    ok(rest.write_at(0, b"x"));
+    assert_eq!(read(&ok(map.map_view(A::READ, 0, 0)), 65536, 1), b"x");
     let in_memory = sb.section(128 * 1024, Protection::ReadWrite);
-    assert_eq!(ok(in_memory.map_view(A::READ, 65536, 0)).len(), 65536);
+    let whole = ok(in_memory.map_view(A::WRITE, 0, 0));
+    ok(whole.write_at(65536, b"y"));
+    let rest = ok(in_memory.map_view(A::READ, 65536, 0));
+    assert_eq!(rest.len(), 65536);
+    assert_eq!(read(&rest, 0, 1), b"y");
 }
 
 // Row 78, spec §12.4 (§5.4): a file section of 0x3452 bytes admits a view of exactly that many.

@@ -144,7 +144,10 @@ impl SectionOps for Section {
 
     fn map(&self, req: &MapRequest) -> Result<View> {
         let store = match &self.file {
-            Some(f) => ViewStore::File(Arc::clone(f)),
+            Some(f) => ViewStore::File {
+                fd: Arc::clone(f),
+                offset: req.offset,
+            },
             None => ViewStore::Memory {
                 fd: self.view_fd()?,
                 offset: self.meta.data_offset + req.offset,

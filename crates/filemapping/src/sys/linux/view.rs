@@ -66,8 +66,9 @@ const GUARDED: u8 = 2;
 /// What a view maps, as far as committing and flushing need to know.
 #[derive(Clone, Debug)]
 pub(crate) enum Store {
-    /// A data file, kept open while the view exists (spec §1.5) and synced by durable flushes.
-    File(Arc<OwnedFd>),
+    /// A data file, kept open while the view exists (spec §1.5) and synced by durable flushes,
+    /// and the view's offset in it.
+    File { fd: Arc<OwnedFd>, offset: u64 },
     /// The system's memory: the object's data descriptor, the view's offset in it, and whether
     /// the section is `SEC_RESERVE` (its pages are reserved in the backing store on commit).
     Memory {
@@ -97,7 +98,7 @@ impl View {
     pub(crate) fn map(m: Mapping) -> Result<View> {
         let region = round_up(m.len, fd::page_size()).ok_or_else(too_big)?;
         let (fd, offset) = match &m.store {
-            Store::File(file) => (file.as_raw_fd(), 0),
+            Store::File { fd, offset } => (fd.as_raw_fd(), *offset),
             Store::Memory { fd, offset, .. } => (fd.as_raw_fd(), *offset),
         };
         let offset = i64::try_from(offset).map_err(|_| too_big())?;
@@ -194,8 +195,7 @@ impl View {
             Change::MapShared => libc::MAP_SHARED,
         };
         let fd = match &self.store {
-            Store::File(file) => file.as_raw_fd(),
-            Store::Memory { fd, .. } => fd.as_raw_fd(),
+            Store::File { fd, .. } | Store::Memory { fd, .. } => fd.as_raw_fd(),
         };
         let off = self.fd_offset + (first * page) as i64;
         // SAFETY: MAP_FIXED replaces exactly `[at, at + len)`, which this view owns; the same
@@ -267,7 +267,7 @@ impl View {
     /// Commits the pages of `[offset, offset + len)` in the section (spec §6.3).
     fn commit_pages(&self, offset: usize, len: usize) -> Result<()> {
         match &self.store {
-            Store::File(_) => Err(Error::new(
+            Store::File { .. } => Err(Error::new(
                 ErrorKind::AccessDenied,
                 "views of a file are always committed (spec row 94)",
             )),
@@ -513,7 +513,7 @@ impl ViewOps for View {
         }
         match (&self.store, durable) {
             // SAFETY: fsync takes no pointers; the descriptor is owned by the Arc.
-            (Store::File(file), true) if unsafe { libc::fsync(file.as_raw_fd()) } != 0 => {
+            (Store::File { fd, .. }, true) if unsafe { libc::fsync(fd.as_raw_fd()) } != 0 => {
                 Err(os_error(ErrorKind::Other, "fsync", fd::errno()))
             }
             _ => Ok(()),
