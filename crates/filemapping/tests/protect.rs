@@ -278,6 +278,15 @@ fn copy_on_write_pages_of_a_file_view_leave_the_file_alone() {
         kind(view.protect(0, PAGE, ExecuteRead)),
         ErrorKind::InvalidParameter
     );
+    if skip::skip_under_wine(
+        "copy_on_write_pages_of_a_file_view_leave_the_file_alone",
+        "VirtualProtect(PAGE_WRITECOPY) on a view of a read-only file crashes Wine 8 \
+         (virtual.c's row 96-file skips it too)",
+    ) {
+        drop((view, map, file));
+        std::fs::remove_file(&path).unwrap();
+        return;
+    }
     assert_eq!(view.protect(0, 8, WriteCopy).unwrap(), ReadOnly);
     view.write_at(0, b"X").unwrap();
     assert_eq!(read(&view, 0, 8), b"Xbcdefgh");
