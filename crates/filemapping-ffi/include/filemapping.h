@@ -428,6 +428,57 @@ typedef const TCHAR *LPCTSTR;
 #define FillMemory RtlFillMemory
 #define ZeroMemory RtlZeroMemory
 
+/* ---- Mutexes and semaphores ------------------------------------------------------------- */
+
+#define MUTEX_MODIFY_STATE 0x0001
+#define MUTEX_ALL_ACCESS 0x001F0001
+#define CREATE_MUTEX_INITIAL_OWNER 0x00000001
+#define SEMAPHORE_QUERY_STATE 0x0001
+#define SEMAPHORE_MODIFY_STATE 0x0002
+#define SEMAPHORE_ALL_ACCESS 0x001F0003
+#define ERROR_NOT_OWNER 288
+#define ERROR_TOO_MANY_POSTS 298
+
+HANDLE CreateMutexA(SECURITY_ATTRIBUTES *lpMutexAttributes, BOOL bInitialOwner, LPCSTR lpName);
+HANDLE CreateMutexW(SECURITY_ATTRIBUTES *lpMutexAttributes, BOOL bInitialOwner, LPCWSTR lpName);
+HANDLE CreateMutexExA(SECURITY_ATTRIBUTES *lpMutexAttributes, LPCSTR lpName, DWORD dwFlags,
+                      DWORD dwDesiredAccess);
+HANDLE CreateMutexExW(SECURITY_ATTRIBUTES *lpMutexAttributes, LPCWSTR lpName, DWORD dwFlags,
+                      DWORD dwDesiredAccess);
+HANDLE OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+BOOL ReleaseMutex(HANDLE hMutex);
+HANDLE CreateSemaphoreA(SECURITY_ATTRIBUTES *lpSemaphoreAttributes, LONG lInitialCount,
+                        LONG lMaximumCount, LPCSTR lpName);
+HANDLE CreateSemaphoreW(SECURITY_ATTRIBUTES *lpSemaphoreAttributes, LONG lInitialCount,
+                        LONG lMaximumCount, LPCWSTR lpName);
+HANDLE CreateSemaphoreExA(SECURITY_ATTRIBUTES *lpSemaphoreAttributes, LONG lInitialCount,
+                          LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags,
+                          DWORD dwDesiredAccess);
+HANDLE CreateSemaphoreExW(SECURITY_ATTRIBUTES *lpSemaphoreAttributes, LONG lInitialCount,
+                          LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags,
+                          DWORD dwDesiredAccess);
+HANDLE OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+BOOL ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LONG *lpPreviousCount);
+
+/* The undecorated names, mapped by UNICODE as <windows.h> maps them. */
+#ifdef UNICODE
+#define CreateMutex CreateMutexW
+#define CreateMutexEx CreateMutexExW
+#define OpenMutex OpenMutexW
+#define CreateSemaphore CreateSemaphoreW
+#define CreateSemaphoreEx CreateSemaphoreExW
+#define OpenSemaphore OpenSemaphoreW
+#else
+#define CreateMutex CreateMutexA
+#define CreateMutexEx CreateMutexExA
+#define OpenMutex OpenMutexA
+#define CreateSemaphore CreateSemaphoreA
+#define CreateSemaphoreEx CreateSemaphoreExA
+#define OpenSemaphore OpenSemaphoreA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

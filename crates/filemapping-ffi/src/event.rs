@@ -66,6 +66,8 @@ fn wait(handle: HANDLE, millis: u32) -> Result<u32, Win32Error> {
     let timeout = (millis != INFINITE).then(|| Duration::from_millis(u64::from(millis)));
     let signaled = match &*handles::get(handle)? {
         Object::Event(event) => event.wait(timeout)?,
+        Object::Semaphore(semaphore) => semaphore.wait(timeout)?,
+        Object::Mutex(mutex) => return Ok(mutex.wait(timeout)?.win32_wait_value()),
         Object::File(_) => true,
         Object::Mapping(_) => return Err(Win32Error(ERROR_ACCESS_DENIED)),
     };

@@ -8,7 +8,7 @@ use crate::handles;
 use crate::objects::{FileObject, MappingObject, Object};
 use crate::types::{BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE};
 use filemapping::ERROR_INVALID_HANDLE;
-use filemapping::{EventAccess, FileMapAccess};
+use filemapping::{EventAccess, FileMapAccess, MutexAccess, SemaphoreAccess};
 
 const DUPLICATE_CLOSE_SOURCE: u32 = 0x1;
 const DUPLICATE_SAME_ACCESS: u32 = 0x2;
@@ -22,7 +22,7 @@ fn close(handle: HANDLE) -> Result<BOOL, Win32Error> {
     Ok(to_bool(true))
 }
 
-/// A second object for `object`: mappings and events get `access` with generic rights mapped
+/// A second object for `object`: mappings, events, mutexes and semaphores get `access` with generic rights mapped
 /// through their type's generic mapping (spec §7, rows 73-75), or the same rights for
 /// `DUPLICATE_SAME_ACCESS`; files keep their rights.
 fn copy(object: &Object, access: u32, same: bool, inherit: bool) -> Result<Object, Win32Error> {
@@ -50,6 +50,22 @@ fn copy(object: &Object, access: u32, same: bool, inherit: bool) -> Result<Objec
                 EventAccess::from_bits(access)
             };
             Object::Event(e.duplicate(access, inherit)?)
+        }
+        Object::Mutex(m) => {
+            let access = if same {
+                m.access()
+            } else {
+                MutexAccess::from_bits(access)
+            };
+            Object::Mutex(m.duplicate(access, inherit)?)
+        }
+        Object::Semaphore(s) => {
+            let access = if same {
+                s.access()
+            } else {
+                SemaphoreAccess::from_bits(access)
+            };
+            Object::Semaphore(s.duplicate(access, inherit)?)
         }
     })
 }

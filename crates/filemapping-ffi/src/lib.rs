@@ -16,7 +16,9 @@
 //! - [`file_open`] and [`file_io`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`, `WriteFile`,
 //!   `GetFileSizeEx`, `SetFilePointerEx`, `SetEndOfFile`, `FlushFileBuffers`.
 //! - [`event`]: `CreateEventA/W`, `OpenEventA/W`, `SetEvent`, `ResetEvent`,
-//!   `WaitForSingleObject`.
+//!   `WaitForSingleObject` (for mutexes and semaphores too).
+//! - [`sync`]: `CreateMutexA/W`, `CreateMutexExA/W`, `OpenMutexA/W`, `ReleaseMutex`,
+//!   `CreateSemaphoreA/W`, `CreateSemaphoreExA/W`, `OpenSemaphoreA/W`, `ReleaseSemaphore`.
 //!
 //! Handles are opaque values from a process-wide table, checked on every call: a closed or
 //! bogus handle fails with `ERROR_INVALID_HANDLE`, never a crash, from any thread.
@@ -88,5 +90,6 @@ pub mod file_open;
 pub mod handle_api;
 pub mod mapping;
 pub mod memory;
+pub mod sync;
 pub mod system;
 pub mod types;

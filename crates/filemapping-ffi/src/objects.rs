@@ -1,10 +1,10 @@
-//! What a handle can name: a file mapping, a file or an event. Passing a handle of one kind where
+//! What a handle can name: a file mapping, a file, an event, a mutex or a semaphore. Passing a handle of one kind where
 //! another is expected is `ERROR_INVALID_HANDLE` (`STATUS_OBJECT_TYPE_MISMATCH`, spec §0.4).
 
 use crate::error::Win32Error;
 use crate::file_pins::FilePin;
 use filemapping::ERROR_INVALID_HANDLE;
-use filemapping::{Backing, Event, FileMapping};
+use filemapping::{Backing, Event, FileMapping, Mutex, Semaphore};
 use std::fs::File;
 use std::sync::Arc;
 
@@ -13,6 +13,8 @@ pub(crate) enum Object {
     Mapping(MappingObject),
     File(FileObject),
     Event(Event),
+    Mutex(Mutex),
+    Semaphore(Semaphore),
 }
 
 /// A file-mapping handle, with what is known of its section's backing.
@@ -69,6 +71,22 @@ impl Object {
     pub(crate) fn file(&self) -> Result<&FileObject, Win32Error> {
         match self {
             Object::File(file) => Ok(file),
+            _ => Err(wrong_type()),
+        }
+    }
+
+    /// The mutex, or `ERROR_INVALID_HANDLE`.
+    pub(crate) fn mutex(&self) -> Result<&Mutex, Win32Error> {
+        match self {
+            Object::Mutex(mutex) => Ok(mutex),
+            _ => Err(wrong_type()),
+        }
+    }
+
+    /// The semaphore, or `ERROR_INVALID_HANDLE`.
+    pub(crate) fn semaphore(&self) -> Result<&Semaphore, Win32Error> {
+        match self {
+            Object::Semaphore(semaphore) => Ok(semaphore),
             _ => Err(wrong_type()),
         }
     }

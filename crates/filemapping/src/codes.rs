@@ -70,6 +70,10 @@ codes! {
     ERROR_BAD_EXE_FORMAT = 193;
     /// `ERROR_FILENAME_EXCED_RANGE` (206): a name or path is too long.
     ERROR_FILENAME_EXCED_RANGE = 206;
+    /// `ERROR_NOT_OWNER` (288): `ReleaseMutex` by a thread that does not own the mutex.
+    ERROR_NOT_OWNER = 288;
+    /// `ERROR_TOO_MANY_POSTS` (298): `ReleaseSemaphore` would take the count past its maximum.
+    ERROR_TOO_MANY_POSTS = 298;
     /// `ERROR_INVALID_ADDRESS` (487): an address is in use, or is not a view.
     ERROR_INVALID_ADDRESS = 487;
     /// `ERROR_NOACCESS` (998): invalid access to a memory location (`VirtualProtect` without

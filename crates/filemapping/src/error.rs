@@ -72,6 +72,10 @@ pub enum ErrorKind {
     CommitmentLimit,
     /// `ERROR_NOT_SUPPORTED` (50): valid on Windows, not implemented on this platform yet.
     Unsupported,
+    /// `ERROR_NOT_OWNER` (288): the calling thread does not own the mutex it releases.
+    NotOwner,
+    /// `ERROR_TOO_MANY_POSTS` (298): the release would take a semaphore past its maximum count.
+    TooManyPosts,
     /// `ERROR_GEN_FAILURE` (31): an operating-system failure with no better Win32 equivalent; the
     /// OS error says more.
     Other,
@@ -123,6 +127,8 @@ const TABLE: &[Row] = &[
     row!(UserMappedFile, ERROR_USER_MAPPED_FILE, Other),
     row!(PrivilegeNotHeld, ERROR_PRIVILEGE_NOT_HELD, PermissionDenied),
     row!(CommitmentLimit, ERROR_COMMITMENT_LIMIT, OutOfMemory),
+    row!(NotOwner, ERROR_NOT_OWNER, PermissionDenied),
+    row!(TooManyPosts, ERROR_TOO_MANY_POSTS, InvalidInput),
 ];
 
 impl ErrorKind {
@@ -352,9 +358,11 @@ mod tests {
             ErrorKind::Other => 17,
             ErrorKind::InPageError => 18,
             ErrorKind::BadPathname => 19,
+            ErrorKind::NotOwner => 20,
+            ErrorKind::TooManyPosts => 21,
         }
     }
-    const KINDS: usize = 20;
+    const KINDS: usize = 22;
 
     #[test]
     fn the_table_has_one_row_per_kind_and_every_lookup_agrees_with_it() {

@@ -47,26 +47,35 @@ mod error;
 mod event;
 mod granularity;
 mod mapping;
+mod mutex;
 mod name;
 mod namespace;
 mod options;
 mod protection;
+mod semaphore;
 mod sys;
 mod system;
 mod types;
 mod view;
+mod waitable;
 
 pub use codes::*;
 pub use error::{Error, ErrorKind, Result};
 pub use event::{Event, EventOpenOptions, EventOptions};
 pub use granularity::ALLOCATION_GRANULARITY;
 pub use mapping::FileMapping;
+pub use mutex::{Mutex, MutexOpenOptions, MutexOptions};
 pub use name::{name_from_utf16, name_to_utf16, Scope};
 pub use namespace::{Namespace, FILEMAPPING_DIR};
 pub use options::{CreateOptions, OpenOptions};
-pub use protection::{EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection};
+pub use protection::{
+    EventAccess, FileMapAccess, MutexAccess, Protection, SectionAttributes, SemaphoreAccess,
+    ViewProtection,
+};
+pub use semaphore::{Semaphore, SemaphoreOpenOptions, SemaphoreOptions};
 pub use system::page_size;
 pub use types::{
     Backing, Cleanup, Disposition, Entry, Foreign, NotRemoved, Permissions, SectionInfo,
+    WaitOutcome,
 };
 pub use view::View;

@@ -581,6 +581,80 @@ impl GenericMapping {
     }
 }
 
+/// The methods every synchronization object's access type shares (raw bits, `contains`, the
+/// generic mapping, `|`), for a type `$t(u32)` with a `GENERIC_MAPPING` constant. `$what` names
+/// the type in the docs, `$right` is one of its rights (value `$bits`) for the examples.
+macro_rules! sync_access {
+    ($t:ident, $what:literal, $right:ident, $bits:literal) => {
+        impl $t {
+            /// Wraps raw access bits. Every value is accepted; unknown bits are kept.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use filemapping::", stringify!($t), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($t), "::from_bits(", stringify!($bits), "), ", stringify!($t), "::", stringify!($right), ");")]
+            /// ```
+            #[must_use]
+            pub const fn from_bits(bits: u32) -> $t {
+                $t(bits)
+            }
+
+            /// The raw bits.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use filemapping::", stringify!($t), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($t), "::SYNCHRONIZE.bits(), 0x10_0000);")]
+            /// ```
+            #[must_use]
+            pub const fn bits(self) -> u32 {
+                self.0
+            }
+
+            /// Whether every bit of `other` is set in `self`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use filemapping::", stringify!($t), ";")]
+            ///
+            #[doc = concat!("assert!(", stringify!($t), "::ALL_ACCESS.contains(", stringify!($t), "::SYNCHRONIZE));")]
+            /// ```
+            #[must_use]
+            pub const fn contains(self, other: $t) -> bool {
+                self.0 & other.0 == other.0
+            }
+
+            #[doc = concat!("The rights a handle gets for this request: the `GENERIC_*` bits replaced by the ", $what, " type's generic mapping (the `GENERIC_*` constants of this type say what each stands for). Every other bit is kept. Opening and duplicating a handle apply it.")]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use filemapping::", stringify!($t), ";")]
+            ///
+            #[doc = concat!("assert!(", stringify!($t), "::GENERIC_EXECUTE.map_generic().contains(", stringify!($t), "::SYNCHRONIZE));")]
+            #[doc = concat!("assert!(!", stringify!($t), "::GENERIC_READ.map_generic().contains(", stringify!($t), "::SYNCHRONIZE));")]
+            #[doc = concat!("assert_eq!(", stringify!($t), "::GENERIC_ALL.map_generic(), ", stringify!($t), "::ALL_ACCESS);")]
+            /// ```
+            #[must_use]
+            pub const fn map_generic(self) -> $t {
+                $t($t::GENERIC_MAPPING.apply(self.0))
+            }
+        }
+
+        impl BitOr for $t {
+            type Output = $t;
+            fn bitor(self, rhs: $t) -> $t {
+                $t(self.0 | rhs.0)
+            }
+        }
+    };
+}
+
 /// Access rights of an event handle (`EVENT_*` values, and the standard and generic rights):
 /// `WaitForSingleObject` needs [`SYNCHRONIZE`](Self::SYNCHRONIZE), `SetEvent` and
 /// `ResetEvent` need [`MODIFY_STATE`](Self::MODIFY_STATE).
@@ -625,76 +699,101 @@ impl EventAccess {
         execute: READ_CONTROL | SYNCHRONIZE,
         all: EventAccess::ALL_ACCESS.0,
     };
-
-    /// Wraps raw access bits. Every value is accepted; unknown bits are kept.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::EventAccess;
-    ///
-    /// assert_eq!(EventAccess::from_bits(0x2), EventAccess::MODIFY_STATE);
-    /// ```
-    #[must_use]
-    pub const fn from_bits(bits: u32) -> EventAccess {
-        EventAccess(bits)
-    }
-
-    /// The raw bits.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::EventAccess;
-    ///
-    /// assert_eq!(EventAccess::SYNCHRONIZE.bits(), 0x10_0000);
-    /// ```
-    #[must_use]
-    pub const fn bits(self) -> u32 {
-        self.0
-    }
-
-    /// Whether every bit of `other` is set in `self`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::EventAccess;
-    ///
-    /// assert!(EventAccess::ALL_ACCESS.contains(EventAccess::SYNCHRONIZE));
-    /// ```
-    #[must_use]
-    pub const fn contains(self, other: EventAccess) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// The rights a handle gets for this request: the `GENERIC_*` bits replaced by the event
-    /// type's generic mapping (`GENERIC_READ` is `STANDARD_RIGHTS_READ | EVENT_QUERY_STATE`,
-    /// `GENERIC_WRITE` is `STANDARD_RIGHTS_WRITE | EVENT_MODIFY_STATE`, `GENERIC_EXECUTE` is
-    /// `STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE`, `GENERIC_ALL` is `EVENT_ALL_ACCESS`). Every
-    /// other bit is kept. Opening and duplicating an [`Event`](crate::Event) apply it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use filemapping::EventAccess;
-    ///
-    /// assert!(EventAccess::GENERIC_EXECUTE.map_generic().contains(EventAccess::SYNCHRONIZE));
-    /// assert!(!EventAccess::GENERIC_READ.map_generic().contains(EventAccess::SYNCHRONIZE));
-    /// assert_eq!(EventAccess::GENERIC_ALL.map_generic(), EventAccess::ALL_ACCESS);
-    /// ```
-    #[must_use]
-    pub const fn map_generic(self) -> EventAccess {
-        EventAccess(EventAccess::GENERIC_MAPPING.apply(self.0))
-    }
 }
 
-impl BitOr for EventAccess {
-    type Output = EventAccess;
-    fn bitor(self, rhs: EventAccess) -> EventAccess {
-        EventAccess(self.0 | rhs.0)
-    }
+sync_access!(EventAccess, "event", MODIFY_STATE, 0x2);
+
+/// Access rights of a mutex handle (`MUTEX_*` values, and the standard and generic rights):
+/// `WaitForSingleObject` needs [`SYNCHRONIZE`](Self::SYNCHRONIZE). `ReleaseMutex` needs no
+/// right at all, as on Windows: only the owning thread can release, whatever its handle.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::MutexAccess;
+///
+/// assert_eq!(MutexAccess::ALL_ACCESS.bits(), 0x1F_0001);
+/// assert!(MutexAccess::ALL_ACCESS.contains(MutexAccess::SYNCHRONIZE | MutexAccess::MODIFY_STATE));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct MutexAccess(u32);
+
+impl MutexAccess {
+    /// No rights.
+    pub const NONE: MutexAccess = MutexAccess(0);
+    /// `MUTEX_MODIFY_STATE` (0x1, the kernel's `MUTANT_QUERY_STATE`): reserved by Windows;
+    /// `ReleaseMutex` does not ask for it.
+    pub const MODIFY_STATE: MutexAccess = MutexAccess(0x1);
+    /// `SYNCHRONIZE` (0x10_0000): the right to wait for (acquire) the mutex.
+    pub const SYNCHRONIZE: MutexAccess = MutexAccess(SYNCHRONIZE);
+    /// `MUTEX_ALL_ACCESS` (0x1F_0001): every right; what a creator's handle gets by default.
+    pub const ALL_ACCESS: MutexAccess = MutexAccess(STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1);
+    /// `GENERIC_READ`: as a handle's access, `STANDARD_RIGHTS_READ | MUTANT_QUERY_STATE`.
+    pub const GENERIC_READ: MutexAccess = MutexAccess(GENERIC_READ);
+    /// `GENERIC_WRITE`: as a handle's access, `STANDARD_RIGHTS_WRITE`.
+    pub const GENERIC_WRITE: MutexAccess = MutexAccess(GENERIC_WRITE);
+    /// `GENERIC_EXECUTE`: as a handle's access, `STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE`.
+    pub const GENERIC_EXECUTE: MutexAccess = MutexAccess(GENERIC_EXECUTE);
+    /// `GENERIC_ALL`: as a handle's access, `MUTEX_ALL_ACCESS`.
+    pub const GENERIC_ALL: MutexAccess = MutexAccess(GENERIC_ALL);
+
+    /// The mutant type's generic mapping.
+    const GENERIC_MAPPING: GenericMapping = GenericMapping {
+        read: READ_CONTROL | MutexAccess::MODIFY_STATE.0,
+        write: READ_CONTROL,
+        execute: READ_CONTROL | SYNCHRONIZE,
+        all: MutexAccess::ALL_ACCESS.0,
+    };
 }
+
+sync_access!(MutexAccess, "mutex", MODIFY_STATE, 0x1);
+
+/// Access rights of a semaphore handle (`SEMAPHORE_*` values, and the standard and generic
+/// rights): `WaitForSingleObject` needs [`SYNCHRONIZE`](Self::SYNCHRONIZE), `ReleaseSemaphore`
+/// needs [`MODIFY_STATE`](Self::MODIFY_STATE).
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::SemaphoreAccess;
+///
+/// assert_eq!(SemaphoreAccess::ALL_ACCESS.bits(), 0x1F_0003);
+/// assert!(!SemaphoreAccess::SYNCHRONIZE.contains(SemaphoreAccess::MODIFY_STATE));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SemaphoreAccess(u32);
+
+impl SemaphoreAccess {
+    /// No rights.
+    pub const NONE: SemaphoreAccess = SemaphoreAccess(0);
+    /// `SEMAPHORE_QUERY_STATE` (0x1): the right to ask the semaphore's count.
+    pub const QUERY_STATE: SemaphoreAccess = SemaphoreAccess(0x1);
+    /// `SEMAPHORE_MODIFY_STATE` (0x2): the right to release the semaphore.
+    pub const MODIFY_STATE: SemaphoreAccess = SemaphoreAccess(0x2);
+    /// `SYNCHRONIZE` (0x10_0000): the right to wait for the semaphore.
+    pub const SYNCHRONIZE: SemaphoreAccess = SemaphoreAccess(SYNCHRONIZE);
+    /// `SEMAPHORE_ALL_ACCESS` (0x1F_0003): every right; what a creator's handle gets by default.
+    pub const ALL_ACCESS: SemaphoreAccess =
+        SemaphoreAccess(STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3);
+    /// `GENERIC_READ`: as a handle's access, `STANDARD_RIGHTS_READ | SEMAPHORE_QUERY_STATE`.
+    pub const GENERIC_READ: SemaphoreAccess = SemaphoreAccess(GENERIC_READ);
+    /// `GENERIC_WRITE`: as a handle's access, `STANDARD_RIGHTS_WRITE | SEMAPHORE_MODIFY_STATE`.
+    pub const GENERIC_WRITE: SemaphoreAccess = SemaphoreAccess(GENERIC_WRITE);
+    /// `GENERIC_EXECUTE`: as a handle's access, `STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE`.
+    pub const GENERIC_EXECUTE: SemaphoreAccess = SemaphoreAccess(GENERIC_EXECUTE);
+    /// `GENERIC_ALL`: as a handle's access, `SEMAPHORE_ALL_ACCESS`.
+    pub const GENERIC_ALL: SemaphoreAccess = SemaphoreAccess(GENERIC_ALL);
+
+    /// The semaphore type's generic mapping.
+    const GENERIC_MAPPING: GenericMapping = GenericMapping {
+        read: READ_CONTROL | SemaphoreAccess::QUERY_STATE.0,
+        write: READ_CONTROL | SemaphoreAccess::MODIFY_STATE.0,
+        execute: READ_CONTROL | SYNCHRONIZE,
+        all: SemaphoreAccess::ALL_ACCESS.0,
+    };
+}
+
+sync_access!(SemaphoreAccess, "semaphore", MODIFY_STATE, 0x2);
 
 impl BitOr for FileMapAccess {
     type Output = FileMapAccess;

@@ -529,3 +529,69 @@ impl NotRemoved {
         &self.error
     }
 }
+
+/// How a wait for a mutex ended (`WaitForSingleObject`'s `WAIT_OBJECT_0`, `WAIT_ABANDONED`,
+/// `WAIT_TIMEOUT`): a value, not an error, since an abandoned mutex is acquired all the same.
+///
+/// # Examples
+///
+/// ```
+/// use filemapping::{MutexOptions, WaitOutcome};
+/// use std::time::Duration;
+///
+/// let (mutex, _) = MutexOptions::new().create()?;
+/// match mutex.wait(Some(Duration::from_secs(5)))? {
+///     WaitOutcome::Acquired => {}
+///     WaitOutcome::Abandoned => { /* the owner died holding it: check the shared data */ }
+///     WaitOutcome::TimedOut => panic!("nobody else holds it"),
+/// }
+/// mutex.release()?;
+/// # Ok::<(), filemapping::Error>(())
+/// ```
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WaitOutcome {
+    /// The caller owns the mutex now (`WAIT_OBJECT_0`).
+    Acquired,
+    /// The previous owner thread ended (or its process died) while owning the mutex: the caller
+    /// owns it now, but what the mutex protects may be half-updated (`WAIT_ABANDONED`). Later
+    /// waits see an ordinary mutex again.
+    Abandoned,
+    /// The timeout passed first; the caller does not own the mutex (`WAIT_TIMEOUT`).
+    TimedOut,
+}
+
+impl WaitOutcome {
+    /// Whether the caller owns the mutex now ([`Acquired`](Self::Acquired) or
+    /// [`Abandoned`](Self::Abandoned)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::WaitOutcome;
+    ///
+    /// assert!(WaitOutcome::Abandoned.is_acquired());
+    /// assert!(!WaitOutcome::TimedOut.is_acquired());
+    /// ```
+    #[must_use]
+    pub fn is_acquired(self) -> bool {
+        self != WaitOutcome::TimedOut
+    }
+
+    /// The value `WaitForSingleObject` returns for this outcome: `WAIT_OBJECT_0` (0),
+    /// `WAIT_ABANDONED` (0x80) or `WAIT_TIMEOUT` (0x102).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(filemapping::WaitOutcome::Abandoned.win32_wait_value(), 0x80);
+    /// ```
+    #[must_use]
+    pub fn win32_wait_value(self) -> u32 {
+        match self {
+            WaitOutcome::Acquired => 0,
+            WaitOutcome::Abandoned => 0x80,
+            WaitOutcome::TimedOut => 0x102,
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::name::ObjectName;
 use crate::protection::{
     EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection,
 };
-use crate::types::{Disposition, Permissions, SectionInfo};
+use crate::types::{Disposition, Permissions, SectionInfo, WaitOutcome};
 use std::path::PathBuf;
 
 /// The direct copies of the backends that have views.
@@ -18,20 +18,22 @@ mod volatile;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED};
+pub(crate) use linux::{
+    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
+};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use self::windows::{
-    clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED,
+    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
 };
 
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) use unsupported::{
-    clean, list, page_size, Event, Section, View, DEFAULT_ROOT, EMULATED,
+    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
 };
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).
@@ -78,6 +80,35 @@ pub(crate) struct EventRequest<'a> {
     pub(crate) initial_state: bool,
     pub(crate) inheritable: bool,
     pub(crate) permissions: Permissions,
+}
+
+/// A request to create a mutex or a semaphore (`CreateMutexExW`, `CreateSemaphoreExW`): what
+/// every synchronization object takes, and `params`, what its type takes.
+#[allow(dead_code)] // As for `CreateRequest`.
+pub(crate) struct SyncRequest<'a, P> {
+    pub(crate) name: Option<ObjectName>,
+    /// The name exactly as given.
+    pub(crate) raw_name: &'a str,
+    pub(crate) root: PathBuf,
+    /// The rights of the creator's handle (generic rights already mapped).
+    pub(crate) access: u32,
+    pub(crate) inheritable: bool,
+    pub(crate) permissions: Permissions,
+    pub(crate) params: P,
+}
+
+/// What a new mutex takes: whether the creating thread owns it at once (`bInitialOwner`).
+#[allow(dead_code)] // Unread by the stub backend.
+pub(crate) struct MutexParams {
+    pub(crate) initial_owner: bool,
+}
+
+/// What a new semaphore takes, already validated: `0 <= initial <= maximum`, `maximum > 0`,
+/// both at most `i32::MAX`.
+#[allow(dead_code)] // Unread by the stub backend.
+pub(crate) struct SemaphoreParams {
+    pub(crate) initial: u32,
+    pub(crate) maximum: u32,
 }
 
 /// A validated request to map a view: the range is inside the section, the offset aligned, and
@@ -160,6 +191,38 @@ pub(crate) trait EventOps: Sized + Send + Sync {
     fn duplicate(&self, access: EventAccess, inheritable: bool) -> Result<Self>;
     /// Whether the event stays signaled until reset.
     fn is_manual_reset(&self) -> bool;
+}
+
+/// A mutex handle of one backend. Ownership belongs to the calling thread, as on Windows.
+pub(crate) trait MutexOps: Sized + Send + Sync {
+    /// Creates a mutex, or opens the live one of the same name (then `initial_owner` is
+    /// ignored).
+    fn create(req: &SyncRequest<'_, MutexParams>) -> Result<(Self, Disposition)>;
+    /// Opens a live named mutex with `access` (generic rights already mapped; the request's
+    /// own access is a section's and unused). The API layer checks the rights before each call.
+    fn open(req: &OpenRequest<'_>, access: u32) -> Result<Self>;
+    /// Acquires the mutex (recursively if the calling thread owns it), or times out.
+    fn wait(&self, timeout: Option<std::time::Duration>) -> Result<WaitOutcome>;
+    /// Releases one level of the calling thread's ownership; `ERROR_NOT_OWNER` if it owns none.
+    fn release(&self) -> Result<()>;
+    /// A new handle to the same mutex with `access` (generic rights already mapped).
+    fn duplicate(&self, access: u32, inheritable: bool) -> Result<Self>;
+}
+
+/// A semaphore handle of one backend.
+pub(crate) trait SemaphoreOps: Sized + Send + Sync {
+    /// Creates a semaphore, or opens the live one of the same name (then the counts given are
+    /// ignored).
+    fn create(req: &SyncRequest<'_, SemaphoreParams>) -> Result<(Self, Disposition)>;
+    /// Opens a live named semaphore with `access`, as [`MutexOps::open`].
+    fn open(req: &OpenRequest<'_>, access: u32) -> Result<Self>;
+    /// Takes one unit of the count, or times out (`false`).
+    fn wait(&self, timeout: Option<std::time::Duration>) -> Result<bool>;
+    /// Adds `count` (at least 1) to the count and returns the previous count;
+    /// `ERROR_TOO_MANY_POSTS` (and no change) if that would pass the maximum.
+    fn release(&self, count: u32) -> Result<u32>;
+    /// A new handle to the same semaphore with `access` (generic rights already mapped).
+    fn duplicate(&self, access: u32, inheritable: bool) -> Result<Self>;
 }
 
 /// A mapped view of one backend.

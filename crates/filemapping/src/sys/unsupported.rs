@@ -146,3 +146,51 @@ impl EventOps for Event {
         match *self {}
     }
 }
+
+/// No mutex can be made here.
+#[derive(Debug)]
+pub(crate) enum Mutex {}
+
+impl crate::sys::MutexOps for Mutex {
+    fn create(
+        _: &crate::sys::SyncRequest<'_, crate::sys::MutexParams>,
+    ) -> Result<(Mutex, Disposition)> {
+        Err(unsupported())
+    }
+    fn open(_: &OpenRequest<'_>, _: u32) -> Result<Mutex> {
+        Err(unsupported())
+    }
+    fn wait(&self, _: Option<std::time::Duration>) -> Result<crate::types::WaitOutcome> {
+        match *self {}
+    }
+    fn release(&self) -> Result<()> {
+        match *self {}
+    }
+    fn duplicate(&self, _: u32, _: bool) -> Result<Mutex> {
+        match *self {}
+    }
+}
+
+/// No semaphore can be made here.
+#[derive(Debug)]
+pub(crate) enum Semaphore {}
+
+impl crate::sys::SemaphoreOps for Semaphore {
+    fn create(
+        _: &crate::sys::SyncRequest<'_, crate::sys::SemaphoreParams>,
+    ) -> Result<(Semaphore, Disposition)> {
+        Err(unsupported())
+    }
+    fn open(_: &OpenRequest<'_>, _: u32) -> Result<Semaphore> {
+        Err(unsupported())
+    }
+    fn wait(&self, _: Option<std::time::Duration>) -> Result<bool> {
+        match *self {}
+    }
+    fn release(&self, _: u32) -> Result<u32> {
+        match *self {}
+    }
+    fn duplicate(&self, _: u32, _: bool) -> Result<Semaphore> {
+        match *self {}
+    }
+}

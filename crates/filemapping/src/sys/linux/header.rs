@@ -25,6 +25,18 @@ pub(crate) const FIXED_LEN: usize = 72;
 pub(crate) enum ObjectKind {
     Section = 1,
     Event = 2,
+    Mutex = 3,
+    Semaphore = 4,
+}
+
+impl ObjectKind {
+    /// Every kind.
+    pub(crate) const ALL: [ObjectKind; 4] = [
+        ObjectKind::Section,
+        ObjectKind::Event,
+        ObjectKind::Mutex,
+        ObjectKind::Semaphore,
+    ];
 }
 
 /// Where a section's bytes live.

@@ -13,14 +13,19 @@ mod header;
 mod holders;
 mod listing;
 mod lock;
+mod mutex;
 mod object;
 mod objfile;
 mod section;
+mod semaphore;
 mod view;
+mod waitable;
 
 pub(crate) use event::Event;
 pub(crate) use listing::{clean, list};
+pub(crate) use mutex::Mutex;
 pub(crate) use section::Section;
+pub(crate) use semaphore::Semaphore;
 pub(crate) use view::View;
 
 /// The default namespace root.

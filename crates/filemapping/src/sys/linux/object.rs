@@ -11,7 +11,7 @@
 //! else can reach; it takes the same locks (so that [`handle_count`] works) but has no name to
 //! remove.
 //!
-//! - **Header** (bytes `[0, data offset)`): magic `FMAPOBJ\0`, version, kind (section or event),
+//! - **Header** (bytes `[0, data offset)`): magic `FMAPOBJ\0`, version, kind (section, event, mutex or semaphore),
 //!   protection, attributes, size, data offset, backing, the name, and for a file-backed section
 //!   the data file's `(device, inode)` and path ([`Header`](super::header::Header)). It is
 //!   written once, before publication, and never changed by us (its owner can: see *Headers are
@@ -126,6 +126,10 @@
 //!   so every process's mapping of it is one futex), setters `FUTEX_WAKE` one waiter
 //!   (auto-reset) or all (manual-reset). Otherwise events follow this protocol exactly, with
 //!   one difference: they are only ever opened read-write.
+//! - **Mutexes and semaphores** are built, opened, mapped, duplicated and closed exactly like
+//!   events (`waitable` has that shared code). A semaphore's page holds its count as a futex
+//!   word (its maximum is the header's `attributes`); a mutex's page holds a robust,
+//!   process-shared pthread mutex, whose abandonment the kernel reports (`mutex` says why).
 //!
 //! # Counting, stale names, last closers
 //!

@@ -136,6 +136,8 @@ pub(super) fn wrong_type(wanted: ObjectKind) -> Error {
     let what = match wanted {
         ObjectKind::Section => "a file mapping",
         ObjectKind::Event => "an event",
+        ObjectKind::Mutex => "a mutex",
+        ObjectKind::Semaphore => "a semaphore",
     };
     Error::new(
         ErrorKind::InvalidHandle,
@@ -168,7 +170,9 @@ pub(super) trait Unpublished: Sized {
 /// Whether the object file `raw` has a header of this build, of any type: an object of ours,
 /// not a file someone else planted ([`object::Ours`]).
 pub(super) fn is_object(raw: RawFd) -> bool {
-    read_header(raw, ObjectKind::Section).is_ok() || read_header(raw, ObjectKind::Event).is_ok()
+    ObjectKind::ALL
+        .iter()
+        .any(|&kind| read_header(raw, kind).is_ok())
 }
 
 /// How many times create-or-open goes round (open, publish, look at what holds the name) before

@@ -6,10 +6,12 @@ mod event;
 mod handle;
 mod nt;
 mod section;
+mod sync;
 mod view;
 
 pub(crate) use event::Event;
 pub(crate) use section::Section;
+pub(crate) use sync::{Mutex, Semaphore};
 pub(crate) use view::View;
 
 /// Windows has its own object namespace; the root is ignored.

@@ -1,0 +1,137 @@
+//! Mutexes and semaphores on Windows: `CreateMutexExW`, `OpenMutexW`, `ReleaseMutex`,
+//! `CreateSemaphoreExW`, `OpenSemaphoreW`, `ReleaseSemaphore` and `WaitForSingleObject`, passed
+//! through. The kernel owns, counts and abandons.
+
+#![allow(unsafe_code)]
+
+use super::handle::{last_error, Handle};
+use super::section::{duplicate_raw, security, wide};
+use crate::error::Result;
+use crate::sys::{MutexOps, MutexParams, OpenRequest, SemaphoreOps, SemaphoreParams, SyncRequest};
+use crate::types::{Disposition, WaitOutcome};
+use std::time::Duration;
+use windows_sys::Win32::Foundation::{
+    GetLastError, ERROR_ALREADY_EXISTS, HANDLE, WAIT_ABANDONED, WAIT_OBJECT_0, WAIT_TIMEOUT,
+};
+use windows_sys::Win32::System::Threading::{
+    CreateMutexExW, CreateSemaphoreExW, OpenMutexW, OpenSemaphoreW, ReleaseMutex, ReleaseSemaphore,
+    WaitForSingleObject, CREATE_MUTEX_INITIAL_OWNER, INFINITE,
+};
+
+/// One handle to a mutex.
+#[derive(Debug)]
+pub(crate) struct Mutex(Handle);
+
+/// One handle to a semaphore.
+#[derive(Debug)]
+pub(crate) struct Semaphore(Handle);
+
+/// Runs a create call `make(attributes, name or NULL)`, and says whether it made the object.
+fn create<P>(
+    req: &SyncRequest<'_, P>,
+    what: &str,
+    make: impl FnOnce(*const windows_sys::Win32::Security::SECURITY_ATTRIBUTES, *const u16) -> HANDLE,
+) -> Result<(Handle, Disposition)> {
+    let name = Some(req.raw_name).filter(|n| !n.is_empty()).map(wide);
+    let name_ptr = name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
+    let attrs = security(req.inheritable);
+    let raw = make(&attrs, name_ptr);
+    // SAFETY: reads the calling thread's error slot right after the call.
+    let existed = unsafe { GetLastError() } == ERROR_ALREADY_EXISTS;
+    let handle = Handle::from_result(raw, what)?;
+    let disposition = if existed {
+        Disposition::OpenedExisting
+    } else {
+        Disposition::Created
+    };
+    Ok((handle, disposition))
+}
+
+/// `WaitForSingleObject` on `handle`.
+fn wait(handle: &Handle, timeout: Option<Duration>) -> Result<u32> {
+    let ms = timeout.map_or(INFINITE, |t| {
+        t.as_millis().min(u128::from(INFINITE - 1)) as u32
+    });
+    // SAFETY: the handle is owned by the caller's object.
+    match unsafe { WaitForSingleObject(handle.raw(), ms) } {
+        code @ (WAIT_OBJECT_0 | WAIT_ABANDONED | WAIT_TIMEOUT) => Ok(code),
+        _ => Err(last_error("WaitForSingleObject")),
+    }
+}
+
+impl MutexOps for Mutex {
+    fn create(req: &SyncRequest<'_, MutexParams>) -> Result<(Mutex, Disposition)> {
+        let flags = if req.params.initial_owner {
+            CREATE_MUTEX_INITIAL_OWNER
+        } else {
+            0
+        };
+        // SAFETY: every pointer is valid for the call or null where the API allows it.
+        let made = create(req, "CreateMutexExW", |attrs, name| unsafe {
+            CreateMutexExW(attrs, name, flags, req.access)
+        })?;
+        Ok((Mutex(made.0), made.1))
+    }
+
+    fn open(req: &OpenRequest<'_>, access: u32) -> Result<Mutex> {
+        let name = wide(req.raw_name);
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        let raw = unsafe { OpenMutexW(access, req.inheritable.into(), name.as_ptr()) };
+        Handle::from_result(raw, "OpenMutexW").map(Mutex)
+    }
+
+    fn wait(&self, timeout: Option<Duration>) -> Result<WaitOutcome> {
+        Ok(match wait(&self.0, timeout)? {
+            WAIT_OBJECT_0 => WaitOutcome::Acquired,
+            WAIT_ABANDONED => WaitOutcome::Abandoned,
+            _ => WaitOutcome::TimedOut,
+        })
+    }
+
+    fn release(&self) -> Result<()> {
+        // SAFETY: the handle is owned by `self`.
+        if unsafe { ReleaseMutex(self.0.raw()) } == 0 {
+            return Err(last_error("ReleaseMutex"));
+        }
+        Ok(())
+    }
+
+    fn duplicate(&self, access: u32, inheritable: bool) -> Result<Mutex> {
+        duplicate_raw(self.0.raw(), access, inheritable, false).map(Mutex)
+    }
+}
+
+impl SemaphoreOps for Semaphore {
+    fn create(req: &SyncRequest<'_, SemaphoreParams>) -> Result<(Semaphore, Disposition)> {
+        let (initial, maximum) = (req.params.initial as i32, req.params.maximum as i32);
+        // SAFETY: every pointer is valid for the call or null where the API allows it.
+        let made = create(req, "CreateSemaphoreExW", |attrs, name| unsafe {
+            CreateSemaphoreExW(attrs, initial, maximum, name, 0, req.access)
+        })?;
+        Ok((Semaphore(made.0), made.1))
+    }
+
+    fn open(req: &OpenRequest<'_>, access: u32) -> Result<Semaphore> {
+        let name = wide(req.raw_name);
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        let raw = unsafe { OpenSemaphoreW(access, req.inheritable.into(), name.as_ptr()) };
+        Handle::from_result(raw, "OpenSemaphoreW").map(Semaphore)
+    }
+
+    fn wait(&self, timeout: Option<Duration>) -> Result<bool> {
+        Ok(wait(&self.0, timeout)? != WAIT_TIMEOUT)
+    }
+
+    fn release(&self, count: u32) -> Result<u32> {
+        let mut previous = 0i32;
+        // SAFETY: the handle is owned by `self`; `previous` is writable.
+        if unsafe { ReleaseSemaphore(self.0.raw(), count as i32, &mut previous) } == 0 {
+            return Err(last_error("ReleaseSemaphore"));
+        }
+        Ok(previous as u32)
+    }
+
+    fn duplicate(&self, access: u32, inheritable: bool) -> Result<Semaphore> {
+        duplicate_raw(self.0.raw(), access, inheritable, false).map(Semaphore)
+    }
+}
