@@ -98,6 +98,9 @@ fn hint_for(kind: ErrorKind) -> Option<String> {
             "the system's memory is full: free /dev/shm or set FILEMAPPING_DIR"
         }
         ErrorKind::MappedAlignment => "offsets of views are multiples of 64 KiB",
+        ErrorKind::TooManyOpenFiles => {
+            "no file descriptor is left: raise the limit (`ulimit -n`) or close some handles"
+        }
         _ => return None,
     };
     Some(hint.to_owned())

@@ -699,3 +699,23 @@ fn watch_shows_changes_live() {
         .ok();
     assert_eq!(counted.lines().len(), 2, "{counted:?}");
 }
+
+#[test]
+fn running_out_of_descriptors_is_error_too_many_open_files() {
+    let sb = Sandbox::new("descriptors");
+    let mut seen = Vec::new();
+    // With stdin, stdout and stderr open, some limit just above 3 leaves no descriptor for the
+    // namespace directory; which one depends on what the process opens first.
+    for limit in 3..=12 {
+        let out = finish(sb.bash(&format!(r#"ulimit -n {limit}; "$FMAP" ls"#)));
+        assert!(
+            !out.stderr.contains("ERROR_GEN_FAILURE"),
+            "{limit}: {out:?}"
+        );
+        seen.push(out.stderr.contains("(ERROR_TOO_MANY_OPEN_FILES, 4)"));
+    }
+    assert!(
+        seen.contains(&true),
+        "never ERROR_TOO_MANY_OPEN_FILES: {seen:?}"
+    );
+}
