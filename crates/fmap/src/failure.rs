@@ -47,8 +47,19 @@ impl Failure {
 
     /// A library error, with what was being done.
     pub(crate) fn library(what: &str, err: &filemapping::Error) -> Failure {
+        // ENOTDIR where a namespace directory was opened: a link or a file stands in its place.
+        let not_a_directory = err.raw_os_error() == Some(20) && err.message().contains("directory");
+        let hint = if not_a_directory {
+            Some(
+                "a symbolic link or a file stands where the namespace directory should be; \
+                 fmap never follows a link there: remove it, and a safe directory is made again"
+                    .to_owned(),
+            )
+        } else {
+            hint_for(err.kind())
+        };
         Failure {
-            hint: hint_for(err.kind()),
+            hint,
             win32: Some((err.kind().win32_name(), err.win32_code())),
             ..Failure::new(format!("{what}: {err}"))
         }

@@ -584,6 +584,46 @@ fn directories_and_files_are_named_in_errors_and_never_made_by_mistake() {
     .code(1);
     assert!(out.stderr.contains("does not exist"), "{out:?}");
     assert!(!sb.dir.join("no").exists(), "a tree was made");
+    // A link where the namespace directory should be is named as such.
+    let linked = sb.dir.join("linked");
+    let elsewhere = sb.dir.join("elsewhere");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for entry in std::fs::read_dir(&sb.dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("filemapping-local")
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    // Make the directory once to learn its name, then put a link in its place.
+    let made = finish({
+        let mut cmd = Command::new(FMAP);
+        cmd.arg("--dir")
+            .arg(&linked)
+            .args(["create", "X", "--size", "4k", "--for", "0s"]);
+        cmd
+    })
+    .ok();
+    assert!(made.stdout.contains("released"), "{made:?}");
+    let local = std::fs::read_dir(&linked)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::remove_dir_all(&local).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &local).unwrap();
+    let out = finish({
+        let mut cmd = Command::new(FMAP);
+        cmd.arg("--dir").arg(&linked).arg("ls");
+        cmd
+    })
+    .code(1);
+    assert!(out.stderr.contains("symbolic link"), "{out:?}");
     // A backing file that this command made is removed when the create fails.
     let backing = sb.dir.join("backing.bin");
     let out = sb
