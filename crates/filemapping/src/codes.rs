@@ -38,6 +38,8 @@ codes! {
     /// `ERROR_PATH_NOT_FOUND` (3): a prefix of the name (`Foo\`) or a directory of the path does
     /// not exist.
     ERROR_PATH_NOT_FOUND = 3;
+    /// `ERROR_TOO_MANY_OPEN_FILES` (4): the process (or the system) has no descriptor left.
+    ERROR_TOO_MANY_OPEN_FILES = 4;
     /// `ERROR_ACCESS_DENIED` (5): a right is missing, or a view runs past the section.
     ERROR_ACCESS_DENIED = 5;
     /// `ERROR_INVALID_HANDLE` (6): not a handle of the expected type, or a name held by another
@@ -105,7 +107,8 @@ codes! {
 ///
 /// assert_eq!(win32_name(ERROR_ALREADY_EXISTS), Some("ERROR_ALREADY_EXISTS"));
 /// assert_eq!(win32_name(183), Some("ERROR_ALREADY_EXISTS"));
-/// assert_eq!(win32_name(4), None); // ERROR_TOO_MANY_OPEN_FILES: not one of this crate's
+/// assert_eq!(win32_name(4), Some("ERROR_TOO_MANY_OPEN_FILES"));
+/// assert_eq!(win32_name(1), None); // ERROR_INVALID_FUNCTION: not one of this crate's
 /// ```
 #[must_use]
 pub fn win32_name(code: u32) -> Option<&'static str> {
@@ -137,6 +140,8 @@ pub(crate) const ERRNO: &[(i32, u32, Reading)] = &[
     // A descriptor that is not open: Windows' bad handle (STATUS_INVALID_HANDLE).
     (libc::EBADF, ERROR_INVALID_HANDLE, Reading::Always),
     (libc::ENOMEM, ERROR_NOT_ENOUGH_MEMORY, Reading::Always),
+    (libc::EMFILE, ERROR_TOO_MANY_OPEN_FILES, Reading::Always),
+    (libc::ENFILE, ERROR_TOO_MANY_OPEN_FILES, Reading::Always),
     // STATUS_NAME_TOO_LONG; a name Windows cannot take is 206 too (spec §4, row 47).
     (
         libc::ENAMETOOLONG,

@@ -28,6 +28,8 @@ pub enum ErrorKind {
     NotFound,
     /// `ERROR_PATH_NOT_FOUND` (3): the name has a prefix (`Foo\`) that is not a namespace.
     PathNotFound,
+    /// `ERROR_TOO_MANY_OPEN_FILES` (4): no file descriptor is left (`EMFILE`, `ENFILE`).
+    TooManyOpenFiles,
     /// `ERROR_ACCESS_DENIED` (5): the handle lacks a right, the view runs past the section, or the
     /// object's security refuses the caller.
     AccessDenied,
@@ -109,6 +111,7 @@ const OTHER: Row = row!(Other, ERROR_GEN_FAILURE, Other);
 const TABLE: &[Row] = &[
     row!(NotFound, ERROR_FILE_NOT_FOUND, NotFound),
     row!(PathNotFound, ERROR_PATH_NOT_FOUND, NotFound),
+    row!(TooManyOpenFiles, ERROR_TOO_MANY_OPEN_FILES, Other),
     row!(AccessDenied, ERROR_ACCESS_DENIED, PermissionDenied),
     row!(InvalidHandle, ERROR_INVALID_HANDLE, InvalidInput),
     row!(NotEnoughMemory, ERROR_NOT_ENOUGH_MEMORY, OutOfMemory),
@@ -360,9 +363,10 @@ mod tests {
             ErrorKind::BadPathname => 19,
             ErrorKind::NotOwner => 20,
             ErrorKind::TooManyPosts => 21,
+            ErrorKind::TooManyOpenFiles => 22,
         }
     }
-    const KINDS: usize = 22;
+    const KINDS: usize = 23;
 
     #[test]
     fn the_table_has_one_row_per_kind_and_every_lookup_agrees_with_it() {

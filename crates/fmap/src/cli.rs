@@ -11,6 +11,9 @@ pub(crate) struct Cli {
     /// The namespace root (default: $FILEMAPPING_DIR, else /dev/shm).
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) dir: Option<PathBuf>,
+    /// Print JSON: one object per report line, and a failure as {"error": {...}} on stderr.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -20,7 +23,10 @@ pub(crate) const EXIT_CODES: &str = "Exit codes:
   0  success
   1  the operation failed (the message names the Win32 error)
   2  bad command line
-  3  timed out: no receiver took a message";
+  3  timed out: no receiver took a message
+
+A closed stdout (`fmap ls | head -1`) ends a command quietly with 0. SIGINT, SIGTERM and SIGHUP
+end create, send, recv and watch normally: they release their handles and exit 0.";
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -30,7 +36,7 @@ pub(crate) enum Command {
     Recv(RecvArgs),
     /// Run a receiver and a sender as two processes and drive a short conversation.
     Demo,
-    /// Create a mapping and hold it open until Ctrl-C, --for DURATION, or EOF on stdin.
+    /// Create a mapping and hold it open until a signal, --for DURATION, or EOF on stdin.
     Create(CreateArgs),
     /// List the live named mappings of a namespace.
     Ls(LsArgs),
@@ -40,8 +46,14 @@ pub(crate) enum Command {
     Read(ReadArgs),
     /// Write bytes into a mapping.
     Write(WriteArgs),
+    /// Show the live bytes of a range, refreshing, with what changed highlighted.
+    Watch(WatchArgs),
     /// Remove the names whose holders all died.
     Gc(GcArgs),
+    /// Print a shell completion script (e.g. `fmap completions bash > /etc/bash_completion.d/fmap`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `fmap man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -59,8 +71,8 @@ pub(crate) struct RecvArgs {
     /// The mapping's name.
     #[arg(default_value = crate::slot::DEFAULT_NAME)]
     pub(crate) name: String,
-    /// How often to look at the slot (e.g. 200ms).
-    #[arg(long, default_value = "200ms", value_parser = parse_duration)]
+    /// How often to look at the slot (e.g. 200ms; at least 1ms).
+    #[arg(long, default_value = "200ms", value_parser = parse_interval)]
     pub(crate) interval: Duration,
 }
 
@@ -68,7 +80,7 @@ pub(crate) struct RecvArgs {
 pub(crate) struct CreateArgs {
     /// The mapping's name (`Local\` or `Global\` prefix optional).
     pub(crate) name: String,
-    /// The size in bytes (suffixes k, m, g allowed; 0 with --file: the file's size).
+    /// The size in bytes (suffixes k, m, g, as KiB/kb too; 0 with --file: the file's size).
     #[arg(long, value_parser = parse_size)]
     pub(crate) size: u64,
     /// Back the mapping with this file instead of the system's memory.
@@ -80,9 +92,16 @@ pub(crate) struct CreateArgs {
     /// Reserve the memory instead of committing it (SEC_RESERVE).
     #[arg(long)]
     pub(crate) reserve: bool,
-    /// Hold for this long, then exit (e.g. 30s, 5m).
+    /// Hold for this long, then exit (e.g. 30s, 5m, 1m30s, 1d).
     #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) hold_for: Option<Duration>,
+    /// Hold until a signal (SIGINT, SIGTERM, SIGHUP), whatever stdin is: for `fmap create X &`.
+    #[arg(long, conflicts_with = "hold_for")]
+    pub(crate) hold: bool,
+    /// Who else may open a new Global\ object: 600 (owner only), 660 (group too), 644
+    /// (everyone reads), 666 (everyone).
+    #[arg(long, value_name = "MODE", value_parser = parse_mode)]
+    pub(crate) mode: Option<filemapping::Permissions>,
 }
 
 /// Page protections by short name.
@@ -107,9 +126,6 @@ pub(crate) struct LsArgs {
     /// List the machine-wide Global\ namespace instead of your Local\ one.
     #[arg(long)]
     pub(crate) global: bool,
-    /// Print JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
     /// Also say, on stderr, which entries were skipped because they are not mappings.
     #[arg(long, short)]
     pub(crate) verbose: bool,
@@ -119,16 +135,17 @@ pub(crate) struct LsArgs {
 pub(crate) struct InfoArgs {
     /// The mapping's name.
     pub(crate) name: String,
-    /// Print JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
 }
 
 /// Output formats of `read`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum Format {
-    /// A hex dump.
+    /// A hex dump as `hexdump -C` prints it (repeated lines squeezed to `*`).
     Hex,
+    /// A hex dump as `xxd` prints it.
+    Xxd,
+    /// A C array initialiser, as `xxd -i` prints it.
+    C,
     /// The bytes as they are.
     Raw,
     /// UTF-8 text, up to the first NUL.
@@ -150,6 +167,57 @@ pub(crate) struct ReadArgs {
     /// How to print the bytes.
     #[arg(long, value_enum, default_value = "hex")]
     pub(crate) format: Format,
+    /// Bytes per line of a dump.
+    #[arg(long, default_value = "16", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) width: u16,
+    /// Show every line, also the repeats that a dump squeezes to `*`.
+    #[arg(long, short = 'v')]
+    pub(crate) all_lines: bool,
+    /// Colour a dump: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) color: Color,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// The mapping's name.
+    pub(crate) name: String,
+    /// Where to start, in bytes.
+    #[arg(long, default_value = "0", value_parser = parse_size)]
+    pub(crate) offset: u64,
+    /// How many bytes (default: 256, or to the end if less).
+    #[arg(long, value_parser = parse_size)]
+    pub(crate) len: Option<u64>,
+    /// Bytes per line.
+    #[arg(long, default_value = "16", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) width: u16,
+    /// How often to refresh (at least 1ms).
+    #[arg(long, default_value = "500ms", value_parser = parse_interval)]
+    pub(crate) interval: Duration,
+    /// Stop after this many refreshes (default: until a signal or the mapping's end of life).
+    #[arg(long)]
+    pub(crate) count: Option<u64>,
+    /// Highlight changed bytes: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) color: Color,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -178,50 +246,119 @@ pub(crate) struct GcArgs {
     /// Also say, on stderr, which entries were skipped because they are not mappings.
     #[arg(long, short)]
     pub(crate) verbose: bool,
+    /// Say what would be removed, and remove nothing.
+    #[arg(long, short = 'n')]
+    pub(crate) dry_run: bool,
 }
 
-/// Parses `250ms`, `2s`, `5m`, `1h`, or plain seconds.
+/// Parses `250ms`, `2s`, `5m`, `1h`, `1d`, sums of them (`1m30s`), or plain seconds.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit) = split_unit(text);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration"))?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "" | "s" => value,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return Err(format!("{text:?}: use ms, s, m or h")),
-    };
+    let mut rest = text;
+    let mut seconds = 0.0;
+    if rest.is_empty() {
+        return Err("an empty duration".to_owned());
+    }
+    while !rest.is_empty() {
+        let (number, after) = split_number(rest);
+        let (unit, after) = split_unit(after);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("{text:?} is not a duration (e.g. 500ms, 2s, 1m30s, 1d)"))?;
+        let scale = match unit {
+            "ms" => 0.001,
+            "" if after.is_empty() && seconds == 0.0 => 1.0,
+            "s" => 1.0,
+            "m" | "min" => 60.0,
+            "h" => 3600.0,
+            "d" => 86400.0,
+            _ => return Err(format!("{text:?}: use ms, s, m, h or d (e.g. 1m30s)")),
+        };
+        seconds += value * scale;
+        rest = after;
+    }
     if !(0.0..=1e9).contains(&seconds) {
         return Err(format!("{text:?} is out of range"));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
 
-/// Parses `4096`, `64k`, `1m`, `2g` (powers of 1024).
+/// A polling interval: a duration of at least 1 ms (0 would spin a CPU).
+pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text)?;
+    if interval < Duration::from_millis(1) {
+        return Err(format!(
+            "{text:?} is too short: an interval is at least 1ms"
+        ));
+    }
+    Ok(interval)
+}
+
+/// A duration as people write it: `0s`, `250ms`, `1m30s`, `1d2h`.
+pub(crate) fn show_duration(duration: Duration) -> String {
+    let total = duration.as_millis();
+    if total == 0 {
+        return "0s".to_owned();
+    }
+    let parts = [
+        (total / 86_400_000, "d"),
+        (total / 3_600_000 % 24, "h"),
+        (total / 60_000 % 60, "m"),
+        (total / 1000 % 60, "s"),
+        (total % 1000, "ms"),
+    ];
+    parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect()
+}
+
+/// Parses `4096`, `64k`, `64kb`, `64KiB`, `1m`, `2g` (powers of 1024).
 pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let (number, unit) = split_unit(text);
+    let (number, unit) = split_number(text);
     let value: u64 = number
         .parse()
-        .map_err(|_| format!("{text:?} is not a size"))?;
-    let shift = match unit.to_ascii_lowercase().as_str() {
-        "" => 0,
-        "k" | "kib" => 10,
-        "m" | "mib" => 20,
-        "g" | "gib" => 30,
-        _ => return Err(format!("{text:?}: use k, m or g")),
+        .map_err(|_| format!("{text:?} is not a size (e.g. 4096, 64k, 1m)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("{text:?}: use k, m or g (powers of 1024)")),
     };
     value
         .checked_mul(1 << shift)
         .ok_or_else(|| format!("{text:?} is too big"))
 }
 
-fn split_unit(text: &str) -> (&str, &str) {
+/// Parses the modes that [`filemapping::Permissions`] offers, in octal.
+pub(crate) fn parse_mode(text: &str) -> Result<filemapping::Permissions, String> {
+    use filemapping::Permissions;
+    let all = [
+        Permissions::OwnerOnly,
+        Permissions::OwnerAndGroup,
+        Permissions::EveryoneRead,
+        Permissions::Everyone,
+    ];
+    let mode = u32::from_str_radix(text.trim().trim_start_matches("0o"), 8)
+        .map_err(|_| format!("{text:?} is not an octal mode"))?;
+    all.into_iter()
+        .find(|p| p.mode() == mode)
+        .ok_or_else(|| format!("{text:?}: the modes offered are 600, 660, 644 and 666"))
+}
+
+fn split_number(text: &str) -> (&str, &str) {
     let at = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    text.split_at(at)
+}
+
+fn split_unit(text: &str) -> (&str, &str) {
+    let at = text
+        .find(|c: char| c.is_ascii_digit() || c == '.')
         .unwrap_or(text.len());
     text.split_at(at)
 }
@@ -238,6 +375,30 @@ mod tests {
         assert_eq!(parse_duration("1.5m").unwrap(), Duration::from_secs(90));
         assert!(parse_duration("1 fortnight").is_err());
         assert!(parse_duration("-1s").is_err());
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("1d").unwrap(), Duration::from_secs(86400));
+        assert_eq!(
+            parse_duration("1h2m3s4ms").unwrap(),
+            Duration::from_millis(3_723_004)
+        );
+        assert!(parse_duration("1s2").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_interval("0s").is_err());
+    }
+
+    #[test]
+    fn durations_are_shown_as_written() {
+        for text in ["0s", "250ms", "1m30s", "1d2h", "15s"] {
+            assert_eq!(show_duration(parse_duration(text).unwrap()), text);
+        }
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(parse_mode("0660").unwrap().mode(), 0o660);
+        assert_eq!(parse_mode("644").unwrap().mode(), 0o644);
+        assert!(parse_mode("0640").is_err());
+        assert!(parse_mode("9").is_err());
     }
 
     #[test]
@@ -246,6 +407,8 @@ mod tests {
         assert_eq!(parse_size("64k").unwrap(), 65536);
         assert_eq!(parse_size("2M").unwrap(), 2 << 20);
         assert!(parse_size("1x").is_err());
+        assert_eq!(parse_size("4kb").unwrap(), 4096);
+        assert_eq!(parse_size("4KiB").unwrap(), 4096);
         assert!(parse_size("99999999999999g").is_err());
     }
 

@@ -1,5 +1,5 @@
 //! How commands fail: a sentence with the Win32 error name and code, a hint where one helps,
-//! and the exit code.
+//! and the exit code; or, with `--json`, the same as one JSON object on stderr.
 
 use filemapping::ErrorKind;
 use std::fmt;
@@ -9,7 +9,11 @@ use std::fmt;
 pub(crate) struct Failure {
     message: String,
     hint: Option<String>,
+    /// The Win32 error's name and code, where one applies.
+    win32: Option<(&'static str, u32)>,
     code: u8,
+    /// Nothing to say: stdout was closed by its reader, or a signal ended a holder.
+    quiet: bool,
 }
 
 impl Failure {
@@ -18,7 +22,9 @@ impl Failure {
         Failure {
             message: message.into(),
             hint: None,
+            win32: None,
             code: 1,
+            quiet: false,
         }
     }
 
@@ -30,10 +36,31 @@ impl Failure {
         }
     }
 
+    /// Exit code 0 without a word: the reader of stdout went away (`| head`).
+    pub(crate) fn stdout_closed() -> Failure {
+        Failure {
+            code: 0,
+            quiet: true,
+            ..Failure::new("stdout was closed")
+        }
+    }
+
     /// A library error, with what was being done.
     pub(crate) fn library(what: &str, err: &filemapping::Error) -> Failure {
+        // ENOTDIR where a namespace directory was opened: a link or a file stands in its place.
+        let not_a_directory = err.raw_os_error() == Some(20) && err.message().contains("directory");
+        let hint = if not_a_directory {
+            Some(
+                "a symbolic link or a file stands where the namespace directory should be; \
+                 fmap never follows a link there: remove it, and a safe directory is made again"
+                    .to_owned(),
+            )
+        } else {
+            hint_for(err.kind())
+        };
         Failure {
-            hint: hint_for(err.kind()),
+            hint,
+            win32: Some((err.kind().win32_name(), err.win32_code())),
             ..Failure::new(format!("{what}: {err}"))
         }
     }
@@ -43,8 +70,29 @@ impl Failure {
         self
     }
 
+    /// Names the Win32 error this failure stands for (for `--json`).
+    pub(crate) fn with_win32(mut self, name: &'static str, code: u32) -> Failure {
+        self.win32 = Some((name, code));
+        self
+    }
+
     pub(crate) fn exit_code(&self) -> u8 {
         self.code
+    }
+
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// `{"error": {"message", "hint", "win32_code", "win32_name", "exit_code"}}`.
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::json!({ "error": {
+            "message": self.message,
+            "hint": self.hint,
+            "win32_code": self.win32.map(|(_, code)| code),
+            "win32_name": self.win32.map(|(name, _)| name),
+            "exit_code": self.code,
+        }})
     }
 }
 
@@ -61,6 +109,9 @@ fn hint_for(kind: ErrorKind) -> Option<String> {
             "the system's memory is full: free /dev/shm or set FILEMAPPING_DIR"
         }
         ErrorKind::MappedAlignment => "offsets of views are multiples of 64 KiB",
+        ErrorKind::TooManyOpenFiles => {
+            "no file descriptor is left: raise the limit (`ulimit -n`) or close some handles"
+        }
         _ => return None,
     };
     Some(hint.to_owned())

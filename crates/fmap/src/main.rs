@@ -6,9 +6,12 @@
 
 mod cli;
 mod commands;
+mod dump;
 mod failure;
+mod out;
 mod output;
 mod shown;
+mod signals;
 mod slot;
 
 use clap::Parser;
@@ -16,10 +19,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let json = cli.json;
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("fmap: {failure}");
+            if failure.is_quiet() {
+            } else if json {
+                out::errln!("{}", failure.json());
+            } else {
+                out::errln!("fmap: {failure}");
+            }
             ExitCode::from(failure.exit_code())
         }
     }

@@ -4,6 +4,12 @@
 //!
 //! The sender fills the slot only when it is empty and writes the first unit last; the receiver
 //! clears the slot from the end and the first unit last. So neither ever sees half a message.
+//!
+//! The layout has no header (the classic example has none, and `fmap` talks to it), so a slot
+//! is told from other data by what a sender leaves in it: a section of exactly 2048 bytes whose
+//! message, when there is one, is valid UTF-16 without control characters other than tab,
+//! ends with a NUL inside the slot, and is followed only by zeros. Anything else is "not a
+//! sender's slot", and the receiver says so instead of printing it.
 
 use filemapping::View;
 use std::sync::atomic::{fence, Ordering};
@@ -49,23 +55,87 @@ pub(crate) fn put(view: &View, bytes: &[u8]) -> filemapping::Result<()> {
     view.write_at(0, &bytes[..2])
 }
 
-/// Takes the message out of the slot, if there is one, and clears the slot.
-pub(crate) fn take(view: &View) -> filemapping::Result<Option<String>> {
+/// Takes the message out of the slot, if there is one, and clears the slot; `Err` (and the
+/// slot left as it is) when what is there is not a sender's message.
+pub(crate) fn take(view: &View) -> filemapping::Result<Option<Result<String, NotSlot>>> {
     if is_empty(view)? {
         return Ok(None);
     }
     fence(Ordering::Acquire);
     let mut bytes = vec![0u8; UNITS * 2];
     view.read_at(0, &mut bytes)?;
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-        .take_while(|&unit| unit != 0)
-        .collect();
+    let message = match decode(&bytes) {
+        Ok(message) => message,
+        Err(not) => return Ok(Some(Err(not))),
+    };
     view.write_at(2, &vec![0u8; UNITS * 2 - 2])?;
     fence(Ordering::Release);
     view.write_at(0, &[0, 0])?;
-    Ok(Some(String::from_utf16_lossy(&units)))
+    Ok(Some(Ok(message)))
+}
+
+/// Whether the bytes of a text are rather 8-bit text: at least 3 units, each of two printable
+/// ASCII bytes (but the last, which may end in a NUL byte). UTF-16 text has a zero byte in
+/// every ASCII character.
+fn looks_8_bit(bytes: &[u8]) -> bool {
+    let printable = |b: u8| (0x20..0x7f).contains(&b);
+    let n = bytes.len() / 2;
+    n >= 3
+        && bytes.chunks_exact(2).enumerate().all(|(i, pair)| {
+            printable(pair[0]) && (printable(pair[1]) || (i + 1 == n && pair[1] == 0))
+        })
+}
+
+/// Why some bytes are not a sender's slot.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct NotSlot(pub(crate) String);
+
+/// Whether a section of `size` bytes (as a query reports it: whole pages) can be a slot: one
+/// made with 2048 bytes.
+pub(crate) fn check_size(size: u64) -> Result<(), NotSlot> {
+    let page = filemapping::page_size() as u64;
+    let made = SECTION_SIZE.div_ceil(page) * page;
+    if size == made {
+        Ok(())
+    } else {
+        Err(NotSlot(format!(
+            "it has {size} bytes; a sender's slot is made with {SECTION_SIZE} ({made} in whole pages)"
+        )))
+    }
+}
+
+/// Whether an empty slot's bytes (first unit 0) are all zero, as senders and receivers leave
+/// them between messages.
+pub(crate) fn is_clean(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == 0)
+}
+
+/// The message in a full slot's bytes, if they are one.
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, NotSlot> {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let Some(end) = units.iter().position(|&unit| unit == 0) else {
+        return Err(NotSlot(format!(
+            "no NUL ends a text in its first {} bytes",
+            UNITS * 2
+        )));
+    };
+    if units[end..].iter().any(|&unit| unit != 0) {
+        return Err(NotSlot("bytes follow the end of the text".to_owned()));
+    }
+    let text = String::from_utf16(&units[..end])
+        .map_err(|_| NotSlot("its text is not valid UTF-16".to_owned()))?;
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(NotSlot("its text holds control characters".to_owned()));
+    }
+    if looks_8_bit(&bytes[..end * 2]) {
+        return Err(NotSlot(
+            "it holds 8-bit text (ASCII or UTF-8), not UTF-16".to_owned(),
+        ));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -81,9 +151,37 @@ mod tests {
         for text in ["hello", "Grüße \u{1F600}", &"x".repeat(UNITS - 1)] {
             put(&view, &encode(text).unwrap()).unwrap();
             assert!(!is_empty(&view).unwrap());
-            assert_eq!(take(&view).unwrap().as_deref(), Some(text));
+            assert_eq!(take(&view).unwrap(), Some(Ok(text.to_owned())));
             assert!(is_empty(&view).unwrap());
         }
+    }
+
+    #[test]
+    fn other_data_is_not_a_slot() {
+        let utf16 = |text: &str| -> Vec<u8> {
+            let mut bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            bytes.resize(UNITS * 2, 0);
+            bytes
+        };
+        assert_eq!(decode(&utf16("hi there")).unwrap(), "hi there");
+        let mut trailing = utf16("hi");
+        trailing[100] = 7;
+        assert!(decode(&trailing).is_err());
+        assert!(decode(&vec![b'A'; UNITS * 2]).is_err());
+        assert!(decode(&utf16("a\u{1}b")).is_err());
+        let mut utf8 = b"hello, mapping".to_vec();
+        utf8.resize(UNITS * 2, 0);
+        assert!(decode(&utf8).is_err());
+        let mut odd_utf8 = b"hello".to_vec();
+        odd_utf8.resize(UNITS * 2, 0);
+        assert!(decode(&odd_utf8).is_err());
+        // UTF-8 text read as UTF-16 is "garbage": here an unpaired surrogate.
+        let mut odd = vec![0u8; UNITS * 2];
+        odd[..2].copy_from_slice(&0xd800u16.to_le_bytes());
+        assert!(decode(&odd).is_err());
+        assert!(check_size(1 << 20).is_err());
+        assert!(check_size(filemapping::page_size() as u64).is_ok());
+        assert!(is_clean(&[0; 8]) && !is_clean(&[0, 1]));
     }
 
     #[test]

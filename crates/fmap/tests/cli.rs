@@ -475,7 +475,7 @@ fn send_refuses_an_existing_name() {
     let holder = holder.wait().success();
     assert_eq!(
         holder.stdout.last().map(String::as_str),
-        Some("released Taken")
+        Some("released Local\\Taken")
     );
     assert!(sb.listed().is_empty());
 }
@@ -540,16 +540,24 @@ fn long_messages_are_refused_never_truncated() {
     let (sender, receiver) = converse(
         &sb,
         "Slot",
-        &[&fits_ascii, &fits_astral, &too_long, "never sent"],
+        &[&fits_ascii, &too_long, &fits_astral, "still sent"],
     );
+    // The long line is refused with a message, and the session goes on: the lines after it
+    // arrive; the exit code says that a line was refused.
     let sender = sender.failure(FAILED);
     assert!(
-        sender.stderr.contains("1024 UTF-16 code units") && sender.stderr.contains("1023"),
+        sender.stderr.contains("line 2 refused")
+            && sender.stderr.contains("1024 UTF-16 code units")
+            && sender.stderr.contains("1023")
+            && sender.stderr.contains("1 of 4 lines were refused"),
         "{sender:?}"
     );
-    assert_eq!(sender.stdout.len(), 2, "{sender:?}");
+    assert_eq!(sender.stdout.len(), 3, "{sender:?}");
     let receiver = receiver.success();
-    assert_eq!(receiver.stdout, [fits_ascii, fits_astral]);
+    assert_eq!(
+        receiver.stdout,
+        [fits_ascii, fits_astral, "still sent".to_owned()]
+    );
 }
 
 #[test]

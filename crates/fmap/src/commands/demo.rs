@@ -2,6 +2,7 @@
 //! conversation; both sides' output is shown as it happens.
 
 use crate::failure::{Context, Failure};
+use crate::out::outln;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -17,7 +18,7 @@ const SCRIPT: [&str; 4] = [
 
 pub(crate) fn run(dir: Option<&Path>) -> Result<(), Failure> {
     let name = format!("fmap-demo-{}", std::process::id());
-    println!("demo: a sender and a receiver talk through {name} (2048 bytes of system memory)");
+    outln!("demo: a sender and a receiver talk through {name} (2048 bytes of system memory)")?;
     let mut sender = spawn(dir, &["send", &name, "--timeout", "5s"], true)?;
     let sender_err = wait_until_created(&mut sender)?;
     let mut receiver = spawn(dir, &["recv", &name, "--interval", "20ms"], false)?;
@@ -34,8 +35,7 @@ pub(crate) fn run(dir: Option<&Path>) -> Result<(), Failure> {
     drop(stdin);
     let sent = finish(sender, "sender", echo_sender, Some(sender_err))?;
     finish(receiver, "receiver", echo_receiver, None)?;
-    println!("demo: done; the sender sent {sent} messages and {name} is gone");
-    Ok(())
+    outln!("demo: done; the sender sent {sent} messages and {name} is gone")
 }
 
 fn spawn(dir: Option<&Path>, args: &[&str], piped_stdin: bool) -> Result<Child, Failure> {
@@ -78,7 +78,8 @@ fn echo(out: Option<impl Read + Send + 'static>, label: &'static str) -> JoinHan
         let mut count = 0;
         if let Some(out) = out {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
-                println!("[{label}] {line}");
+                // A closed stdout is reported by the main thread's last line.
+                let _ = outln!("[{label}] {line}");
                 count += 1;
             }
         }

@@ -1,13 +1,15 @@
 //! `fmap info`: everything about one mapping.
 
+use super::Ctx;
 use crate::cli::InfoArgs;
 use crate::failure::{Context, Failure};
+use crate::out::outln;
 use crate::output;
 use crate::shown::shown;
-use filemapping::{FileMapAccess, Namespace};
+use filemapping::FileMapAccess;
 
-pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
-    let map = super::open(ns, &args.name, FileMapAccess::READ)?;
+pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
+    let map = super::open(&ctx.ns, &args.name, FileMapAccess::READ)?;
     let info = map.info().doing("cannot query the mapping")?;
     // This command's own handle is not counted.
     let handles = map
@@ -16,27 +18,25 @@ pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
         .saturating_sub(1);
     let me = std::process::id();
     let holders: Vec<u32> = map.holder_pids().into_iter().filter(|&p| p != me).collect();
-    if args.json {
+    if ctx.json {
         let mut value = output::info_json(&info);
         value["handles"] = serde_json::json!(handles);
         value["holders"] = serde_json::json!(holders);
-        println!("{value}");
-        return Ok(());
+        return outln!("{value}");
     }
     let pids: Vec<String> = holders.iter().map(u32::to_string).collect();
-    println!("name:        {}", shown(info.name().unwrap_or(&args.name)));
-    println!("size:        {} bytes", info.size());
-    println!("protection:  {}", info.protection());
-    println!("attributes:  {}", output::attributes(info.attributes()));
-    println!("backing:     {}", output::backing(info.backing()));
-    println!("handles:     {handles}");
-    println!(
+    outln!("name:        {}", shown(info.name().unwrap_or(&args.name)))?;
+    outln!("size:        {} bytes", info.size())?;
+    outln!("protection:  {}", info.protection())?;
+    outln!("attributes:  {}", output::attributes(info.attributes()))?;
+    outln!("backing:     {}", output::backing(info.backing()))?;
+    outln!("handles:     {handles}")?;
+    outln!(
         "holders:     {}",
         if pids.is_empty() {
             "-".to_owned()
         } else {
             pids.join(" ")
         }
-    );
-    Ok(())
+    )
 }

@@ -1,12 +1,15 @@
 //! `fmap ls`: the live named mappings of a namespace.
 
+use super::Ctx;
 use crate::cli::LsArgs;
 use crate::failure::{Context, Failure};
+use crate::out::outln;
 use crate::output;
 use crate::shown::shown;
-use filemapping::{Entry, Namespace, Scope};
+use filemapping::{Entry, Scope};
 
-pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
+pub(crate) fn run(ctx: &Ctx, args: &LsArgs) -> Result<(), Failure> {
+    let ns = &ctx.ns;
     let scope = if args.global {
         Scope::Global
     } else {
@@ -19,10 +22,9 @@ pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
     // Stale names (every holder died) behave as if they did not exist; foreign entries (not
     // mappings at all) are never live.
     let live: Vec<&Entry> = entries.iter().filter(|e| e.is_live()).collect();
-    if args.json {
+    if ctx.json {
         let rows: Vec<_> = live.iter().map(|e| output::entry_json(e)).collect();
-        println!("{}", serde_json::json!({ "mappings": rows }));
-        return Ok(());
+        return outln!("{}", serde_json::json!({ "mappings": rows }));
     }
     let rows: Vec<Vec<String>> = live.iter().map(|e| row(e)).collect();
     let header = [
@@ -33,8 +35,7 @@ pub(crate) fn run(ns: &Namespace, args: &LsArgs) -> Result<(), Failure> {
         "BACKING",
         "HANDLES",
     ];
-    print!("{}", output::table(&header, &rows));
-    Ok(())
+    outln!("{}", output::table(&header, &rows).trim_end_matches('\n'))
 }
 
 fn row(entry: &Entry) -> Vec<String> {

@@ -1,40 +1,59 @@
 //! `fmap read`: print bytes of a mapping as hex, raw bytes, or text.
 
+use super::Ctx;
 use crate::cli::{Format, ReadArgs};
+use crate::dump::{use_color, Dumper};
 use crate::failure::{Context, Failure};
-use filemapping::{FileMapAccess, Namespace, View, ALLOCATION_GRANULARITY, ERROR_ACCESS_DENIED};
+use crate::out;
+use filemapping::{FileMapAccess, View, ALLOCATION_GRANULARITY, ERROR_ACCESS_DENIED};
 use std::io::Write;
 
 const CHUNK: usize = 1 << 20;
 
-pub(crate) fn run(ns: &Namespace, args: &ReadArgs) -> Result<(), Failure> {
-    let map = super::open(ns, &args.name, FileMapAccess::READ)?;
-    let size = map.info().doing("cannot query the mapping")?.size();
-    let (offset, len) = range(size, args.offset, args.len)?;
+pub(crate) fn run(ctx: &Ctx, args: &ReadArgs) -> Result<(), Failure> {
+    let map = super::open(&ctx.ns, &args.name, FileMapAccess::READ)?;
+    let info = map.info().doing("cannot query the mapping")?;
+    let (offset, len) = range(info.size(), args.offset, args.len)?;
     let (view, skip) = map_range(&map, FileMapAccess::READ, offset, len)?;
-    let mut bytes = Vec::new();
-    let mut out = std::io::stdout().lock();
+    let name = info.name().unwrap_or(&args.name).to_owned();
+    let mut dumper = Dumper::new(args.format, usize::from(args.width), offset)
+        .squeeze(!args.all_lines)
+        .color(use_color(args.color))
+        .c_array(&name, len as u64);
+    let chunk_len = dumper.chunk_len(CHUNK);
+    let mut text = Vec::new();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let bar = super::progress(len as u64);
-    for start in (0..len).step_by(CHUNK) {
-        let mut chunk = vec![0u8; CHUNK.min(len - start)];
+    dumper.start(&mut out).map_err(out::failure)?;
+    for start in (0..len).step_by(chunk_len) {
+        let mut chunk = vec![0u8; chunk_len.min(len - start)];
         view.read_at(skip + start, &mut chunk)
             .doing("cannot read the view")?;
         match args.format {
-            Format::Raw => out.write_all(&chunk).doing("cannot write stdout")?,
-            Format::Hex => {
-                hex_dump(&mut out, offset + start as u64, &chunk).doing("cannot write stdout")?
+            _ if ctx.json => text.extend_from_slice(&chunk),
+            Format::Raw => out.write_all(&chunk).map_err(out::failure)?,
+            Format::Hex | Format::Xxd | Format::C => {
+                dumper.chunk(&mut out, &chunk).map_err(out::failure)?;
             }
-            Format::Utf8 | Format::Utf16 => bytes.extend_from_slice(&chunk),
+            Format::Utf8 | Format::Utf16 => text.extend_from_slice(&chunk),
         }
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
-    match args.format {
-        Format::Utf8 => writeln!(out, "{}", utf8(&bytes)).doing("cannot write stdout")?,
-        Format::Utf16 => writeln!(out, "{}", utf16(&bytes)).doing("cannot write stdout")?,
-        Format::Raw | Format::Hex => {}
-    }
-    out.flush().doing("cannot write stdout")
+    let written = match args.format {
+        _ if ctx.json => {
+            let hex: String = text.iter().map(|b| format!("{b:02x}")).collect();
+            let value = serde_json::json!({
+                "name": name, "offset": offset, "length": len, "hex": hex,
+            });
+            writeln!(out, "{value}")
+        }
+        Format::Utf8 => writeln!(out, "{}", utf8(&text)),
+        Format::Utf16 => writeln!(out, "{}", utf16(&text)),
+        Format::Hex | Format::Xxd | Format::C => dumper.finish(&mut out),
+        Format::Raw => Ok(()),
+    };
+    written.and_then(|()| out.flush()).map_err(out::failure)
 }
 
 /// The byte range to read: from `offset`, `len` bytes or to the end; it must lie inside.
@@ -49,7 +68,8 @@ pub(super) fn range(size: u64, offset: u64, len: Option<u64>) -> Result<(u64, us
             .map_err(|_| Failure::new("the range does not fit in memory")),
         _ => Err(Failure::new(format!(
             "the range runs past the end of the {size}-byte mapping (ERROR_ACCESS_DENIED, {ERROR_ACCESS_DENIED})"
-        ))),
+        ))
+        .with_win32("ERROR_ACCESS_DENIED", ERROR_ACCESS_DENIED)),
     }
 }
 
@@ -68,29 +88,6 @@ pub(super) fn map_range(
         .map_view(access, base, (skip + len).max(1))
         .doing("cannot map a view")?;
     Ok((view, skip))
-}
-
-fn hex_dump(out: &mut impl Write, at: u64, bytes: &[u8]) -> std::io::Result<()> {
-    for (i, line) in bytes.chunks(16).enumerate() {
-        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String = line
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    char::from(b)
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        writeln!(
-            out,
-            "{:08x}  {:<47}  |{text}|",
-            at + 16 * i as u64,
-            hex.join(" ")
-        )?;
-    }
-    Ok(())
 }
 
 fn utf8(bytes: &[u8]) -> String {
@@ -124,14 +121,5 @@ mod tests {
     fn text_stops_at_nul() {
         assert_eq!(utf8(b"hi\0junk"), "hi");
         assert_eq!(utf16(&[0x3d, 0xd8, 0x00, 0xde, 0, 0, 0x41, 0]), "\u{1F600}");
-    }
-
-    #[test]
-    fn hex_dump_lines() {
-        let mut out = Vec::new();
-        hex_dump(&mut out, 16, b"AB\x00").unwrap();
-        let line = String::from_utf8(out).unwrap();
-        assert!(line.starts_with("00000010  41 42 00"), "{line}");
-        assert!(line.trim_end().ends_with("|AB.|"), "{line}");
     }
 }

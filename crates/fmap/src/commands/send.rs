@@ -1,20 +1,41 @@
 //! `fmap send`: create the 2048-byte mapping and hand each line of stdin to a receiver.
+//!
+//! A line that does not fit the slot is refused with a message on stderr and the session goes
+//! on with the next line; the exit code at the end says whether any line was refused. Lines are
+//! read with a bound ([`MAX_LINE`]), so one endless line cannot fill the memory either. A signal
+//! ends the session as EOF does, and the name goes away with the sender's handle.
 
+use super::Ctx;
 use crate::cli::SendArgs;
 use crate::failure::{Context, Failure};
+use crate::out::{errln, outln};
 use crate::shown::{cut, shown};
 use crate::slot;
-use filemapping::{
-    CreateOptions, Disposition, FileMapAccess, Namespace, View, ERROR_ALREADY_EXISTS,
-};
-use std::io::{BufRead, Write};
+use filemapping::{CreateOptions, Disposition, FileMapAccess, View, ERROR_ALREADY_EXISTS};
+use std::io::{BufRead, Read};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub(crate) fn run(ns: &Namespace, args: &SendArgs) -> Result<(), Failure> {
+/// The longest line read whole, in bytes; a longer one is refused (a slot holds 1023 units,
+/// at most 3069 bytes of UTF-8, and the rest leaves room for spaces that trimming removes).
+const MAX_LINE: usize = 64 << 10;
+
+/// What the reader of stdin and the signal handler tell the sender.
+enum Event {
+    Line(Result<String, String>),
+    End,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &SendArgs) -> Result<(), Failure> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let on_signal = tx.clone();
+    crate::signals::on_termination(move || {
+        let _ = on_signal.try_send(Event::End);
+    })?;
     let (map, disposition) = CreateOptions::new()
         .name(&args.name)
         .size(slot::SECTION_SIZE)
-        .namespace(ns)
+        .namespace(&ctx.ns)
         .create()
         .doing(&format!("cannot create {}", cut(&args.name)))?;
     if disposition == Disposition::OpenedExisting {
@@ -22,57 +43,141 @@ pub(crate) fn run(ns: &Namespace, args: &SendArgs) -> Result<(), Failure> {
             "{} already exists (ERROR_ALREADY_EXISTS, {ERROR_ALREADY_EXISTS}); refusing to write into another program's mapping",
             cut(&args.name)
         ))
-        .with_hint("choose another name, or read it with `fmap recv`"));
+        .with_win32("ERROR_ALREADY_EXISTS", ERROR_ALREADY_EXISTS)
+        .with_hint(
+            "choose another name; if another `fmap send` holds it, `fmap recv` reads it, \
+             otherwise `fmap info` and `fmap read` show what it holds",
+        ));
     }
     let view = map
         .map_view(FileMapAccess::WRITE, 0, 0)
         .doing("cannot map the slot")?;
-    eprintln!(
+    errln!(
         "fmap send: created {} ({} bytes); one message per line, an empty line or EOF ends",
         shown(map.name().unwrap_or(&args.name)),
         slot::SECTION_SIZE
     );
-    for line in std::io::stdin().lock().lines() {
-        let line = line.doing("cannot read stdin")?;
-        let text = line.trim();
-        if text.is_empty() {
+    std::thread::spawn(move || read_lines(&tx));
+    let mut refused = 0;
+    let mut number = 0;
+    while !crate::signals::terminated() {
+        let Ok(Event::Line(line)) = rx.recv() else {
             break;
-        }
-        send_one(&view, text, args.timeout)?;
+        };
+        number += 1;
+        let refusal = match line {
+            Ok(line) => {
+                let text = line.trim();
+                if text.is_empty() {
+                    break;
+                }
+                match slot::encode(text) {
+                    Ok(bytes) => {
+                        send_one(ctx, &view, text, &bytes, args.timeout)?;
+                        continue;
+                    }
+                    Err(e) => format!(
+                        "the message is {} UTF-16 code units long; the slot holds at most {}",
+                        e.units,
+                        slot::UNITS - 1
+                    ),
+                }
+            }
+            Err(why) => why,
+        };
+        refused += 1;
+        errln!("fmap send: line {number} refused, never truncated: {refusal}; going on");
+    }
+    if refused > 0 {
+        return Err(Failure::new(format!(
+            "{refused} of {number} lines were refused (see above); the others were sent"
+        )));
     }
     Ok(())
 }
 
-fn send_one(view: &View, text: &str, timeout: Duration) -> Result<(), Failure> {
-    let bytes = slot::encode(text).map_err(|e| {
-        Failure::new(format!(
-            "the message is {} UTF-16 code units long; the slot holds at most {}",
-            e.units,
-            slot::UNITS - 1
-        ))
-    })?;
-    slot::put(view, &bytes).doing("cannot write the slot")?;
-    if !wait_taken(view, timeout)? {
-        return Err(Failure::timed_out(format!(
-            "no receiver took the message within {timeout:?}; stopping"
-        ))
-        .with_hint("start `fmap recv` with the same name"));
+/// Sends stdin's lines, each at most [`MAX_LINE`] bytes (a longer one is skipped to its end
+/// and refused), then [`Event::End`].
+fn read_lines(tx: &mpsc::SyncSender<Event>) {
+    let mut stdin = std::io::stdin().lock();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let limit = MAX_LINE as u64 + 1;
+        match (&mut stdin).take(limit).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let event = if line.len() > MAX_LINE && !line.ends_with(b"\n") {
+            let mut total = line.len();
+            loop {
+                line.clear();
+                match (&mut stdin).take(limit).read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => total += n,
+                }
+                if line.ends_with(b"\n") {
+                    break;
+                }
+            }
+            Err(format!(
+                "the line has {total} bytes or more; at most {MAX_LINE} are read"
+            ))
+        } else {
+            String::from_utf8(std::mem::take(&mut line))
+                .map_err(|_| "the line is not UTF-8".to_owned())
+        };
+        if tx.send(Event::Line(event)).is_err() {
+            return;
+        }
     }
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "sent: {text}")
-        .and_then(|_| out.flush())
-        .doing("cannot write stdout")
+    let _ = tx.send(Event::End);
 }
 
-/// Waits until the receiver cleared the slot, or `timeout` passed.
-fn wait_taken(view: &View, timeout: Duration) -> Result<bool, Failure> {
+fn send_one(
+    ctx: &Ctx,
+    view: &View,
+    text: &str,
+    bytes: &[u8],
+    timeout: Duration,
+) -> Result<(), Failure> {
+    slot::put(view, bytes).doing("cannot write the slot")?;
+    match wait_taken(view, timeout)? {
+        Taken::Yes => {}
+        Taken::Signal => return Ok(()),
+        Taken::TimedOut => {
+            return Err(Failure::timed_out(format!(
+                "no receiver took the message within {}; stopping",
+                crate::cli::show_duration(timeout)
+            ))
+            .with_hint("start `fmap recv` with the same name"))
+        }
+    }
+    if ctx.json {
+        outln!("{}", serde_json::json!({ "sent": text }))
+    } else {
+        outln!("sent: {text}")
+    }
+}
+
+enum Taken {
+    Yes,
+    TimedOut,
+    Signal,
+}
+
+/// Waits until the receiver cleared the slot, `timeout` passed, or a signal came.
+fn wait_taken(view: &View, timeout: Duration) -> Result<Taken, Failure> {
     let deadline = Instant::now() + timeout;
     loop {
         if slot::is_empty(view).doing("cannot read the slot")? {
-            return Ok(true);
+            return Ok(Taken::Yes);
+        }
+        if crate::signals::terminated() {
+            return Ok(Taken::Signal);
         }
         if Instant::now() >= deadline {
-            return Ok(false);
+            return Ok(Taken::TimedOut);
         }
         std::thread::sleep(Duration::from_millis(5));
     }
