@@ -8,7 +8,7 @@ use std::io;
 /// What went wrong, in Win32 terms.
 ///
 /// Each kind stands for exactly one Win32 error code (see [`ErrorKind::win32_code`] and the
-/// constants in [`codes`](crate::codes)). The list
+/// constants of [the `codes` module](crate::codes)). The list
 /// follows the errors that `CreateFileMapping`, `OpenFileMapping` and `MapViewOfFile` report on
 /// Windows; new kinds may be added, so match with a wildcard arm.
 ///
