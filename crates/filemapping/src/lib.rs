@@ -51,6 +51,7 @@ mod name;
 mod namespace;
 mod options;
 mod protection;
+mod ring;
 mod sys;
 mod system;
 mod types;
@@ -65,6 +66,7 @@ pub use name::{name_from_utf16, name_to_utf16, Scope};
 pub use namespace::{Namespace, FILEMAPPING_DIR};
 pub use options::{CreateOptions, OpenOptions};
 pub use protection::{EventAccess, FileMapAccess, Protection, SectionAttributes, ViewProtection};
+pub use ring::RingView;
 pub use system::page_size;
 pub use types::{
     Backing, Cleanup, Disposition, Entry, Foreign, NotRemoved, Permissions, SectionInfo,

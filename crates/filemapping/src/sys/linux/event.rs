@@ -273,6 +273,7 @@ fn map_state(obj: &Arc<OwnedFd>, header: &Header, inheritable: bool) -> Result<A
         len: 4,
         protection: ViewProtection::ReadWrite,
         base: None,
+        replace: false,
     })?;
     Ok(Arc::new(view))
 }
