@@ -259,6 +259,47 @@ BOOL VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, DWORD *
 /* VirtualProtect without a place for the old protection (kept with the Virtual* calls). */
 #define ERROR_NOACCESS 998
 
+/* ---- Placeholders and ring buffers (VirtualAlloc2, MapViewOfFile3) ----------------------- */
+
+/*
+ * One section mapped twice, back to back (a ring buffer), the Windows 10 way: reserve a
+ * placeholder of twice the size (VirtualAlloc2 with MEM_RESERVE | MEM_RESERVE_PLACEHOLDER,
+ * PAGE_NOACCESS), split it in two (VirtualFree with MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER),
+ * map the section into each half (MapViewOfFile3 with MEM_REPLACE_PLACEHOLDER). Sizes and
+ * addresses of placeholders are multiples of 64 KiB. The process handle is NULL or
+ * GetCurrentProcess(); extended parameters are accepted and ignored.
+ */
+#define MEM_COALESCE_PLACEHOLDERS 0x00000001
+#define MEM_PRESERVE_PLACEHOLDER 0x00000002
+#define MEM_UNMAP_WITH_TRANSIENT_BOOST 0x00000001
+#define MEM_REPLACE_PLACEHOLDER 0x00004000
+#define MEM_RESERVE_PLACEHOLDER 0x00040000
+#define MEM_LARGE_PAGES 0x20000000
+#define MEM_EXTENDED_PARAMETER_TYPE_BITS 8
+
+typedef struct MEM_EXTENDED_PARAMETER {
+    struct {
+        uint64_t Type : MEM_EXTENDED_PARAMETER_TYPE_BITS;
+        uint64_t Reserved : 64 - MEM_EXTENDED_PARAMETER_TYPE_BITS;
+    };
+    union {
+        uint64_t ULong64;
+        void *Pointer;
+        SIZE_T Size;
+        HANDLE Handle;
+        DWORD ULong;
+    };
+} MEM_EXTENDED_PARAMETER, *PMEM_EXTENDED_PARAMETER;
+
+LPVOID VirtualAlloc2(HANDLE Process, LPVOID BaseAddress, SIZE_T Size, uint32_t AllocationType,
+                     uint32_t PageProtection, MEM_EXTENDED_PARAMETER *ExtendedParameters,
+                     uint32_t ParameterCount);
+LPVOID MapViewOfFile3(HANDLE FileMapping, HANDLE Process, LPVOID BaseAddress, uint64_t Offset,
+                      SIZE_T ViewSize, uint32_t AllocationType, uint32_t PageProtection,
+                      MEM_EXTENDED_PARAMETER *ExtendedParameters, uint32_t ParameterCount);
+BOOL UnmapViewOfFile2(HANDLE Process, LPVOID BaseAddress, uint32_t UnmapFlags);
+BOOL UnmapViewOfFileEx(LPVOID BaseAddress, uint32_t UnmapFlags);
+
 /* ---- Handles and the system ------------------------------------------------------------- */
 
 BOOL CloseHandle(HANDLE hObject);

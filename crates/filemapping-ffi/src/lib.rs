@@ -11,6 +11,9 @@
 //!   `UnmapViewOfFile`, `FlushViewOfFile`.
 //! - [`memory`]: `VirtualQuery`, `VirtualAlloc`, `VirtualFree`, `VirtualProtect`, on views
 //!   and on private memory.
+//! - [`placeholder`]: `VirtualAlloc2` (placeholders: `MEM_RESERVE_PLACEHOLDER`,
+//!   `MEM_REPLACE_PLACEHOLDER`), `MapViewOfFile3`, `UnmapViewOfFile2`, `UnmapViewOfFileEx`:
+//!   one section mapped twice, back to back, is a ring buffer.
 //! - [`handle_api`] and [`system`]: `CloseHandle`, `DuplicateHandle`, `GetCurrentProcess`,
 //!   `GetLastError`, `SetLastError`, `GetSystemInfo`, `GetLargePageMinimum`.
 //! - [`file_open`] and [`file_io`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`, `WriteFile`,
@@ -90,6 +93,7 @@ pub mod file_open;
 pub mod handle_api;
 pub mod mapping;
 pub mod memory;
+pub mod placeholder;
 pub mod sync;
 pub mod system;
 pub mod types;

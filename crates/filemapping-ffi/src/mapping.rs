@@ -87,7 +87,7 @@ fn open(access: u32, inheritable: bool, name: Option<String>) -> Result<HANDLE, 
 }
 
 /// `MapViewOfFileEx` in safe Rust (spec §5); `base` 0 lets the system choose.
-fn map_view(
+pub(crate) fn map_view(
     handle: HANDLE,
     access: u32,
     offset: u64,
@@ -106,13 +106,14 @@ fn map_view(
         view,
         file_backed: mapping.file_backed,
         _pin: mapping.pin.clone(),
+        placeholder: false,
     };
     Ok(views::insert(entry).cast())
 }
 
 /// `UnmapViewOfFile` in safe Rust: any address inside a view unmaps the whole view (spec §7,
 /// rows 100-102).
-fn unmap(addr: usize) -> Result<BOOL, Win32Error> {
+pub(crate) fn unmap(addr: usize) -> Result<BOOL, Win32Error> {
     let entry = views::remove(addr).ok_or(Win32Error(ERROR_INVALID_ADDRESS))?;
     drop(entry);
     Ok(to_bool(true))

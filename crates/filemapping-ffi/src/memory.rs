@@ -66,6 +66,9 @@ fn query(addr: usize) -> Result<MEMORY_BASIC_INFORMATION, Win32Error> {
     if let Some(info) = private::query(addr) {
         return Ok(info);
     }
+    if let Some(info) = crate::placeholder::query(addr) {
+        return Ok(info);
+    }
     Ok(MEMORY_BASIC_INFORMATION {
         BaseAddress: page_floor(addr) as *mut c_void,
         AllocationBase: null_mut(),
@@ -135,7 +138,12 @@ fn commit(entry: &ViewEntry, addr: usize, size: usize, protect: u32) -> Result<u
 }
 
 /// `VirtualAlloc`: commits in a view, or reserves and commits private memory.
-fn alloc(addr: usize, size: usize, kind: u32, protect: u32) -> Result<*mut c_void, Win32Error> {
+pub(crate) fn alloc(
+    addr: usize,
+    size: usize,
+    kind: u32,
+    protect: u32,
+) -> Result<*mut c_void, Win32Error> {
     if addr != 0 {
         if let Some(entry) = views::find(addr) {
             let start = match kind {
@@ -165,6 +173,9 @@ fn alloc(addr: usize, size: usize, kind: u32, protect: u32) -> Result<*mut c_voi
 fn free(addr: usize, size: usize, kind: u32) -> Result<BOOL, Win32Error> {
     if views::find(addr).is_some() {
         return Err(Win32Error(ERROR_INVALID_PARAMETER));
+    }
+    if let Some(done) = crate::placeholder::free(addr, size, kind) {
+        return done.map(|()| to_bool(true));
     }
     match kind {
         MEM_DECOMMIT => private::decommit(addr, size)?,

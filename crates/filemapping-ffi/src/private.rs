@@ -40,6 +40,9 @@ struct Allocation {
     size: usize,
     protect: u32,
     pages: Vec<u32>,
+    /// Whether the allocation replaced a placeholder (`VirtualAlloc2` with
+    /// `MEM_REPLACE_PLACEHOLDER`), which `MEM_PRESERVE_PLACEHOLDER` gives back.
+    placeholder: bool,
 }
 
 static ALLOCATIONS: Mutex<BTreeMap<usize, Allocation>> = Mutex::new(BTreeMap::new());
@@ -163,6 +166,29 @@ fn reserve(at: Option<usize>, size: usize, protect: u32) -> Result<usize, Win32E
     if size > MAX_ADDRESS || base.is_some_and(|b| b + size > MAX_ADDRESS + 1) {
         return Err(invalid());
     }
+    let base = reserve_range(base, size)?;
+    register(base, size, protect, false);
+    Ok(base)
+}
+
+/// Records the reserved range `[base, base + size)` as an allocation.
+fn register(base: usize, size: usize, protect: u32, placeholder: bool) {
+    allocations().insert(
+        base,
+        Allocation {
+            size,
+            protect: kept(protect),
+            pages: vec![0; size / page()],
+            placeholder,
+        },
+    );
+}
+
+/// Reserves `size` bytes (page-rounded, checked by the caller) of address space, `PROT_NONE`
+/// and unaccounted: exactly at `base` (`ERROR_INVALID_ADDRESS` if the range is in use), or at
+/// a 64 KiB-aligned address of the system's choosing. The caller registers the range.
+pub(crate) fn reserve_range(base: Option<usize>, size: usize) -> Result<usize, Win32Error> {
+    let granularity = filemapping::ALLOCATION_GRANULARITY;
     let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
     let base = match base {
         Some(base) => {
@@ -214,14 +240,6 @@ fn reserve(at: Option<usize>, size: usize, protect: u32) -> Result<usize, Win32E
             base
         }
     };
-    allocations().insert(
-        base,
-        Allocation {
-            size,
-            protect: kept(protect),
-            pages: vec![0; size / page()],
-        },
-    );
     Ok(base)
 }
 
@@ -315,6 +333,42 @@ pub(crate) fn decommit(addr: usize, size: usize) -> Result<(), Win32Error> {
         *p = 0;
     }
     Ok(())
+}
+
+/// Makes the placeholder `[base, base + size)`, reserved and owned by the caller, private
+/// memory (`VirtualAlloc2` with `MEM_REPLACE_PLACEHOLDER`), committed with `protect` if
+/// `commit`.
+pub(crate) fn adopt_placeholder(
+    base: usize,
+    size: usize,
+    protect: u32,
+    commit: bool,
+) -> Result<(), Win32Error> {
+    register(base, size, protect, true);
+    if commit {
+        commit_in(base, size, protect)?;
+    }
+    Ok(())
+}
+
+/// `VirtualFree(MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER)` of the whole allocation at `addr`,
+/// which replaced a placeholder: its pages are reserved again, unaccounted, and the range is
+/// returned as `(base, size)` for the caller to register as a placeholder.
+pub(crate) fn release_to_placeholder(
+    addr: usize,
+    size: usize,
+) -> Option<Result<(usize, usize), Win32Error>> {
+    let mut all = allocations();
+    let base = holder(&all, addr)?;
+    let alloc = &all[&base];
+    if base != addr || (size != 0 && size != alloc.size) || !alloc.placeholder {
+        return Some(Err(invalid()));
+    }
+    let size = alloc.size;
+    Some(remap(base, size, None).map(|()| {
+        all.remove(&base);
+        (base, size)
+    }))
 }
 
 /// `VirtualFree(MEM_RELEASE)` of the allocation at `addr`, its base.

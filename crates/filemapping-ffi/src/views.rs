@@ -14,6 +14,9 @@ pub(crate) struct ViewEntry {
     /// Keeps the backing file from being shrunk while the view lives (spec row 106); only
     /// held, never read.
     pub(crate) _pin: Option<Arc<FilePin>>,
+    /// Whether the view replaced a placeholder (`MapViewOfFile3` with
+    /// `MEM_REPLACE_PLACEHOLDER`), which `MEM_PRESERVE_PLACEHOLDER` unmaps back to.
+    pub(crate) placeholder: bool,
 }
 
 impl ViewEntry {

@@ -186,6 +186,14 @@ fn virtual_memory_calls_match_windows() {
     check("virtual", Link::Shared);
 }
 
+/// A ring buffer from placeholders (VirtualAlloc2, MapViewOfFile3 with
+/// MEM_REPLACE_PLACEHOLDER, UnmapViewOfFileEx with MEM_PRESERVE_PLACEHOLDER), and the *2/*3
+/// calls without placeholders.
+#[test]
+fn ring_buffers_from_placeholders_match_windows() {
+    check("ring", Link::Shared);
+}
+
 /// Handles, last errors, threads, files and events; linked against the static library.
 #[test]
 fn api_promises_hold_with_the_static_library() {

@@ -52,6 +52,7 @@ mod name;
 mod namespace;
 mod options;
 mod protection;
+mod ring;
 mod semaphore;
 mod sys;
 mod system;
@@ -72,6 +73,7 @@ pub use protection::{
     EventAccess, FileMapAccess, MutexAccess, Protection, SectionAttributes, SemaphoreAccess,
     ViewProtection,
 };
+pub use ring::RingView;
 pub use semaphore::{Semaphore, SemaphoreOpenOptions, SemaphoreOptions};
 pub use system::page_size;
 pub use types::{

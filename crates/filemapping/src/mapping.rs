@@ -5,6 +5,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
 use crate::protection::{FileMapAccess, ViewProtection};
+use crate::ring::RingView;
 use crate::sys::{self, MapRequest, SectionOps};
 use crate::types::SectionInfo;
 use crate::view::View;
@@ -77,7 +78,7 @@ impl FileMapping {
     /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-mapviewoffile>
     #[doc(alias = "MapViewOfFile")]
     pub fn map_view(&self, access: FileMapAccess, offset: u64, len: usize) -> Result<View> {
-        self.map(access, offset, len, None)
+        self.map(access, offset, len, None, false)
     }
 
     /// Maps a view at exactly `base` (`MapViewOfFileEx`), which must be a multiple of 64 KiB and
@@ -112,7 +113,87 @@ impl FileMapping {
         len: usize,
         base: usize,
     ) -> Result<View> {
-        self.map(access, offset, len, Some(base))
+        self.map(access, offset, len, Some(base), false)
+    }
+
+    /// Maps a view at exactly `base`, replacing the reserved address range the caller owns
+    /// there (a placeholder: `MapViewOfFile3` with `MEM_REPLACE_PLACEHOLDER`). The range is the
+    /// view's from then on: dropping the view unmaps it, and
+    /// [`View::unmap_to_placeholder`] turns it back into a reservation.
+    ///
+    /// With [`map_ring`](Self::map_ring) this is the way to place views side by side without a
+    /// moment in which another thread could map something in between.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_view`](Self::map_view), plus [`ErrorKind::MappedAlignment`] for a base that is
+    /// not a multiple of 64 KiB.
+    ///
+    /// # Safety
+    ///
+    /// `[base, base + len)`, page-rounded (with `len` 0: the rest of the section), is a
+    /// reservation that the caller owns and that nothing uses: on Linux an anonymous mapping of
+    /// its own (`PROT_NONE`, say), on Windows a placeholder of exactly that size
+    /// (`VirtualAlloc2` with `MEM_RESERVE_PLACEHOLDER`). Its pages are replaced.
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-mapviewoffile3>
+    #[doc(alias = "MapViewOfFile3")]
+    pub unsafe fn map_view_in_placeholder(
+        &self,
+        access: FileMapAccess,
+        offset: u64,
+        len: usize,
+        base: usize,
+    ) -> Result<View> {
+        self.map(access, offset, len, Some(base), true)
+    }
+
+    /// Maps `len` bytes of the section from `offset` twice, back to back: a ring buffer. The
+    /// second copy starts where the first ends and shows the same memory, so a record that
+    /// runs past the end of the ring is still one contiguous range: writing `n` bytes at
+    /// `ring.as_ptr().add(pos)` for any `pos < len` and `n <= len` needs no split at the end.
+    /// This is what Windows code builds from `VirtualAlloc2` placeholders and
+    /// `MapViewOfFile3`; both halves are placed in one step on Linux.
+    ///
+    /// `len` must be a non-zero multiple of [`ALLOCATION_GRANULARITY`](crate::ALLOCATION_GRANULARITY)
+    /// (64 KiB), the granularity at which views are placed.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_view`](Self::map_view); [`ErrorKind::InvalidParameter`] for a `len` that is 0
+    /// or not a multiple of 64 KiB.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, FileMapAccess, ALLOCATION_GRANULARITY};
+    ///
+    /// let len = ALLOCATION_GRANULARITY;
+    /// let (map, _) = CreateOptions::new().size(len as u64).create()?;
+    /// let ring = map.map_ring(FileMapAccess::WRITE, 0, len)?;
+    /// // A record across the end of the ring, written in one piece...
+    /// ring.write_at(len - 3, b"wrapped")?;
+    /// // ...lands at the end and, wrapping, at the start.
+    /// let mut start = [0u8; 4];
+    /// ring.read_at(0, &mut start)?;
+    /// assert_eq!(&start, b"pped");
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub fn map_ring(&self, access: FileMapAccess, offset: u64, len: usize) -> Result<RingView> {
+        if len == 0 || len % ALLOCATION_GRANULARITY != 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "a ring's length is a non-zero multiple of 64 KiB",
+            ));
+        }
+        let request = self.view_request(access, offset, len, None)?;
+        let (first, second) = self.inner.map_ring(&request)?;
+        Ok(RingView::new(
+            View::from_inner(first, request.protection, offset),
+            View::from_inner(second, request.protection, offset),
+        ))
     }
 
     fn map(
@@ -121,8 +202,10 @@ impl FileMapping {
         offset: u64,
         len: usize,
         base: Option<usize>,
+        replace: bool,
     ) -> Result<View> {
-        let request = self.view_request(access, offset, len, base)?;
+        let mut request = self.view_request(access, offset, len, base)?;
+        request.replace = replace;
         let inner = self.inner.map(&request)?;
         Ok(View::from_inner(inner, request.protection, offset))
     }
@@ -143,6 +226,7 @@ impl FileMapping {
                 offset,
                 len,
                 base,
+                replace: false,
             });
         }
         if !self.inner.access().contains(protection.required_access()) {
@@ -175,6 +259,7 @@ impl FileMapping {
             offset,
             len,
             base,
+            replace: false,
         })
     }
 

@@ -755,4 +755,27 @@ impl View {
     pub fn unmap(self) -> Result<()> {
         self.inner.unmap()
     }
+
+    /// Unmaps the view and leaves its address range reserved, for the caller to map another
+    /// view into with [`FileMapping::map_view_in_placeholder`](crate::FileMapping::map_view_in_placeholder)
+    /// (`UnmapViewOfFile2` with `MEM_PRESERVE_PLACEHOLDER`). The range stays reserved until the
+    /// caller gives it back (`munmap` on Linux, `VirtualFree(MEM_RELEASE)` on Windows); this
+    /// library never touches it again.
+    ///
+    /// # Platform notes
+    ///
+    /// On Windows the view must have been mapped into a placeholder.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotEnoughMemory`] if the OS cannot make the reservation (the view is then
+    /// still unmapped on Linux); on Windows, the error of `UnmapViewOfFile2`.
+    ///
+    /// # References
+    ///
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-unmapviewoffile2>
+    #[doc(alias = "UnmapViewOfFile2")]
+    pub fn unmap_to_placeholder(self) -> Result<()> {
+        self.inner.unmap_to_placeholder()
+    }
 }

@@ -122,6 +122,9 @@ pub(crate) struct MapRequest {
     pub(crate) offset: u64,
     pub(crate) len: usize,
     pub(crate) base: Option<usize>,
+    /// Whether the view replaces a reservation the caller owns at `base` (a placeholder,
+    /// `MEM_REPLACE_PLACEHOLDER`) instead of needing the range free.
+    pub(crate) replace: bool,
 }
 
 /// A copy refused by the protection of the view's page at `offset` ([`ViewOps::check_access`]).
@@ -160,6 +163,9 @@ pub(crate) trait SectionOps: Sized + Send + Sync {
     fn holder_pids(&self) -> Vec<u32>;
     /// Maps a view (spec §5).
     fn map(&self, req: &MapRequest) -> Result<Self::View>;
+    /// Maps `req` twice, back to back, at a system-chosen 64 KiB-aligned address (a ring
+    /// buffer); `req.len` is a multiple of 64 KiB and `req.base` is `None`.
+    fn map_ring(&self, req: &MapRequest) -> Result<(Self::View, Self::View)>;
     /// The text a child process passes to [`SectionOps::adopt`], if the handle is inheritable.
     fn inherit_token(&self) -> Option<String>;
     /// Adopts an inherited handle described by `token`.
@@ -267,4 +273,7 @@ pub(crate) trait ViewOps: Send + Sync {
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)>;
     /// Unmaps the view.
     fn unmap(self) -> Result<()>;
+    /// Unmaps the view and leaves its range reserved (a placeholder,
+    /// `MEM_PRESERVE_PLACEHOLDER`), owned by the caller from then on.
+    fn unmap_to_placeholder(self) -> Result<()>;
 }

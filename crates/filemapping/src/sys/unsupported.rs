@@ -72,6 +72,9 @@ impl SectionOps for Section {
     fn map(&self, _: &MapRequest) -> Result<View> {
         match *self {}
     }
+    fn map_ring(&self, _: &MapRequest) -> Result<(View, View)> {
+        match *self {}
+    }
     fn inherit_token(&self) -> Option<String> {
         match *self {}
     }
@@ -115,6 +118,9 @@ impl ViewOps for View {
         match *self {}
     }
     fn unmap(self) -> Result<()> {
+        match self {}
+    }
+    fn unmap_to_placeholder(self) -> Result<()> {
         match self {}
     }
 }

@@ -143,27 +143,11 @@ impl SectionOps for Section {
     }
 
     fn map(&self, req: &MapRequest) -> Result<View> {
-        let store = match &self.file {
-            Some(f) => ViewStore::File {
-                fd: Arc::clone(f),
-                offset: req.offset,
-            },
-            None => ViewStore::Memory {
-                fd: self.view_fd()?,
-                offset: self.meta.data_offset + req.offset,
-                reserve: self
-                    .meta
-                    .info
-                    .attributes
-                    .contains(SectionAttributes::RESERVE),
-            },
-        };
-        View::map(Mapping {
-            store,
-            len: req.len,
-            protection: req.protection,
-            base: req.base,
-        })
+        View::map(self.mapping(req)?)
+    }
+
+    fn map_ring(&self, req: &MapRequest) -> Result<(View, View)> {
+        View::map_ring(self.mapping(req)?)
     }
 
     fn inherit_token(&self) -> Option<String> {
@@ -203,6 +187,32 @@ impl Drop for Section {
 }
 
 impl Section {
+    /// What to map for `req`: the descriptor range and how.
+    fn mapping(&self, req: &MapRequest) -> Result<Mapping> {
+        let store = match &self.file {
+            Some(f) => ViewStore::File {
+                fd: Arc::clone(f),
+                offset: req.offset,
+            },
+            None => ViewStore::Memory {
+                fd: self.view_fd()?,
+                offset: self.meta.data_offset + req.offset,
+                reserve: self
+                    .meta
+                    .info
+                    .attributes
+                    .contains(SectionAttributes::RESERVE),
+            },
+        };
+        Ok(Mapping {
+            store,
+            len: req.len,
+            protection: req.protection,
+            base: req.base,
+            replace: req.replace,
+        })
+    }
+
     /// A handle around its own description `obj`, sharing `file`, `meta` and `place`.
     fn assemble(
         obj: OwnedFd,

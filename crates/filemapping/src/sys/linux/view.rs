@@ -91,6 +91,8 @@ pub(crate) struct Mapping {
     pub(crate) len: usize,
     pub(crate) protection: ViewProtection,
     pub(crate) base: Option<usize>,
+    /// Whether `[base, base + len)` is a reservation the caller owns, which the view replaces.
+    pub(crate) replace: bool,
 }
 
 impl View {
@@ -104,10 +106,16 @@ impl View {
         let offset = i64::try_from(offset).map_err(|_| too_big())?;
         let (prot, flags) = prot_flags(m.protection);
         let ptr = match m.base {
+            Some(base) if m.replace => map_over(base, region, prot, flags, fd, offset)?,
             Some(base) => map_at(base, region, prot, flags, fd, offset)?,
             None => map_aligned(region, prot, flags, fd, offset)?,
         };
-        Ok(View {
+        Ok(View::mapped(ptr, region, m, offset))
+    }
+
+    /// The view mapped at `ptr` for `m`.
+    fn mapped(ptr: *mut u8, region: usize, m: Mapping, offset: i64) -> View {
+        View {
             ptr,
             len: m.len,
             region,
@@ -117,7 +125,44 @@ impl View {
             fd_offset: offset,
             changed: AtomicBool::new(false),
             table: Mutex::new(None),
-        })
+        }
+    }
+
+    /// Maps `m` twice, back to back, at a 64 KiB-aligned address: the second view starts where
+    /// the first ends and shows the same pages (a ring buffer). `m.len` is a multiple of 64 KiB.
+    pub(crate) fn map_ring(m: Mapping) -> Result<(View, View)> {
+        let len = m.len;
+        let both = len.checked_mul(2).ok_or_else(too_big)?;
+        let base = reserve_aligned(both)?;
+        let second = Mapping {
+            store: m.store.clone(),
+            len,
+            protection: m.protection,
+            base: Some(base + len),
+            replace: true,
+        };
+        let first = Mapping {
+            base: Some(base),
+            replace: true,
+            ..m
+        };
+        // Each half replaces its part of the reservation, which this function owns; on a
+        // failure the half not yet mapped is still reserved and given back here.
+        let first = match View::map(first) {
+            Ok(view) => view,
+            Err(e) => {
+                unmap(base as *mut u8, both);
+                return Err(e);
+            }
+        };
+        let second = match View::map(second) {
+            Ok(view) => view,
+            Err(e) => {
+                unmap((base + len) as *mut u8, len);
+                return Err(e);
+            }
+        };
+        Ok((first, second))
     }
 }
 
@@ -358,15 +403,7 @@ fn map_at(
     fd: RawFd,
     off: i64,
 ) -> Result<*mut u8> {
-    if base
-        .checked_add(region)
-        .map_or(true, |end| end > USER_SPACE_END)
-    {
-        return Err(Error::new(
-            ErrorKind::InvalidParameter,
-            "the base address is not in user space",
-        ));
-    }
+    check_user_space(base, region)?;
     let flags = flags | libc::MAP_FIXED_NOREPLACE;
     // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping; the kernel checks the range.
     let ptr = unsafe { libc::mmap(base as *mut libc::c_void, region, prot, flags, fd, off) };
@@ -388,6 +425,55 @@ fn map_at(
         ));
     }
     Ok(ptr.cast())
+}
+
+/// Maps at exactly `base` over a reservation the caller owns (a placeholder): `MAP_FIXED`
+/// replaces its pages in one step, so no other mapping can slip into the range meanwhile.
+fn map_over(
+    base: usize,
+    region: usize,
+    prot: i32,
+    flags: i32,
+    fd: RawFd,
+    off: i64,
+) -> Result<*mut u8> {
+    if base % ALLOCATION_GRANULARITY != 0 {
+        return Err(Error::new(
+            ErrorKind::MappedAlignment,
+            "the base address is not a multiple of 64 KiB",
+        ));
+    }
+    check_user_space(base, region)?;
+    // SAFETY: the caller of `View::map` guarantees that `[base, base + region)` is a
+    // reservation it owns and that nothing uses: MAP_FIXED replaces only that.
+    let ptr = unsafe {
+        libc::mmap(
+            base as *mut libc::c_void,
+            region,
+            prot,
+            flags | libc::MAP_FIXED,
+            fd,
+            off,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        return Err(map_error(fd::errno()));
+    }
+    Ok(ptr.cast())
+}
+
+/// `ERROR_INVALID_PARAMETER` unless `[base, base + region)` is in user space (spec §5.4).
+fn check_user_space(base: usize, region: usize) -> Result<()> {
+    if base
+        .checked_add(region)
+        .map_or(true, |end| end > USER_SPACE_END)
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidParameter,
+            "the base address is not in user space",
+        ));
+    }
+    Ok(())
 }
 
 /// The end of the user half of the x86-64 (and 48-bit arm64) address space; a base address
@@ -421,6 +507,22 @@ fn map_aligned(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Res
 /// Maps at a system-chosen, 64 KiB-aligned address: reserve more than needed, map over the
 /// aligned part of the reservation, and give back the rest.
 fn map_reserved(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
+    let aligned = reserve_aligned(region)?;
+    let fixed = flags | libc::MAP_FIXED;
+    // SAFETY: `[aligned, aligned + region)` is the reservation made above, which this function
+    // owns, so MAP_FIXED replaces nothing but our own placeholder.
+    let ptr = unsafe { libc::mmap(aligned as *mut libc::c_void, region, prot, fixed, fd, off) };
+    if ptr == libc::MAP_FAILED {
+        let err = fd::errno();
+        unmap(aligned as *mut u8, region);
+        return Err(map_error(err));
+    }
+    Ok(ptr.cast())
+}
+
+/// Reserves `region` bytes (`PROT_NONE`, unaccounted) at a system-chosen, 64 KiB-aligned
+/// address: reserve more than needed and give back the edges. The caller owns the range.
+fn reserve_aligned(region: usize) -> Result<usize> {
     let span = region
         .checked_add(ALLOCATION_GRANULARITY)
         .ok_or_else(too_big)?;
@@ -433,19 +535,10 @@ fn map_reserved(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Re
     }
     let start = start as usize;
     let aligned = round_up(start, ALLOCATION_GRANULARITY).ok_or_else(too_big)?;
-    let fixed = flags | libc::MAP_FIXED;
-    // SAFETY: `[aligned, aligned + region)` lies inside the reservation made above, which this
-    // function owns, so MAP_FIXED replaces nothing but our own placeholder.
-    let ptr = unsafe { libc::mmap(aligned as *mut libc::c_void, region, prot, fixed, fd, off) };
-    let err = fd::errno();
     unmap(start as *mut u8, aligned - start);
     let end = aligned + region;
     unmap(end as *mut u8, start + span - end);
-    if ptr == libc::MAP_FAILED {
-        unmap(aligned as *mut u8, region);
-        return Err(map_error(err));
-    }
-    Ok(ptr.cast())
+    Ok(aligned)
 }
 
 /// Unmaps a range this module mapped; nothing to do for an empty range.
@@ -619,6 +712,20 @@ impl ViewOps for View {
 
     fn unmap(self) -> Result<()> {
         drop(self);
+        Ok(())
+    }
+
+    fn unmap_to_placeholder(mut self) -> Result<()> {
+        let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED;
+        // SAFETY: MAP_FIXED replaces exactly this view's pages, which it owns, with a fresh
+        // PROT_NONE reservation in one step; nothing else can be mapped there meanwhile.
+        let ptr =
+            unsafe { libc::mmap(self.ptr.cast(), self.region, libc::PROT_NONE, flags, -1, 0) };
+        if ptr == libc::MAP_FAILED {
+            return Err(map_error(fd::errno()));
+        }
+        // The range is the caller's now: the drop below must not unmap it.
+        self.region = 0;
         Ok(())
     }
 }

@@ -271,6 +271,7 @@ fn map_state(obj: &Arc<OwnedFd>, header: &Header, inheritable: bool) -> Result<A
         len: fd::page_size(),
         protection: ViewProtection::ReadWrite,
         base: None,
+        replace: false,
     })?;
     Ok(Arc::new(view))
 }

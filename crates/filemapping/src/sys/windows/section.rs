@@ -16,7 +16,10 @@ use windows_sys::Win32::Foundation::{
     DuplicateHandle, GetLastError, ERROR_ALREADY_EXISTS, HANDLE, INVALID_HANDLE_VALUE,
 };
 use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
-use windows_sys::Win32::System::Memory::{CreateFileMappingW, MapViewOfFileEx, OpenFileMappingW};
+use windows_sys::Win32::System::Memory::{
+    CreateFileMappingW, MapViewOfFile3, MapViewOfFileEx, OpenFileMappingW, VirtualAlloc,
+    VirtualFree, MEM_RELEASE, MEM_REPLACE_PLACEHOLDER, MEM_RESERVE, PAGE_NOACCESS,
+};
 use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
 /// One handle to a section.
@@ -169,21 +172,44 @@ impl SectionOps for Section {
         let base = req
             .base
             .map_or(std::ptr::null(), |b| b as *const std::ffi::c_void);
-        // SAFETY: the handle is owned by `self`; a non-null base is only a request that the
-        // kernel checks (it never replaces existing memory).
-        let addr = unsafe {
-            MapViewOfFileEx(
-                self.raw()?,
-                req.access.bits(),
-                (req.offset >> 32) as u32,
-                req.offset as u32,
-                req.len,
-                base,
-            )
+        let addr = if req.replace {
+            // SAFETY: the handle is owned by `self`; the caller owns the placeholder at `base`,
+            // which only MEM_REPLACE_PLACEHOLDER may replace.
+            let addr = unsafe {
+                MapViewOfFile3(
+                    self.raw()?,
+                    GetCurrentProcess(),
+                    base,
+                    req.offset,
+                    req.len,
+                    MEM_REPLACE_PLACEHOLDER,
+                    req.protection.to_raw(),
+                    std::ptr::null_mut(),
+                    0,
+                )
+            };
+            if addr.Value.is_null() {
+                return Err(last_error("MapViewOfFile3"));
+            }
+            addr
+        } else {
+            // SAFETY: the handle is owned by `self`; a non-null base is only a request that
+            // the kernel checks (it never replaces existing memory).
+            let addr = unsafe {
+                MapViewOfFileEx(
+                    self.raw()?,
+                    req.access.bits(),
+                    (req.offset >> 32) as u32,
+                    req.offset as u32,
+                    req.len,
+                    base,
+                )
+            };
+            if addr.Value.is_null() {
+                return Err(last_error("MapViewOfFileEx"));
+            }
+            addr
         };
-        if addr.Value.is_null() {
-            return Err(last_error("MapViewOfFileEx"));
-        }
         let len = match (req.len, self.info.size) {
             (0, 0) => super::view::region_size(addr.Value),
             (0, size) => size.saturating_sub(req.offset) as usize,
@@ -195,6 +221,44 @@ impl SectionOps for Section {
             req.protection.to_raw(),
             self.file.clone(),
         ))
+    }
+
+    fn map_ring(&self, req: &MapRequest) -> Result<(View, View)> {
+        // A free range of twice the length is found by reserving it and letting it go; another
+        // thread may take it before both views are in, so the whole attempt is repeated (this
+        // works on every Windows version; placeholders would need Windows 10 1803).
+        let mut last = None;
+        for _ in 0..64 {
+            // SAFETY: a fresh reservation at a system-chosen address, released at once.
+            let at =
+                unsafe { VirtualAlloc(std::ptr::null(), req.len * 2, MEM_RESERVE, PAGE_NOACCESS) };
+            if at.is_null() {
+                return Err(last_error("VirtualAlloc"));
+            }
+            // SAFETY: `at` is the reservation just made, used by nothing.
+            unsafe { VirtualFree(at, 0, MEM_RELEASE) };
+            let base = at as usize;
+            let half = |start: usize| MapRequest {
+                protection: req.protection,
+                access: req.access,
+                offset: req.offset,
+                len: req.len,
+                base: Some(start),
+                replace: false,
+            };
+            let first = match self.map(&half(base)) {
+                Ok(view) => view,
+                Err(e) => {
+                    last = Some(e);
+                    continue;
+                }
+            };
+            match self.map(&half(base + req.len)) {
+                Ok(second) => return Ok((first, second)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::new(ErrorKind::NotEnoughMemory, "no room for a ring")))
     }
 
     fn inherit_token(&self) -> Option<String> {

@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use windows_sys::Win32::Storage::FileSystem::FlushFileBuffers;
 use windows_sys::Win32::System::Memory::{
-    FlushViewOfFile, UnmapViewOfFile, VirtualAlloc, VirtualProtect, VirtualQuery,
-    MEMORY_BASIC_INFORMATION, MEMORY_MAPPED_VIEW_ADDRESS, MEM_COMMIT,
+    FlushViewOfFile, UnmapViewOfFile, UnmapViewOfFile2, VirtualAlloc, VirtualProtect, VirtualQuery,
+    MEMORY_BASIC_INFORMATION, MEMORY_MAPPED_VIEW_ADDRESS, MEM_COMMIT, MEM_PRESERVE_PLACEHOLDER,
 };
+use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
 /// One mapped view.
 #[derive(Debug)]
@@ -206,6 +207,19 @@ impl ViewOps for View {
         drop(self);
         Ok(())
     }
+
+    fn unmap_to_placeholder(mut self) -> Result<()> {
+        let addr = MEMORY_MAPPED_VIEW_ADDRESS {
+            Value: self.ptr.cast(),
+        };
+        // SAFETY: the view was mapped into a placeholder and is unmapped exactly once: the
+        // drop below sees a null pointer.
+        if unsafe { UnmapViewOfFile2(GetCurrentProcess(), addr, MEM_PRESERVE_PLACEHOLDER) } == 0 {
+            return Err(last_error("UnmapViewOfFile2"));
+        }
+        self.ptr = std::ptr::null_mut();
+        Ok(())
+    }
 }
 
 impl Drop for View {
@@ -213,7 +227,9 @@ impl Drop for View {
         let addr = MEMORY_MAPPED_VIEW_ADDRESS {
             Value: self.ptr.cast(),
         };
-        // SAFETY: the view was mapped by MapViewOfFileEx and is unmapped exactly once.
-        unsafe { UnmapViewOfFile(addr) };
+        if !self.ptr.is_null() {
+            // SAFETY: the view was mapped by MapViewOfFileEx and is unmapped exactly once.
+            unsafe { UnmapViewOfFile(addr) };
+        }
     }
 }
