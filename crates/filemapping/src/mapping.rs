@@ -4,7 +4,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
-use crate::protection::{FileMapAccess, ViewProtection};
+use crate::protection::{FileMapAccess, SectionAttributes, ViewProtection};
 use crate::sys::{self, MapRequest, SectionOps};
 use crate::types::SectionInfo;
 use crate::view::View;
@@ -124,6 +124,16 @@ impl FileMapping {
     ) -> Result<View> {
         let request = self.view_request(access, offset, len, base)?;
         let inner = self.inner.map(&request)?;
+        if self
+            .inner
+            .info()
+            .attributes
+            .contains(SectionAttributes::IMAGE)
+        {
+            // Image views are PAGE_EXECUTE_WRITECOPY whatever the access (spec §6.1).
+            let view = View::from_inner(inner, ViewProtection::ExecuteWriteCopy, offset);
+            return Ok(view.into_image());
+        }
         Ok(View::from_inner(inner, request.protection, offset))
     }
 
