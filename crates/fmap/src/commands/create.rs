@@ -9,19 +9,25 @@ use std::io::Read;
 use std::sync::mpsc;
 
 pub(crate) fn run(ns: &Namespace, args: &CreateArgs) -> Result<(), Failure> {
-    let protection = protection(args.protect);
-    let file = match &args.file {
-        Some(path) => Some(open_file(path, protection)?),
-        None => None,
-    };
-    let attributes = if args.reserve {
+    let mut protection = protection(args.protect);
+    let mut attributes = if args.reserve {
         SectionAttributes::RESERVE
     } else {
         SectionAttributes::NONE
     };
+    let mut path = args.file.as_ref();
+    if let Some(image) = &args.image {
+        // An image's pages take their sections' protections; the handle's only needs reading.
+        (path, protection, attributes) =
+            (Some(image), Protection::ReadOnly, SectionAttributes::IMAGE);
+    }
+    let file = match path {
+        Some(path) => Some(open_file(path, protection)?),
+        None => None,
+    };
     let mut options = CreateOptions::new()
         .name(&args.name)
-        .size(args.size)
+        .size(args.size.unwrap_or(0))
         .protection(protection)
         .attributes(attributes)
         .namespace(ns);

@@ -4,7 +4,7 @@ use crate::cli::InfoArgs;
 use crate::failure::{Context, Failure};
 use crate::output;
 use crate::shown::shown;
-use filemapping::{FileMapAccess, Namespace};
+use filemapping::{Backing, FileMapAccess, ImageLayout, Namespace, SectionAttributes};
 
 pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
     let map = super::open(ns, &args.name, FileMapAccess::READ)?;
@@ -38,5 +38,37 @@ pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
             pids.join(" ")
         }
     );
+    if info.attributes().contains(SectionAttributes::IMAGE) {
+        if let Backing::File(Some(path)) = info.backing() {
+            image_sections(path);
+        }
+    }
     Ok(())
+}
+
+/// The sections of an image section's file, as its views lay them out.
+fn image_sections(path: &std::path::Path) {
+    let layout = match ImageLayout::from_path(path) {
+        Ok(layout) => layout,
+        Err(e) => return println!("sections:    cannot read the image: {e}"),
+    };
+    println!(
+        "image:       {}, base {:#x}, {} bytes",
+        if layout.is_pe32_plus() {
+            "PE32+"
+        } else {
+            "PE32"
+        },
+        layout.image_base(),
+        layout.size_of_image()
+    );
+    for s in layout.sections() {
+        println!(
+            "section:     {:<8} rva {:#010x} size {:#x} {:?}",
+            shown(s.name()),
+            s.virtual_address(),
+            s.virtual_size(),
+            s.protection()
+        );
+    }
 }
