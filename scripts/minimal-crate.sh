@@ -3,14 +3,19 @@
 # `minimal_crate TOP WORK` copies the library into WORK under a minimal manifest and vendors its
 # dependencies there with the modern cargo, for an offline build.
 minimal_crate() {
-  local top=$1 work=$2 libc_req
+  local top=$1 work=$2 libc_req object_dep
   cp -r "$top/crates/filemapping/src" "$work/src"
   libc_req=$(sed -n 's/^libc = \(".*"\)$/\1/p' "$top/Cargo.toml")
+  # The PE reader (SEC_IMAGE), exactly as the library's manifest pins it.
+  object_dep=$(grep '^object = ' "$top/crates/filemapping/Cargo.toml")
   cat > "$work/Cargo.toml" <<TOML
 [package]
 name = "filemapping"
 version = "0.0.0"
 edition = "2021"
+
+[dependencies]
+$object_dep
 
 [target.'cfg(unix)'.dependencies]
 libc = $libc_req

@@ -24,6 +24,7 @@ const MEM_DECOMMIT: u32 = 0x4000;
 const MEM_RELEASE: u32 = 0x8000;
 const MEM_FREE: u32 = 0x1_0000;
 const MEM_MAPPED: u32 = 0x4_0000;
+const MEM_IMAGE: u32 = 0x100_0000;
 const MEM_RESET: u32 = 0x8_0000;
 
 fn page_floor(addr: usize) -> usize {
@@ -50,7 +51,11 @@ fn query_view(entry: &ViewEntry, addr: usize) -> MEMORY_BASIC_INFORMATION {
         RegionSize: if committed { crun.min(prun) } else { crun },
         State: if committed { MEM_COMMIT } else { MEM_RESERVE },
         Protect: if committed { protection.to_raw() } else { 0 },
-        Type: MEM_MAPPED,
+        Type: if entry.view.is_image() {
+            MEM_IMAGE
+        } else {
+            MEM_MAPPED
+        },
     }
 }
 

@@ -200,6 +200,54 @@ fn api_promises_hold_with_the_static_library() {
     check("api", Link::Static);
 }
 
+/// `SEC_IMAGE` views of DLLs built now with MinGW (`filemapping/tests/image/image_dll.c`): the
+/// regions `VirtualQuery` reports. The bytes' hashes depend on the MinGW build, so they are
+/// left out here; `scripts/test-ffi-wine.sh` compares them with Wine's.
+#[test]
+fn image_views_match_windows() {
+    let dir = scratch("image");
+    let src = crate_dir().join("../filemapping/tests/image/image_dll.c");
+    let builds: [(&str, &[&str]); 3] = [
+        ("image-basic.dll", &[]),
+        ("image-bss.dll", &["-DBSS_SIZE=0x800000"]),
+        (
+            "image-align.dll",
+            &[
+                "-Wl,--file-alignment,0x1000",
+                "-Wl,--section-alignment,0x10000",
+            ],
+        ),
+    ];
+    for (dll, flags) in builds {
+        let built = Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-shared", "-O2", "-s"])
+            .args(flags)
+            .arg(&src)
+            .arg("-o")
+            .arg(dir.join(dll))
+            .status();
+        match built {
+            Ok(s) => assert!(s.success(), "building {dll} failed"),
+            Err(_) => {
+                let line = "skipped: image_views_match_windows: no x86_64-w64-mingw32-gcc\n";
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+                return;
+            }
+        }
+    }
+    let exe = compile("image", &dir, Link::Shared);
+    let actual = run(&exe, &dir);
+    let unhashed: String = actual
+        .lines()
+        .map(|l| match l.find(" hash ") {
+            Some(at) => format!("{}\n", &l[..at]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    compare("image", &unhashed, "image.expected");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Every constant and layout of the header is Windows' own.
 #[test]
 fn header_constants_and_layouts_match_windows() {

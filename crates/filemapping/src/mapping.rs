@@ -4,7 +4,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
-use crate::protection::{FileMapAccess, ViewProtection};
+use crate::protection::{FileMapAccess, SectionAttributes, ViewProtection};
 use crate::ring::RingView;
 use crate::sys::{self, MapRequest, SectionOps};
 use crate::types::SectionInfo;
@@ -157,7 +157,7 @@ impl FileMapping {
     /// This is what Windows code builds from `VirtualAlloc2` placeholders and
     /// `MapViewOfFile3`; both halves are placed in one step on Linux.
     ///
-    /// `len` must be a non-zero multiple of [`ALLOCATION_GRANULARITY`](crate::ALLOCATION_GRANULARITY)
+    /// `len` must be a non-zero multiple of [the allocation granularity](crate::ALLOCATION_GRANULARITY)
     /// (64 KiB), the granularity at which views are placed.
     ///
     /// # Errors
@@ -207,6 +207,16 @@ impl FileMapping {
         let mut request = self.view_request(access, offset, len, base)?;
         request.replace = replace;
         let inner = self.inner.map(&request)?;
+        if self
+            .inner
+            .info()
+            .attributes
+            .contains(SectionAttributes::IMAGE)
+        {
+            // Image views are PAGE_EXECUTE_WRITECOPY whatever the access (spec §6.1).
+            let view = View::from_inner(inner, ViewProtection::ExecuteWriteCopy, offset);
+            return Ok(view.into_image());
+        }
         Ok(View::from_inner(inner, request.protection, offset))
     }
 

@@ -935,7 +935,9 @@ impl SectionAttributes {
             return bad("SEC_FILE is not an input attribute");
         }
         if self.contains(S::IMAGE) {
-            return self.validate_image();
+            // An image section reports SEC_FILE too (spec §2.4).
+            let image = self.validate_image()?;
+            return Ok(if file_backed { image | S::FILE } else { image });
         }
         let commit = self.contains(S::COMMIT);
         let reserve = self.contains(S::RESERVE);

@@ -35,6 +35,8 @@ pub struct View {
     inner: sys::View,
     protection: ViewProtection,
     offset: u64,
+    /// A view of a `SEC_IMAGE` section.
+    image: bool,
 }
 
 impl View {
@@ -43,6 +45,30 @@ impl View {
             inner,
             protection,
             offset,
+            image: false,
+        }
+    }
+
+    /// The same view, marked as a view of a `SEC_IMAGE` section.
+    pub(crate) fn into_image(mut self) -> View {
+        self.image = true;
+        self
+    }
+
+    /// Whether this is a view of a `SEC_IMAGE` section (`VirtualQuery` reports `MEM_IMAGE`
+    /// for it, spec §6.1). Its pages carry the protections of the image's sections.
+    #[must_use]
+    pub fn is_image(&self) -> bool {
+        self.image
+    }
+
+    /// For an image view, a request for read-write becomes write-copy (spec §6.2): writes to
+    /// an image never reach its file.
+    fn for_pages(&self, protection: ViewProtection) -> ViewProtection {
+        match (self.image, protection) {
+            (true, ViewProtection::ReadWrite) => ViewProtection::WriteCopy,
+            (true, ViewProtection::ExecuteReadWrite) => ViewProtection::ExecuteWriteCopy,
+            (_, other) => other,
         }
     }
 
@@ -512,6 +538,7 @@ impl View {
         protection: ViewProtection,
     ) -> Result<()> {
         self.check_range(offset, len, "commit")?;
+        let protection = self.for_pages(protection);
         self.check_change(protection)?;
         self.inner.commit(offset, len, protection)
     }
@@ -610,6 +637,7 @@ impl View {
         protection: ViewProtection,
     ) -> Result<ViewProtection> {
         self.check_range(offset, len, "protect")?;
+        let protection = self.for_pages(protection);
         self.check_change(protection)?;
         let end = offset + len;
         let mut at = offset / crate::system::page_size() * crate::system::page_size();

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The modules at the bottom, with what each may import (only each other).
-const BOTTOM: [&str; 6] = [
+const BOTTOM: [&str; 7] = [
     "codes",
     "error",
     "granularity",
+    "image",
     "name",
     "protection",
     "types",

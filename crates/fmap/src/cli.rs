@@ -81,11 +81,14 @@ pub(crate) struct CreateArgs {
     /// The mapping's name (`Local\` or `Global\` prefix optional).
     pub(crate) name: String,
     /// The size in bytes (suffixes k, m, g, as KiB/kb too; 0 with --file: the file's size).
-    #[arg(long, value_parser = parse_size)]
-    pub(crate) size: u64,
+    #[arg(long, value_parser = parse_size, required_unless_present = "image")]
+    pub(crate) size: Option<u64>,
     /// Back the mapping with this file instead of the system's memory.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "image")]
     pub(crate) file: Option<PathBuf>,
+    /// Map this PE image as Windows' loader lays it out (SEC_IMAGE; read-only by default).
+    #[arg(long, value_name = "PATH", conflicts_with = "reserve")]
+    pub(crate) image: Option<PathBuf>,
     /// The page protection.
     #[arg(long, value_enum, default_value = "rw")]
     pub(crate) protect: Protect,

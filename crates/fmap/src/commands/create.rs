@@ -32,19 +32,26 @@ pub(crate) fn run(ctx: &Ctx, args: &CreateArgs) -> Result<(), Failure> {
     crate::signals::on_termination(move || {
         let _ = on_signal.send(());
     })?;
-    let protection = protection(args.protect);
-    let file = match &args.file {
-        Some(path) => Some(BackingFile::open(path, protection)?),
-        None => None,
-    };
-    let attributes = if args.reserve {
+    let mut protection = protection(args.protect);
+    let mut attributes = if args.reserve {
         SectionAttributes::RESERVE
     } else {
         SectionAttributes::NONE
     };
+    let mut path = args.file.as_ref();
+    if let Some(image) = &args.image {
+        // An image's pages take their sections' protections; the handle's only needs reading.
+        (path, protection, attributes) =
+            (Some(image), Protection::ReadOnly, SectionAttributes::IMAGE);
+    }
+    let file = match path {
+        Some(path) => Some(BackingFile::open(path, protection)?),
+        None => None,
+    };
+    let size = args.size.unwrap_or(0);
     let mut options = CreateOptions::new()
         .name(&args.name)
-        .size(args.size)
+        .size(size)
         .protection(protection)
         .attributes(attributes)
         .namespace(&ctx.ns);
@@ -72,7 +79,7 @@ pub(crate) fn run(ctx: &Ctx, args: &CreateArgs) -> Result<(), Failure> {
     if ctx.json {
         let mut value = output::info_json(&info);
         value["created"] = serde_json::json!(disposition.is_created());
-        value["requested_size"] = serde_json::json!(args.size);
+        value["requested_size"] = serde_json::json!(size);
         value["holding"] = serde_json::json!(hold.describe());
         outln!("{value}")?;
     } else {
@@ -89,10 +96,10 @@ pub(crate) fn run(ctx: &Ctx, args: &CreateArgs) -> Result<(), Failure> {
             output::attributes(info.attributes()),
             output::backing(info.backing())
         )?;
-        if disposition.is_created() && args.size != 0 && info.size() != args.size {
+        if disposition.is_created() && size != 0 && info.size() != size {
             errln!(
                 "fmap create: note: {} bytes were asked for; the section has {} (whole pages)",
-                args.size,
+                size,
                 info.size()
             );
         }

@@ -6,7 +6,7 @@ use crate::failure::{Context, Failure};
 use crate::out::outln;
 use crate::output;
 use crate::shown::shown;
-use filemapping::FileMapAccess;
+use filemapping::{Backing, FileMapAccess, ImageLayout, SectionAttributes};
 
 pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
     let map = super::open(&ctx.ns, &args.name, FileMapAccess::READ)?;
@@ -38,5 +38,39 @@ pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
         } else {
             pids.join(" ")
         }
-    )
+    )?;
+    if info.attributes().contains(SectionAttributes::IMAGE) {
+        if let Backing::File(Some(path)) = info.backing() {
+            image_sections(path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The sections of an image section's file, as its views lay them out.
+fn image_sections(path: &std::path::Path) -> Result<(), Failure> {
+    let layout = match ImageLayout::from_path(path) {
+        Ok(layout) => layout,
+        Err(e) => return outln!("sections:    cannot read the image: {e}"),
+    };
+    outln!(
+        "image:       {}, base {:#x}, {} bytes",
+        if layout.is_pe32_plus() {
+            "PE32+"
+        } else {
+            "PE32"
+        },
+        layout.image_base(),
+        layout.size_of_image()
+    )?;
+    for s in layout.sections() {
+        outln!(
+            "section:     {:<8} rva {:#010x} size {:#x} {:?}",
+            shown(s.name()),
+            s.virtual_address(),
+            s.virtual_size(),
+            s.protection()
+        )?;
+    }
+    Ok(())
 }

@@ -38,10 +38,13 @@ pub(crate) fn prepare(
             "only regular files can back a section",
         ));
     }
-    if attributes.contains(SectionAttributes::IMAGE) {
-        return Err(image_error(raw));
-    }
-    let (size, grow) = section_size(st.st_size as u64, requested, protection)?;
+    let (size, grow) = if attributes.contains(SectionAttributes::IMAGE) {
+        // The section is the image's view size, whatever size was asked for.
+        let layout = super::image::layout(raw)?;
+        (u64::from(layout.size_of_image()), false)
+    } else {
+        section_size(st.st_size as u64, requested, protection)?
+    };
     let fd = fd::dup(raw, !inheritable).map_err(|e| os_error(ErrorKind::Other, "dup", e))?;
     let path = fd::path_of(fd.as_raw_fd()).unwrap_or_default();
     Ok(FileBacking {
@@ -85,21 +88,6 @@ fn may_execute(raw: RawFd) -> Result<bool> {
         0o011
     };
     Ok(st.st_mode & bits != 0)
-}
-
-/// `SEC_IMAGE` needs a PE image. Mapping images is not implemented yet.
-fn image_error(raw: RawFd) -> Error {
-    let mut magic = [0u8; 2];
-    if fd::pread_exact(raw, &mut magic, 0).is_ok() && &magic == b"MZ" {
-        return Error::new(
-            ErrorKind::Unsupported,
-            "SEC_IMAGE sections are not supported yet",
-        );
-    }
-    Error::new(
-        ErrorKind::BadExeFormat,
-        "SEC_IMAGE needs an executable image file",
-    )
 }
 
 /// The section size and whether the file must grow (spec §2.2, rows 4–12).

@@ -11,6 +11,7 @@ mod file;
 mod filename;
 mod header;
 mod holders;
+mod image;
 mod listing;
 mod lock;
 mod mutex;

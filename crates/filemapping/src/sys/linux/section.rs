@@ -11,7 +11,7 @@ use super::header::{Header, ObjectKind, Store};
 use super::lock;
 use super::object::{self, Place};
 use super::view::{Mapping, Store as ViewStore, View};
-use super::{backing, dir, objfile};
+use super::{backing, dir, image, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{ObjectName, Scope};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
@@ -143,6 +143,10 @@ impl SectionOps for Section {
     }
 
     fn map(&self, req: &MapRequest) -> Result<View> {
+        let attributes = self.meta.info.attributes;
+        if let (true, Some(file)) = (image::is_image(attributes), &self.file) {
+            return image::map(file, req, attributes);
+        }
         View::map(self.mapping(req)?)
     }
 
@@ -465,7 +469,9 @@ pub(super) fn read_header(raw: RawFd) -> Result<Header> {
     let page = fd::page_size() as u64;
     let valid = match header.store {
         Store::Memory => valid_memory_attributes(attributes) && header.size % page == 0,
-        Store::File { .. } => valid_file_attributes(attributes),
+        Store::File { .. } => {
+            valid_file_attributes(attributes) || image::valid_attributes(attributes)
+        }
     };
     if !valid {
         return Err(objfile::malformed("has bad attributes or size"));
@@ -510,7 +516,12 @@ fn open_store(raw: RawFd, header: &Header, inheritable: bool) -> Result<Option<A
         dev,
         ino,
         owner,
-        size: header.size,
+        // An image's section size is its view's, not the file's.
+        size: if image::is_image(SectionAttributes::from_bits(header.attributes)) {
+            0
+        } else {
+            header.size
+        },
         writable: Protection::from_raw(header.protection).map_or(false, Protection::is_writable),
     })?;
     if inheritable {
