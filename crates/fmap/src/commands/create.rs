@@ -14,7 +14,9 @@ pub(crate) fn run(ns: &Namespace, args: &CreateArgs) -> Result<(), Failure> {
         Some(path) => Some(open_file(path, protection)?),
         None => None,
     };
-    let attributes = if args.reserve {
+    let attributes = if args.large_pages {
+        SectionAttributes::COMMIT | SectionAttributes::LARGE_PAGES
+    } else if args.reserve {
         SectionAttributes::RESERVE
     } else {
         SectionAttributes::NONE

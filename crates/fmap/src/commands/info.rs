@@ -28,6 +28,15 @@ pub(crate) fn run(ns: &Namespace, args: &InfoArgs) -> Result<(), Failure> {
     println!("size:        {} bytes", info.size());
     println!("protection:  {}", info.protection());
     println!("attributes:  {}", output::attributes(info.attributes()));
+    let large = info
+        .attributes()
+        .contains(filemapping::SectionAttributes::LARGE_PAGES);
+    let page = if large {
+        filemapping::large_page_minimum()
+    } else {
+        filemapping::page_size()
+    };
+    println!("page size:   {page} bytes");
     println!("backing:     {}", output::backing(info.backing()));
     println!("handles:     {handles}");
     println!(
