@@ -40,17 +40,6 @@ fn system_info() -> SYSTEM_INFO {
     }
 }
 
-/// The huge-page size the kernel reports in `/proc/meminfo`, or 0 if it has none.
-fn large_page_minimum() -> usize {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("Hugepagesize:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kb| kb.trim().parse::<usize>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
 /// The calling thread's last error.
 ///
 /// # Safety
@@ -106,7 +95,9 @@ pub unsafe extern "C" fn GetSystemInfo(lpSystemInfo: *mut SYSTEM_INFO) {
 ///
 /// # Platform notes
 ///
-/// `SEC_LARGE_PAGES` sections are not supported yet (`ERROR_NOT_SUPPORTED`).
+/// On Linux `SEC_LARGE_PAGES` sections take their pages from the hugetlb pool
+/// (`vm.nr_hugepages`) at creation; without enough free pages `CreateFileMapping` fails with
+/// `ERROR_PRIVILEGE_NOT_HELD`, as on Windows without `SeLockMemoryPrivilege`.
 ///
 /// # Safety
 ///
@@ -117,7 +108,7 @@ pub unsafe extern "C" fn GetSystemInfo(lpSystemInfo: *mut SYSTEM_INFO) {
 /// <https://learn.microsoft.com/en-us/windows/win32/api/memoryapi/nf-memoryapi-getlargepageminimum>
 #[no_mangle]
 pub extern "C" fn GetLargePageMinimum() -> SIZE_T {
-    guard(0, || Ok(large_page_minimum()))
+    guard(0, || Ok(filemapping::large_page_minimum()))
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ pub use protection::{
 };
 pub use ring::RingView;
 pub use semaphore::{Semaphore, SemaphoreOpenOptions, SemaphoreOptions};
-pub use system::page_size;
+pub use system::{large_page_minimum, page_size};
 pub use types::{
     Backing, Cleanup, Disposition, Entry, Foreign, NotRemoved, Permissions, SectionInfo,
     WaitOutcome,

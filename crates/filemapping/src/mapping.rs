@@ -253,6 +253,7 @@ impl FileMapping {
             ));
         }
         let info = self.inner.info();
+        large_page_checks(info, access, offset, len, base)?;
         if !info.protection.allows(protection) {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
@@ -519,6 +520,47 @@ fn view_len(size: u64, offset: u64, len: usize) -> Result<usize> {
             "the view does not fit the address space",
         )
     })
+}
+
+/// The view checks of a `SEC_LARGE_PAGES` section (spec §2.4, §5.4): its views' offsets and
+/// bases are multiples of the large page (`ERROR_MAPPED_ALIGNMENT`, as for any misaligned
+/// offset); `FILE_MAP_LARGE_PAGES` needs such a section and a length of whole large pages
+/// (`ERROR_INVALID_PARAMETER`).
+fn large_page_checks(
+    info: &SectionInfo,
+    access: FileMapAccess,
+    offset: u64,
+    len: usize,
+    base: Option<usize>,
+) -> Result<()> {
+    let large = info
+        .attributes
+        .contains(crate::protection::SectionAttributes::LARGE_PAGES);
+    let flag = access.contains(FileMapAccess::LARGE_PAGES);
+    if !large {
+        return if flag {
+            Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "FILE_MAP_LARGE_PAGES needs a SEC_LARGE_PAGES section",
+            ))
+        } else {
+            Ok(())
+        };
+    }
+    let page = crate::system::large_page_minimum().max(1);
+    if offset % page as u64 != 0 || base.map_or(false, |b| b % page != 0) {
+        return Err(Error::new(
+            ErrorKind::MappedAlignment,
+            format!("views of a SEC_LARGE_PAGES section start on large pages ({page} bytes)"),
+        ));
+    }
+    if flag && len % page != 0 {
+        return Err(Error::new(
+            ErrorKind::InvalidParameter,
+            format!("a FILE_MAP_LARGE_PAGES view is whole large pages ({page} bytes)"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

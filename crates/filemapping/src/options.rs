@@ -185,8 +185,11 @@ impl<'a> CreateOptions<'a> {
     ///   [`ErrorKind::DiskFull`]: the file cannot back the section (spec §2.2, §2.3).
     /// - [`ErrorKind::CommitmentLimit`]: the system's memory cannot back a `SEC_COMMIT` section.
     /// - [`ErrorKind::BadExeFormat`]: `SEC_IMAGE` on something that is not an image.
-    /// - [`ErrorKind::Unsupported`]: `SEC_LARGE_PAGES` and `SEC_IMAGE` sections are not
-    ///   implemented yet.
+    /// - [`ErrorKind::PrivilegeNotHeld`]: `SEC_LARGE_PAGES` without huge pages to back it (on
+    ///   Windows, without `SeLockMemoryPrivilege`; on Linux, a huge page pool too small: the
+    ///   message names `vm.nr_hugepages`).
+    /// - [`ErrorKind::InvalidParameter`]: a `SEC_LARGE_PAGES` size that is not a multiple of
+    ///   [`large_page_minimum`](crate::large_page_minimum).
     ///
     /// # Examples
     ///
@@ -248,15 +251,9 @@ impl CreateOptions<'_> {
     }
 }
 
-/// `SEC_LARGE_PAGES` and pagefile `SEC_IMAGE` pass validation but are not implemented yet
-/// (`SEC_IMAGE` on a file is checked against the file by the backend).
+/// Pagefile `SEC_IMAGE` passes validation but needs an image (`SEC_IMAGE` on a file is checked
+/// against the file by the backend).
 fn check_supported(attributes: SectionAttributes, file_backed: bool) -> Result<()> {
-    if attributes.contains(SectionAttributes::LARGE_PAGES) {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            "SEC_LARGE_PAGES sections are not supported yet",
-        ));
-    }
     if attributes.contains(SectionAttributes::IMAGE) && !file_backed {
         return Err(Error::new(
             ErrorKind::BadExeFormat,

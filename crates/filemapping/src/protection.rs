@@ -434,6 +434,10 @@ impl FileMapAccess {
     pub const EXTEND_SIZE: FileMapAccess = FileMapAccess(0x10);
     /// `FILE_MAP_EXECUTE` (0x20): asks for an executable view.
     pub const EXECUTE: FileMapAccess = FileMapAccess(0x20);
+    /// `FILE_MAP_LARGE_PAGES` (0x2000_0000, a view flag, numerically `GENERIC_EXECUTE`): the
+    /// view's length must be a multiple of [`large_page_minimum`](crate::large_page_minimum) and
+    /// the section `SEC_LARGE_PAGES` (spec §5.4).
+    pub const LARGE_PAGES: FileMapAccess = FileMapAccess(0x2000_0000);
     /// `STANDARD_RIGHTS_REQUIRED` (0xF0000).
     pub const STANDARD_RIGHTS_REQUIRED: FileMapAccess = FileMapAccess(0xF_0000);
     /// `FILE_MAP_ALL_ACCESS` / `SECTION_ALL_ACCESS` (0xF001F). It does not contain

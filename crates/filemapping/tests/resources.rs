@@ -113,14 +113,22 @@ fn absurd_sizes_are_not_enough_memory() {
 }
 
 #[test]
-fn large_pages_are_validated_then_refused_as_not_supported_yet() {
+fn large_pages_are_validated_then_need_the_huge_page_pool() {
     let commit_large = SectionAttributes::COMMIT | SectionAttributes::LARGE_PAGES;
-    let err = CreateOptions::new()
+    // Without huge pages (the default pool is empty) this is what a caller without
+    // SeLockMemoryPrivilege gets (spec row 26); tests/large_pages.rs fills the pool, and another
+    // test binary may be doing that right now, so success is accepted too.
+    match CreateOptions::new()
         .size(2 << 20)
         .attributes(commit_large)
         .create()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    {
+        Ok(_) => {}
+        Err(err) => {
+            assert_eq!(err.kind(), ErrorKind::PrivilegeNotHeld, "{err}");
+            assert!(err.message().contains("vm.nr_hugepages"), "{err}");
+        }
+    }
     let reserve_large = SectionAttributes::RESERVE | SectionAttributes::LARGE_PAGES;
     let err = CreateOptions::new()
         .size(2 << 20)

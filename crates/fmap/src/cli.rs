@@ -95,6 +95,9 @@ pub(crate) struct CreateArgs {
     /// Reserve the memory instead of committing it (SEC_RESERVE).
     #[arg(long)]
     pub(crate) reserve: bool,
+    /// Back it with large pages (SEC_COMMIT|SEC_LARGE_PAGES; Linux: the vm.nr_hugepages pool).
+    #[arg(long, conflicts_with_all = ["reserve", "file", "image"])]
+    pub(crate) large_pages: bool,
     /// Hold for this long, then exit (e.g. 30s, 5m, 1m30s, 1d).
     #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) hold_for: Option<Duration>,

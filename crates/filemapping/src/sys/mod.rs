@@ -19,21 +19,24 @@ mod volatile;
 mod linux;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::{
-    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
+    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
+    EMULATED,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use self::windows::{
-    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
+    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
+    EMULATED,
 };
 
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) use unsupported::{
-    clean, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT, EMULATED,
+    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
+    EMULATED,
 };
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).

@@ -21,6 +21,11 @@ pub(crate) fn page_size() -> usize {
     4096
 }
 
+/// No large pages here.
+pub(crate) fn large_page_size() -> usize {
+    0
+}
+
 fn unsupported() -> Error {
     Error::new(
         ErrorKind::Unsupported,

@@ -33,7 +33,9 @@ pub(crate) fn run(ctx: &Ctx, args: &CreateArgs) -> Result<(), Failure> {
         let _ = on_signal.send(());
     })?;
     let mut protection = protection(args.protect);
-    let mut attributes = if args.reserve {
+    let mut attributes = if args.large_pages {
+        SectionAttributes::COMMIT | SectionAttributes::LARGE_PAGES
+    } else if args.reserve {
         SectionAttributes::RESERVE
     } else {
         SectionAttributes::NONE

@@ -29,6 +29,12 @@ pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
     outln!("size:        {} bytes", info.size())?;
     outln!("protection:  {}", info.protection())?;
     outln!("attributes:  {}", output::attributes(info.attributes()))?;
+    let page = if info.attributes().contains(SectionAttributes::LARGE_PAGES) {
+        filemapping::large_page_minimum()
+    } else {
+        filemapping::page_size()
+    };
+    outln!("page size:   {page} bytes")?;
     outln!("backing:     {}", output::backing(info.backing()))?;
     outln!("handles:     {handles}")?;
     outln!(

@@ -22,6 +22,9 @@ pub(super) struct Wanted<'a> {
     pub(super) size: u64,
     /// Open it for writing (a writable protection), else for reading.
     pub(super) writable: bool,
+    /// The path is a `/proc/<pid>/fd/<n>` link (a large-page section's unnamed huge pages),
+    /// to be followed like a holder's descriptor: only such a path is, whatever the header says.
+    pub(super) follow: bool,
 }
 
 /// Opens a new description of the data file: from a descriptor of this process, else by the
@@ -35,7 +38,8 @@ pub(super) fn open(wanted: &Wanted<'_>) -> Result<OwnedFd> {
             return Ok(file);
         }
     }
-    if let Some(file) = try_open(wanted.path, false, wanted)? {
+    let follow = wanted.follow && is_fd_link(wanted.path);
+    if let Some(file) = try_open(wanted.path, follow, wanted)? {
         return Ok(file);
     }
     let me = std::process::id();
@@ -54,6 +58,18 @@ pub(super) fn open(wanted: &Wanted<'_>) -> Result<OwnedFd> {
             shown(wanted.path)
         ),
     ))
+}
+
+/// Whether `path` is `/proc/<pid>/fd/<n>`: a descriptor of a process, which leads to its file
+/// exactly as the scan of holders' descriptors does.
+fn is_fd_link(path: &Path) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let text = match path.to_str() {
+        Some(text) => text,
+        None => return false,
+    };
+    let parts: Vec<&str> = text.split('/').collect();
+    matches!(parts.as_slice(), ["", "proc", pid, "fd", n] if digits(pid) && digits(n))
 }
 
 /// Tries one way to the file: `Ok(None)` if `path` does not lead to it. `follow`: `path` is a
@@ -135,6 +151,20 @@ fn shown(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_descriptor_links_are_followed() {
+        assert!(is_fd_link(Path::new("/proc/12/fd/3")));
+        for path in [
+            "/proc/self/fd/3",
+            "/proc/12/fd/3/x",
+            "/tmp/proc/1/fd/2",
+            "/proc/1/fd/",
+        ] {
+            assert!(!is_fd_link(Path::new(path)), "{path}");
+        }
+    }
+
     use std::os::unix::fs::MetadataExt;
 
     fn wanted_for<'a>(path: &'a Path, meta: &std::fs::Metadata, owner: u32) -> Wanted<'a> {
@@ -145,6 +175,7 @@ mod tests {
             owner,
             size: meta.len(),
             writable: false,
+            follow: false,
         }
     }
 

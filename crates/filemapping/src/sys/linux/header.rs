@@ -7,7 +7,9 @@
 //! Layout (little-endian): magic (8), version (4), kind (4), protection (4), attributes (4),
 //! size (8), data offset (8), backing (4), name length (4), file device (8), file inode (8),
 //! path length (4), reserved (4), then the name and the backing file's path. Data of a section
-//! backed by the system's memory starts at the data offset, a page boundary.
+//! backed by the system's memory starts at the data offset, a page boundary (a huge page
+//! boundary on a tmpfs that gives huge pages). Backing: 0 the object file itself, 1 a data
+//! file, 2 huge pages (a hugetlbfs file, `SEC_LARGE_PAGES`).
 
 use std::path::PathBuf;
 
@@ -46,6 +48,10 @@ pub(crate) enum Store {
     Memory,
     /// In a file, identified by its path and `(device, inode)`.
     File { path: PathBuf, dev: u64, ino: u64 },
+    /// In huge pages (`SEC_LARGE_PAGES`): an unnamed hugetlbfs file that every handle holds,
+    /// identified by `(device, inode)` and, while its creator lives, the creator's
+    /// `/proc/<pid>/fd/<n>` link to it. Backing 2, which builds before it decode as foreign.
+    HugeTlb { path: PathBuf, dev: u64, ino: u64 },
 }
 
 /// A decoded header.
@@ -75,6 +81,7 @@ impl Header {
         let (backing, path, dev, ino) = match &self.store {
             Store::Memory => (0u32, &[][..], 0, 0),
             Store::File { path, dev, ino } => (1, path_bytes(path), *dev, *ino),
+            Store::HugeTlb { path, dev, ino } => (2, path_bytes(path), *dev, *ino),
         };
         let mut out = Vec::with_capacity(FIXED_LEN + self.name.len() + path.len());
         out.extend_from_slice(MAGIC);
@@ -99,7 +106,7 @@ impl Header {
     pub(crate) fn len(&self) -> usize {
         let path = match &self.store {
             Store::Memory => 0,
-            Store::File { path, .. } => path_bytes(path).len(),
+            Store::File { path, .. } | Store::HugeTlb { path, .. } => path_bytes(path).len(),
         };
         FIXED_LEN + self.name.len() + path
     }
@@ -121,6 +128,11 @@ impl Header {
         let store = match u32_at(buf, 40) {
             0 => Store::Memory,
             1 => Store::File {
+                path: path_from(&buf[FIXED_LEN + name_len..total]),
+                dev: u64_at(buf, 48),
+                ino: u64_at(buf, 56),
+            },
+            2 => Store::HugeTlb {
                 path: path_from(&buf[FIXED_LEN + name_len..total]),
                 dev: u64_at(buf, 48),
                 ino: u64_at(buf, 56),
@@ -185,6 +197,11 @@ mod tests {
                 path: "/tmp/x y".into(),
                 dev: 7,
                 ino: 99,
+            },
+            Store::HugeTlb {
+                path: "/proc/1/fd/3".into(),
+                dev: 8,
+                ino: 100,
             },
         ] {
             let header = sample(store);

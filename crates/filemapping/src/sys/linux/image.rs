@@ -27,7 +27,7 @@
 
 use super::errors::os_error;
 use super::fd;
-use super::view::{Mapping, Store, View};
+use super::view::{Mapping, Placement, Store, View};
 use crate::error::{ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
 use crate::image::{ImageLayout, HEADER_LIMIT};
@@ -104,6 +104,7 @@ pub(super) fn map(
         protection: ViewProtection::ExecuteWriteCopy,
         base,
         replace: false,
+        placement: Placement::plain(),
     };
     let view = match req.base {
         Some(base) => View::map(mapping(Some(base)))?,

@@ -11,6 +11,7 @@ mod file;
 mod filename;
 mod header;
 mod holders;
+mod hugetlb;
 mod image;
 mod listing;
 mod lock;
@@ -38,4 +39,9 @@ pub(crate) const EMULATED: bool = true;
 /// The system's page size.
 pub(crate) fn page_size() -> usize {
     fd::page_size()
+}
+
+/// The default huge page size, or 0 if the kernel has none.
+pub(crate) fn large_page_size() -> usize {
+    hugetlb::large_page_size()
 }

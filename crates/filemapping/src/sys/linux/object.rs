@@ -21,6 +21,9 @@
 //!   starts on a page of its own (several pages for a very long name). A section backed by the
 //!   system's memory keeps its bytes from there; an event keeps its state there (one page); a
 //!   file-backed section keeps nothing there (data offset 0: its bytes are in the data file).
+//!   On a tmpfs that gives transparent huge pages (*Huge pages* below) a section of at least
+//!   one huge page has its data offset rounded up to the huge page (2 MiB) instead, so that its
+//!   data lies on whole huge pages; the hole before it is sparse.
 //! - **Lock bytes**: OFD locks are on byte offsets of the object file, independent of what the
 //!   file holds there (locks may lie past its end and never touch the data). Byte [`CLOSING`]
 //!   (1) is the closers' byte. The slots are `2^30` bytes from offset 16; every handle holds
@@ -29,6 +32,13 @@
 //! - **Versions.** Version 1 had the same layout, but every handle also held a shared lock on
 //!   byte 0 (then `HOLD`), and "stale" and "last" meant "byte 0 can be locked exclusively".
 //!   Version 2 (this build) drops byte 0: the exclusive lock over every slot decides both.
+//!   Version 2 also covers two later extensions that every version 2 build treats safely:
+//!   data offsets of 2 MiB (version 2 readers always took the data offset from the header and
+//!   only check that it is page-aligned, after the header and inside the file, so they open
+//!   such objects correctly), and backing 2 (huge pages, `SEC_LARGE_PAGES`), which a build
+//!   without it decodes as foreign: `ERROR_INVALID_HANDLE` for a live object, and never
+//!   removed when stale (*Hostile entries*). A new version number would have made builds that
+//!   agree on every lock see each other's objects as foreign, for nothing.
 //!   Each build decodes only its own version; another version is "an object of another type"
 //!   (`ERROR_INVALID_HANDLE`, [`objfile::read_header`](super::objfile::read_header)). But the
 //!   header is read only after the stale check, so how each build treats the other's objects
@@ -43,6 +53,38 @@
 //!     name** and reports "not found" (a version 1 creator then publishes its own object
 //!     there), and a version 1 `gc` removes it. The version number does not protect against
 //!     that: builds of different versions must not share a namespace.
+//!
+//! # Huge pages
+//!
+//! - **`SEC_LARGE_PAGES`** (backing 2): the object file is an ordinary one in the namespace
+//!   directory (header, locks, name: everything above holds unchanged), holding no data (data
+//!   offset 0). The bytes are an unnamed hugetlb memfd (`memfd_create(MFD_HUGETLB)`), sized,
+//!   `fallocate`d (which takes every huge page from the pool at create: no SIGBUS later; a
+//!   pool without enough free pages is `ERROR_PRIVILEGE_NOT_HELD`, what Windows reports
+//!   without `SeLockMemoryPrivilege`) and sealed against resizing before step 5 of *Create*.
+//!   The header names it by `(device, inode)` and the creator's `/proc/<pid>/fd/<n>`; every
+//!   handle holds a descriptor of it, and openers find it as a file-backed section's data
+//!   file (*Backing files*: the `/proc` link is followed, being a holder's descriptor, and the
+//!   scan of holders finds it after the creator closed), then check that it is a sealed
+//!   hugetlbfs file. Its memory lives while handles or views hold it, and goes back to the
+//!   pool with the last of them (or with a killed process's descriptors). Why not the object
+//!   file on a hugetlbfs mount: `O_TMPFILE`, `linkat` (with `EEXIST`), OFD locks and
+//!   `fallocate` work there (checked on kernel 6.18), but `pwrite` does not (`EINVAL`), so the
+//!   header would cost a huge page of its own, and a second namespace root would split the one
+//!   namespace of all objects (invariant 6) into two that creators could not publish in
+//!   atomically. Limit: an opener that may not see any holder's descriptors (another user's
+//!   object, and not root) cannot open a named large-page section (`ERROR_FILE_NOT_FOUND`).
+//! - **Transparent huge pages**: a namespace root on a tmpfs mounted `huge=always` or
+//!   `within_size` (or with `shmem_enabled=force`) gives huge pages to data on 2 MiB-aligned
+//!   file offsets that is mapped at addresses congruent to those offsets modulo 2 MiB. The
+//!   creator asks the file system (`st_blksize` of the new object file, which is 2 MiB on
+//!   `huge=always`; the mount's `huge=` option in `/proc/self/mountinfo` otherwise, found by
+//!   device number and cached) and puts the data at 2 MiB (see *Data offset*). Views of such an
+//!   object (any handle, by the same test on its own descriptor) are placed at an address
+//!   congruent to their file offset modulo 2 MiB, still a multiple of 64 KiB (Windows'
+//!   granularity stays the contract), and `madvise(MADV_HUGEPAGE)` where the mount says
+//!   `advise`. Known gap: on a `huge=advise` mount `SEC_COMMIT`'s `fallocate` takes 4 KiB
+//!   pages (it has no mapping to advise), so those sections get no huge pages there.
 //!
 //! # Publication (invariant 4)
 //!

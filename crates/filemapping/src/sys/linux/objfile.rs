@@ -64,7 +64,8 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
 /// Checks the header (`len` bytes) against the kernel's view of its file, `st`: a regular file
 /// linked at most once (an object file is linked once, at its name; an unnamed one or one
 /// whose name was removed has no link), whose memory, if it keeps its bytes, lies on whole pages
-/// after the header and inside the file. The creator sizes the file before it publishes it, so
+/// after the header and inside the file (at any page-aligned offset: a huge-page tmpfs puts it
+/// at 2 MiB); a section kept in a data file or in huge pages keeps nothing there (offset 0). The creator sizes the file before it publishes it, so
 /// an object of ours always fits.
 fn fits(header: &Header, st: &libc::stat, len: u64) -> Result<()> {
     if st.st_mode & libc::S_IFMT != libc::S_IFREG {
@@ -88,12 +89,14 @@ fn fits(header: &Header, st: &libc::stat, len: u64) -> Result<()> {
                 )));
             }
         }
-        Store::File { .. } if header.data_offset != 0 || header.size == 0 => {
+        Store::File { .. } | Store::HugeTlb { .. }
+            if header.data_offset != 0 || header.size == 0 =>
+        {
             return Err(malformed(
-                "has a bad size or offset for a file-backed section",
+                "has a bad size or offset for a section kept outside it",
             ));
         }
-        Store::File { .. } => {}
+        Store::File { .. } | Store::HugeTlb { .. } => {}
     }
     Ok(())
 }

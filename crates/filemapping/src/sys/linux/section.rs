@@ -8,9 +8,10 @@ use super::errors::{grow_error, os_error, Storage};
 use super::fd;
 use super::file::{self, FileBacking};
 use super::header::{Header, ObjectKind, Store};
+use super::hugetlb::{self, Thp};
 use super::lock;
 use super::object::{self, Place};
-use super::view::{Mapping, Store as ViewStore, View};
+use super::view::{Mapping, Placement, Store as ViewStore, View};
 use super::{backing, dir, image, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{ObjectName, Scope};
@@ -45,14 +46,51 @@ pub(crate) struct Section {
 struct Meta {
     info: SectionInfo,
     data_offset: u64,
+    /// Whether the bytes are huge pages of a hugetlbfs file (`SEC_LARGE_PAGES`).
+    large: bool,
+    placement: Placement,
 }
 
 impl Meta {
-    fn of(header: &Header) -> Arc<Meta> {
+    /// The shared part of a handle to the object `header` describes, whose object file is
+    /// `raw`: how its views are placed depends on where its bytes are.
+    fn of(header: &Header, raw: RawFd) -> Arc<Meta> {
+        let placement = match header.store {
+            Store::HugeTlb { .. } => {
+                let page = hugetlb::large_page_size().max(fd::page_size());
+                Placement {
+                    page,
+                    align: page,
+                    advise: false,
+                }
+            }
+            Store::Memory => memory_placement(header, raw),
+            Store::File { .. } => Placement::plain(),
+        };
         Arc::new(Meta {
             info: info_from(header),
             data_offset: header.data_offset,
+            large: matches!(header.store, Store::HugeTlb { .. }),
+            placement,
         })
+    }
+}
+
+/// Views of a section kept in its object file are placed for huge pages when the object file's
+/// tmpfs gives them and the data starts on a huge page (a creator on such a tmpfs puts it there
+/// for every section of at least one huge page).
+fn memory_placement(header: &Header, raw: RawFd) -> Placement {
+    let pmd = hugetlb::pmd_size() as u64;
+    if header.size < pmd || header.data_offset % pmd != 0 {
+        return Placement::plain();
+    }
+    match hugetlb::thp_of(raw) {
+        Thp::Never => Placement::plain(),
+        thp => Placement {
+            page: fd::page_size(),
+            align: pmd as usize,
+            advise: thp == Thp::Advise,
+        },
     }
 }
 
@@ -194,6 +232,11 @@ impl Section {
     /// What to map for `req`: the descriptor range and how.
     fn mapping(&self, req: &MapRequest) -> Result<Mapping> {
         let store = match &self.file {
+            Some(f) if self.meta.large => ViewStore::Memory {
+                fd: Arc::clone(f),
+                offset: req.offset,
+                reserve: false,
+            },
             Some(f) => ViewStore::File {
                 fd: Arc::clone(f),
                 offset: req.offset,
@@ -214,6 +257,7 @@ impl Section {
             protection: req.protection,
             base: req.base,
             replace: req.replace,
+            placement: self.meta.placement,
         })
     }
 
@@ -314,12 +358,21 @@ fn build(
         None => fd::memfd().map_err(|e| os_error(ErrorKind::NotEnoughMemory, "memfd_create", e))?,
     };
     let raw = obj.as_raw_fd();
-    let header = header_for(req, backing.as_ref());
+    let large = if req.attributes.contains(SectionAttributes::LARGE_PAGES) {
+        Some(hugetlb::create(req.size)?)
+    } else {
+        None
+    };
+    let huge = backing.is_none() && large.is_none() && place.is_some() && {
+        req.size >= hugetlb::pmd_size() as u64 && hugetlb::thp_of(raw).usable()
+    };
+    let header = header_for(req, backing.as_ref(), large.as_ref(), huge)?;
     let data_offset = header.data_offset;
     fd::pwrite_all(raw, &header.encode(), 0).map_err(commit_error)?;
     match &backing {
         Some(b) if b.grow => file::grow(b)?,
         Some(_) => {}
+        None if large.is_some() => {}
         None => reserve_memory(raw, req, data_offset, header.size, place.is_none())?,
     }
     lock::claim_slot(raw, true).map_err(|e| os_error(ErrorKind::Other, "lock", e))?;
@@ -331,24 +384,36 @@ fn build(
         access: req.protection.handle_access(),
         inheritable: req.inheritable,
     };
-    let file = backing.map(|b| Arc::new(b.fd));
-    Ok(Section::assemble(
-        obj,
-        rights,
-        file,
-        Meta::of(&header),
-        None,
-    ))
+    let meta = Meta::of(&header, raw);
+    let file = match (backing, large) {
+        (Some(b), _) => Some(Arc::new(b.fd)),
+        (None, Some(large)) => {
+            if req.inheritable {
+                fd::set_cloexec(large.as_raw_fd(), false)
+                    .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
+            }
+            Some(Arc::new(large))
+        }
+        (None, None) => None,
+    };
+    Ok(Section::assemble(obj, rights, file, meta, None))
 }
 
-fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header {
+/// The header of a new section. `large`: its huge pages (`SEC_LARGE_PAGES`); `huge`: its
+/// object file is on a tmpfs that gives huge pages, so its data starts on a huge page.
+fn header_for(
+    req: &CreateRequest<'_>,
+    backing: Option<&FileBacking>,
+    large: Option<&OwnedFd>,
+    huge: bool,
+) -> Result<Header> {
     let name = req
         .name
         .as_ref()
         .map(ObjectName::to_string)
         .unwrap_or_default();
-    let (size, store, data_offset) = match backing {
-        Some(b) => {
+    let (size, store, data_offset) = match (backing, large) {
+        (Some(b), _) => {
             let store = Store::File {
                 path: b.path.clone(),
                 dev: b.dev,
@@ -356,14 +421,29 @@ fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header 
             };
             (b.size, store, 0)
         }
-        None => {
-            let page = fd::page_size() as u64;
+        (None, Some(large)) => {
+            let st =
+                fd::fstat(large.as_raw_fd()).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+            let store = Store::HugeTlb {
+                // While the creator lives, its descriptor leads openers to the pages at once.
+                path: format!("/proc/{}/fd/{}", std::process::id(), large.as_raw_fd()).into(),
+                dev: st.st_dev,
+                ino: st.st_ino,
+            };
+            (req.size, store, 0)
+        }
+        (None, None) => {
+            let page = if huge {
+                hugetlb::pmd_size() as u64
+            } else {
+                fd::page_size() as u64
+            };
             let fixed = super::header::FIXED_LEN as u64 + name.len() as u64;
             let offset = (fixed + page - 1) / page * page;
             (round_to_page(req.size), Store::Memory, offset)
         }
     };
-    Header {
+    Ok(Header {
         kind: ObjectKind::Section as u32,
         protection: req.protection.to_raw(),
         attributes: req.attributes.bits(),
@@ -371,7 +451,7 @@ fn header_for(req: &CreateRequest<'_>, backing: Option<&FileBacking>) -> Header 
         data_offset,
         name,
         store,
-    }
+    })
 }
 
 /// Page-rounded pagefile size (spec §2.2); absurd sizes saturate and fail at reservation.
@@ -445,7 +525,7 @@ fn open_named(
         access,
         inheritable,
     };
-    let meta = Meta::of(&header);
+    let meta = Meta::of(&header, raw);
     let place = Some(Arc::clone(place));
     Ok(Some(Section::assemble(
         attached.fd,
@@ -467,10 +547,22 @@ pub(super) fn read_header(raw: RawFd) -> Result<Header> {
     }
     let attributes = SectionAttributes::from_bits(header.attributes);
     let page = fd::page_size() as u64;
+    let large = SectionAttributes::LARGE_PAGES;
     let valid = match header.store {
-        Store::Memory => valid_memory_attributes(attributes) && header.size % page == 0,
+        Store::Memory => {
+            valid_memory_attributes(attributes)
+                && !attributes.contains(large)
+                && header.size % page == 0
+        }
         Store::File { .. } => {
             valid_file_attributes(attributes) || image::valid_attributes(attributes)
+        }
+        Store::HugeTlb { .. } => {
+            let huge = hugetlb::large_page_size() as u64;
+            valid_memory_attributes(attributes)
+                && attributes.contains(large | SectionAttributes::COMMIT)
+                && huge != 0
+                && header.size % huge == 0
         }
     };
     if !valid {
@@ -506,8 +598,9 @@ fn known(attributes: SectionAttributes) -> bool {
 fn open_store(raw: RawFd, header: &Header, inheritable: bool) -> Result<Option<Arc<OwnedFd>>> {
     let (path, dev, ino) = match &header.store {
         Store::Memory => return Ok(None),
-        Store::File { path, dev, ino } => (path, *dev, *ino),
+        Store::File { path, dev, ino } | Store::HugeTlb { path, dev, ino } => (path, *dev, *ino),
     };
+    let large = matches!(header.store, Store::HugeTlb { .. });
     let owner = fd::fstat(raw)
         .map_err(|e| os_error(ErrorKind::Other, "fstat", e))?
         .st_uid;
@@ -523,7 +616,15 @@ fn open_store(raw: RawFd, header: &Header, inheritable: bool) -> Result<Option<A
             header.size
         },
         writable: Protection::from_raw(header.protection).map_or(false, Protection::is_writable),
+        follow: large,
     })?;
+    if large
+        && !(hugetlb::is_hugetlb(fd.as_raw_fd()) && fd::is_sealed_against_shrinking(fd.as_raw_fd()))
+    {
+        return Err(objfile::malformed(
+            "names memory that is not sealed huge pages",
+        ));
+    }
     if inheritable {
         fd::set_cloexec(fd.as_raw_fd(), false)
             .map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
@@ -533,7 +634,7 @@ fn open_store(raw: RawFd, header: &Header, inheritable: bool) -> Result<Option<A
 
 pub(super) fn info_from(header: &Header) -> SectionInfo {
     let backing = match &header.store {
-        Store::Memory => Backing::PagingFile,
+        Store::Memory | Store::HugeTlb { .. } => Backing::PagingFile,
         Store::File { path, .. } => {
             Backing::File(Some(path.clone()).filter(|p| !p.as_os_str().is_empty()))
         }
@@ -617,13 +718,8 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
         access,
         inheritable: true,
     };
-    Ok(Section::assemble(
-        obj,
-        rights,
-        file,
-        Meta::of(&header),
-        place,
-    ))
+    let meta = Meta::of(&header, raw);
+    Ok(Section::assemble(obj, rights, file, meta, place))
 }
 
 /// Finds the namespace directory of an inherited named object from the path the kernel reports

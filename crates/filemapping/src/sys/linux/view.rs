@@ -1,4 +1,7 @@
 //! Views: `mmap`s placed at 64 KiB-aligned addresses, with page-rounded lengths (spec §5.4).
+//! Where huge pages can back a view, its address is also congruent to its file offset modulo
+//! the huge page size, so that the kernel can map whole huge pages (PMD mappings); a
+//! large-page view's pages are its huge pages.
 
 #![allow(unsafe_code)]
 
@@ -19,6 +22,9 @@ pub(crate) struct View {
     ptr: *mut u8,
     len: usize,
     region: usize,
+    /// The view's page: the system's page, or the huge page of a large-page view (protections
+    /// and lengths are whole pages of it).
+    page: usize,
     store: Store,
     /// Whether every page of the view can always be read and written ([`DIRECT`]), or a copy
     /// must be guarded ([`GUARDED`]); [`UNKNOWN`] until the first copy asks.
@@ -93,23 +99,74 @@ pub(crate) struct Mapping {
     pub(crate) base: Option<usize>,
     /// Whether `[base, base + len)` is a reservation the caller owns, which the view replaces.
     pub(crate) replace: bool,
+    /// How the section's views are placed and paged.
+    pub(crate) placement: Placement,
+}
+
+/// How a section's views are placed and paged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Placement {
+    /// The page of the view (the system's, or the huge page of a large-page section).
+    pub(crate) page: usize,
+    /// The alignment of system-chosen addresses relative to the file offset: 64 KiB, or the
+    /// huge page size where huge pages can back the view.
+    pub(crate) align: usize,
+    /// Whether to ask for transparent huge pages (`MADV_HUGEPAGE`, a `huge=advise` tmpfs).
+    pub(crate) advise: bool,
+}
+
+impl Placement {
+    /// 64 KiB-aligned views of 4 KiB pages.
+    pub(crate) fn plain() -> Placement {
+        Placement {
+            page: fd::page_size(),
+            align: ALLOCATION_GRANULARITY,
+            advise: false,
+        }
+    }
 }
 
 impl View {
     /// Maps `m` at a 64 KiB-aligned address (or exactly at `m.base`).
     pub(crate) fn map(m: Mapping) -> Result<View> {
-        let region = round_up(m.len, fd::page_size()).ok_or_else(too_big)?;
+        let page = m.placement.page;
+        let region = round_up(m.len, page).ok_or_else(too_big)?;
         let (fd, offset) = match &m.store {
             Store::File { fd, offset } => (fd.as_raw_fd(), *offset),
             Store::Memory { fd, offset, .. } => (fd.as_raw_fd(), *offset),
         };
         let offset = i64::try_from(offset).map_err(|_| too_big())?;
         let (prot, flags) = prot_flags(m.protection);
+        let align = m.placement.align.max(ALLOCATION_GRANULARITY);
+        // Huge pages need the address congruent to the file offset; a 64 KiB placement only
+        // needs the address aligned (the offset is a multiple of 64 KiB in any case).
+        let phase = if align > ALLOCATION_GRANULARITY && region >= align {
+            offset as usize % align
+        } else {
+            0
+        };
+        let align = if phase == 0 && region < align {
+            ALLOCATION_GRANULARITY.max(page)
+        } else {
+            align
+        };
         let ptr = match m.base {
             Some(base) if m.replace => map_over(base, region, prot, flags, fd, offset)?,
             Some(base) => map_at(base, region, prot, flags, fd, offset)?,
-            None => map_aligned(region, prot, flags, fd, offset)?,
+            None => {
+                let src = Source {
+                    prot,
+                    flags,
+                    fd,
+                    off: offset,
+                };
+                map_aligned(region, src, (align, phase))?
+            }
         };
+        if m.placement.advise {
+            // SAFETY: `[ptr, ptr + region)` is the mapping just made.
+            unsafe { super::hugetlb::advise(ptr, region) };
+        }
         Ok(View::mapped(ptr, region, m, offset))
     }
 
@@ -119,6 +176,7 @@ impl View {
             ptr,
             len: m.len,
             region,
+            page: m.placement.page,
             store: m.store,
             pages: AtomicU8::new(UNKNOWN),
             protection: m.protection,
@@ -133,13 +191,14 @@ impl View {
     pub(crate) fn map_ring(m: Mapping) -> Result<(View, View)> {
         let len = m.len;
         let both = len.checked_mul(2).ok_or_else(too_big)?;
-        let base = reserve_aligned(both)?;
+        let base = reserve_aligned(both, (ALLOCATION_GRANULARITY, 0))?;
         let second = Mapping {
             store: m.store.clone(),
             len,
             protection: m.protection,
             base: Some(base + len),
             replace: true,
+            placement: m.placement,
         };
         let first = Mapping {
             base: Some(base),
@@ -185,7 +244,7 @@ impl View {
 
     /// Fails unless every page of `[offset, offset + len)` may be read (or written).
     fn check_pages(&self, offset: usize, len: usize, write: bool) -> Result<()> {
-        let page = fd::page_size();
+        let page = self.page;
         let first = offset / page;
         let table;
         let pages = if self.changed.load(Ordering::Acquire) {
@@ -221,7 +280,7 @@ impl View {
         last: usize,
         protection: ViewProtection,
     ) -> Result<()> {
-        let page = fd::page_size();
+        let page = self.page;
         let (prot, _) = prot_flags(protection);
         // SAFETY: `first < last <= region / page`, so the range is inside this view.
         let at = unsafe { self.ptr.add(first * page) };
@@ -256,12 +315,24 @@ impl View {
     /// written (`/proc/self/pagemap` shows them as anonymous, present or swapped). Without
     /// `/proc`, none.
     fn copied(&self, first: usize, last: usize) -> Vec<bool> {
-        let page = fd::page_size();
         let mut copied = vec![false; last - first];
         let map = match std::fs::File::open("/proc/self/pagemap") {
             Ok(map) => map,
             Err(_) => return copied,
         };
+        let page = fd::page_size();
+        if self.page != page {
+            // One entry per system page: a huge page is copied when its first page is.
+            let stride = self.page / page;
+            for (i, copied) in copied.iter_mut().enumerate() {
+                let at = self.ptr as usize / page + (first + i) * stride;
+                let mut entry = [0u8; 8];
+                if map.read_exact_at(&mut entry, (at * 8) as u64).is_ok() {
+                    *copied = entry_copied(u64::from_ne_bytes(entry));
+                }
+            }
+            return copied;
+        }
         let base = self.ptr as usize / page + first;
         let mut buf = vec![0u8; 8 * copied.len().min(4096)];
         let mut done = 0;
@@ -277,11 +348,7 @@ impl View {
             for (i, entry) in bytes.chunks_exact(8).enumerate() {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(entry);
-                let entry = u64::from_ne_bytes(word);
-                let present = entry & (1 << 63) != 0;
-                let swapped = entry & (1 << 62) != 0;
-                let file = entry & (1 << 61) != 0;
-                copied[done + i] = swapped || (present && !file);
+                copied[done + i] = entry_copied(u64::from_ne_bytes(word));
             }
             done += n;
         }
@@ -332,6 +399,14 @@ impl View {
             }
         }
     }
+}
+
+/// Whether a `/proc/self/pagemap` entry is a private copy: anonymous, present or swapped.
+fn entry_copied(entry: u64) -> bool {
+    let present = entry & (1 << 63) != 0;
+    let swapped = entry & (1 << 62) != 0;
+    let file = entry & (1 << 61) != 0;
+    swapped || (present && !file)
 }
 
 impl View {
@@ -480,15 +555,31 @@ fn check_user_space(base: usize, region: usize) -> Result<()> {
 /// past it is a kernel address (spec §5.4: `ERROR_INVALID_PARAMETER`).
 const USER_SPACE_END: usize = 1 << 47;
 
+/// What a view maps, and how: `mmap`'s protection, flags, descriptor and offset.
+#[derive(Clone, Copy)]
+struct Source {
+    prot: i32,
+    flags: i32,
+    fd: RawFd,
+    off: i64,
+}
+
 /// Where the last view was placed: a view mapped and unmapped in a loop lands there again, so
 /// one `mmap` with this hint usually gives an aligned address at once.
 static HINT: AtomicUsize = AtomicUsize::new(0);
 
-/// Maps at a 64 KiB-aligned address of the system's choosing: first with the hint, which costs
-/// one call when the kernel honours it; else through a reservation.
-fn map_aligned(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
+/// Maps at an address of the system's choosing that is `phase` past a multiple of `align` (a
+/// multiple of 64 KiB): first with the hint, which costs one call when the kernel honours it;
+/// else through a reservation.
+fn map_aligned(region: usize, src: Source, (align, phase): (usize, usize)) -> Result<*mut u8> {
+    let Source {
+        prot,
+        flags,
+        fd,
+        off,
+    } = src;
     let hint = HINT.load(Ordering::Relaxed);
-    if hint != 0 {
+    if hint != 0 && align == ALLOCATION_GRANULARITY {
         // SAFETY: without MAP_FIXED the address is only a hint; the kernel never replaces an
         // existing mapping.
         let ptr = unsafe { libc::mmap(hint as *mut libc::c_void, region, prot, flags, fd, off) };
@@ -499,19 +590,28 @@ fn map_aligned(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Res
             unmap(ptr.cast(), region);
         }
     }
-    let ptr = map_reserved(region, prot, flags, fd, off)?;
+    let ptr = map_reserved(region, src, (align, phase))?;
     HINT.store(ptr as usize, Ordering::Relaxed);
     Ok(ptr)
 }
 
-/// Maps at a system-chosen, 64 KiB-aligned address: reserve more than needed, map over the
-/// aligned part of the reservation, and give back the rest.
-fn map_reserved(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Result<*mut u8> {
-    let aligned = reserve_aligned(region)?;
-    let fixed = flags | libc::MAP_FIXED;
+/// Maps at a system-chosen address `phase` past a multiple of `align`: reserve more than
+/// needed, map over the aligned part of the reservation, and give back the rest.
+fn map_reserved(region: usize, src: Source, (align, phase): (usize, usize)) -> Result<*mut u8> {
+    let aligned = reserve_aligned(region, (align, phase))?;
+    let fixed = src.flags | libc::MAP_FIXED;
     // SAFETY: `[aligned, aligned + region)` is the reservation made above, which this function
     // owns, so MAP_FIXED replaces nothing but our own placeholder.
-    let ptr = unsafe { libc::mmap(aligned as *mut libc::c_void, region, prot, fixed, fd, off) };
+    let ptr = unsafe {
+        libc::mmap(
+            aligned as *mut libc::c_void,
+            region,
+            src.prot,
+            fixed,
+            src.fd,
+            src.off,
+        )
+    };
     if ptr == libc::MAP_FAILED {
         let err = fd::errno();
         unmap(aligned as *mut u8, region);
@@ -520,12 +620,11 @@ fn map_reserved(region: usize, prot: i32, flags: i32, fd: RawFd, off: i64) -> Re
     Ok(ptr.cast())
 }
 
-/// Reserves `region` bytes (`PROT_NONE`, unaccounted) at a system-chosen, 64 KiB-aligned
-/// address: reserve more than needed and give back the edges. The caller owns the range.
-fn reserve_aligned(region: usize) -> Result<usize> {
-    let span = region
-        .checked_add(ALLOCATION_GRANULARITY)
-        .ok_or_else(too_big)?;
+/// Reserves `region` bytes (`PROT_NONE`, unaccounted) at a system-chosen address `phase` past a
+/// multiple of `align`: reserve more than needed and give back the edges. The caller owns the
+/// range.
+fn reserve_aligned(region: usize, (align, phase): (usize, usize)) -> Result<usize> {
+    let span = region.checked_add(align).ok_or_else(too_big)?;
     let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
     // SAFETY: a fresh anonymous PROT_NONE reservation at a kernel-chosen address touches no
     // existing mapping.
@@ -534,7 +633,7 @@ fn reserve_aligned(region: usize) -> Result<usize> {
         return Err(map_error(fd::errno()));
     }
     let start = start as usize;
-    let aligned = round_up(start, ALLOCATION_GRANULARITY).ok_or_else(too_big)?;
+    let aligned = start + (phase + align - start % align) % align;
     unmap(start as *mut u8, aligned - start);
     let end = aligned + region;
     unmap(end as *mut u8, start + span - end);
@@ -589,7 +688,7 @@ impl ViewOps for View {
     }
 
     fn flush(&self, offset: usize, len: usize, durable: bool) -> Result<()> {
-        let page = fd::page_size();
+        let page = self.page;
         let start = offset / page * page;
         let end = if len == 0 { self.region } else { offset + len };
         let flags = if durable {
@@ -628,7 +727,7 @@ impl ViewOps for View {
         len: usize,
         protection: ViewProtection,
     ) -> Result<ViewProtection> {
-        let page = fd::page_size();
+        let page = self.page;
         let npages = self.region / page;
         let first = offset / page;
         let last = round_up(offset + len, page)
@@ -683,7 +782,7 @@ impl ViewOps for View {
     }
 
     fn protection_run(&self, offset: usize) -> Result<(ViewProtection, usize)> {
-        let page = fd::page_size();
+        let page = self.page;
         let first = offset / page;
         let npages = self.region / page;
         let table = self.table();

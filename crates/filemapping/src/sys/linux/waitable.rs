@@ -9,7 +9,7 @@
 use super::errors::os_error;
 use super::header::{Header, ObjectKind, Store};
 use super::object::{self, Place};
-use super::view::{Mapping, Store as ViewStore, View};
+use super::view::{Mapping, Placement, Store as ViewStore, View};
 use super::{fd, lock, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::ObjectName;
@@ -272,6 +272,7 @@ fn map_state(obj: &Arc<OwnedFd>, header: &Header, inheritable: bool) -> Result<A
         protection: ViewProtection::ReadWrite,
         base: None,
         replace: false,
+        placement: Placement::plain(),
     })?;
     Ok(Arc::new(view))
 }

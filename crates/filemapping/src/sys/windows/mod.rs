@@ -25,6 +25,12 @@ pub(crate) fn page_size() -> usize {
     4096
 }
 
+/// `GetLargePageMinimum`: the large page size, or 0 without large pages.
+pub(crate) fn large_page_size() -> usize {
+    // SAFETY: GetLargePageMinimum takes no arguments and cannot fail.
+    unsafe { windows_sys::Win32::System::Memory::GetLargePageMinimum() }
+}
+
 /// Windows' namespace directories are not enumerated yet.
 pub(crate) fn list(
     _: &std::path::Path,
