@@ -187,7 +187,9 @@ impl SectionInfo {
 ///
 /// # Platform notes
 ///
-/// On Linux these are the object file's mode bits: 0600, 0660, 0644 and 0666. A `Local\` name is
+/// On Linux these are the object file's mode bits: 0600, 0660, 0644, 0666, or any other
+/// combination of read and write bits that keeps the owner's ([`Permissions::from_mode`]). A
+/// `Local\` name is
 /// never visible to other users, whatever its permissions; they matter for `Global\` names. On
 /// Windows they are ignored and the default security descriptor applies.
 ///
@@ -210,6 +212,9 @@ pub enum Permissions {
     EveryoneRead,
     /// Everyone may read and write (0666).
     Everyone,
+    /// Other read and write bits for group and others (0640, 0620, ...), made by
+    /// [`Permissions::from_mode`]; the owner always reads and writes.
+    Mode(u32),
 }
 
 impl Permissions {
@@ -229,7 +234,41 @@ impl Permissions {
             Permissions::OwnerAndGroup => 0o660,
             Permissions::EveryoneRead => 0o644,
             Permissions::Everyone => 0o666,
+            Permissions::Mode(mode) => mode,
         }
+    }
+
+    /// The permissions of a Unix `mode`: read and write bits only (`0o666` at most), and the
+    /// owner's read and write always set; `None` for any other mode. The four common modes give
+    /// their named variants.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::Permissions;
+    ///
+    /// assert_eq!(Permissions::from_mode(0o644), Some(Permissions::EveryoneRead));
+    /// assert_eq!(Permissions::from_mode(0o640).map(Permissions::mode), Some(0o640));
+    /// assert_eq!(Permissions::from_mode(0o755), None, "no execute bits");
+    /// assert_eq!(Permissions::from_mode(0o400), None, "the owner writes too");
+    /// ```
+    #[must_use]
+    pub fn from_mode(mode: u32) -> Option<Permissions> {
+        if mode & !0o666 != 0 || mode & 0o600 != 0o600 {
+            return None;
+        }
+        let named = [
+            Permissions::OwnerOnly,
+            Permissions::OwnerAndGroup,
+            Permissions::EveryoneRead,
+            Permissions::Everyone,
+        ];
+        Some(
+            named
+                .into_iter()
+                .find(|p| p.mode() == mode)
+                .unwrap_or(Permissions::Mode(mode)),
+        )
     }
 }
 

@@ -104,8 +104,9 @@ pub(crate) struct CreateArgs {
     /// Hold until a signal (SIGINT, SIGTERM, SIGHUP), whatever stdin is: for `fmap create X &`.
     #[arg(long, conflicts_with = "hold_for")]
     pub(crate) hold: bool,
-    /// Who else may open a new Global\ object: 600 (owner only), 660 (group too), 644
-    /// (everyone reads), 666 (everyone).
+    /// Who else may open a new Global\ object, in octal: 600 (owner only), 640 (group reads),
+    /// 660 (group too), 644 (everyone reads), 666 (everyone), or any read and write bits that
+    /// keep the owner's.
     #[arg(long, value_name = "MODE", value_parser = parse_mode)]
     pub(crate) mode: Option<filemapping::Permissions>,
 }
@@ -339,20 +340,13 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{text:?} is too big"))
 }
 
-/// Parses the modes that [`filemapping::Permissions`] offers, in octal.
+/// Parses an octal mode of read and write bits that keeps the owner's (600, 640, 660, 644, ...).
 pub(crate) fn parse_mode(text: &str) -> Result<filemapping::Permissions, String> {
-    use filemapping::Permissions;
-    let all = [
-        Permissions::OwnerOnly,
-        Permissions::OwnerAndGroup,
-        Permissions::EveryoneRead,
-        Permissions::Everyone,
-    ];
     let mode = u32::from_str_radix(text.trim().trim_start_matches("0o"), 8)
         .map_err(|_| format!("{text:?} is not an octal mode"))?;
-    all.into_iter()
-        .find(|p| p.mode() == mode)
-        .ok_or_else(|| format!("{text:?}: the modes offered are 600, 660, 644 and 666"))
+    filemapping::Permissions::from_mode(mode).ok_or_else(|| {
+        format!("{text:?}: a mode has read and write bits only, and the owner's both (600 .. 666)")
+    })
 }
 
 fn split_number(text: &str) -> (&str, &str) {
@@ -403,7 +397,9 @@ mod tests {
     fn modes() {
         assert_eq!(parse_mode("0660").unwrap().mode(), 0o660);
         assert_eq!(parse_mode("644").unwrap().mode(), 0o644);
-        assert!(parse_mode("0640").is_err());
+        assert_eq!(parse_mode("0640").unwrap().mode(), 0o640);
+        assert!(parse_mode("0755").is_err(), "no execute bits");
+        assert!(parse_mode("0440").is_err(), "the owner writes");
         assert!(parse_mode("9").is_err());
     }
 

@@ -759,3 +759,27 @@ fn running_out_of_descriptors_is_error_too_many_open_files() {
         "never ERROR_TOO_MANY_OPEN_FILES: {seen:?}"
     );
 }
+
+#[test]
+fn create_mode_sets_any_read_and_write_bits_that_keep_the_owners() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new("mode");
+    let mut holder = sb.hold("Shared", &["--size", "4k", "--mode", "640", "--hold"]);
+    holder.expect("holding");
+    let local = std::fs::read_dir(&sb.dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("filemapping-local-"))
+        .expect("the Local directory");
+    let entry = std::fs::read_dir(&local).unwrap().next().unwrap().unwrap();
+    let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "the object file of Local\\Shared");
+    holder.signal("TERM");
+    holder.wait().ok();
+    for bad in ["755", "400", "1666", "x"] {
+        let out = sb
+            .run(&["create", "Global\\Bad", "--size", "4k", "--mode", bad])
+            .code(2);
+        assert!(out.stderr.contains("mode"), "{bad}: {out:?}");
+    }
+}
