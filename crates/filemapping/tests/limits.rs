@@ -1,32 +1,37 @@
-//! Safe functions never kill the process (DESIGN, invariant 9): `View::read_at` and
-//! `View::write_at` report a page that cannot be had as `ERROR_SWAPERROR` where a plain access
-//! would raise `SIGBUS`, whatever another program does to the file.
+//! What the system's limits and other programs do to a process: safe functions never kill it
+//! (DESIGN, invariant 9), and every failure carries the code Windows reports. `View::read_at`
+//! and `View::write_at` report a page that cannot be had as `ERROR_SWAPERROR` where a plain
+//! access would raise `SIGBUS`, whatever another program does to the file; running out of
+//! descriptors is `ERROR_TOO_MANY_OPEN_FILES` on every path that opens one.
 //!
 //! Every case runs in a child process (this test binary, re-executed for one test), so that a
-//! `SIGBUS` fails the test with the signal named instead of killing the test harness.
+//! `SIGBUS` fails the test with the signal named instead of killing the test harness, and a
+//! lowered limit stays in the child.
 
 #![cfg(target_os = "linux")]
+#![allow(unsafe_code)]
 
 #[path = "support/skip.rs"]
 mod skip;
 
 use filemapping::{
-    CreateOptions, ErrorKind, FileMapAccess, Namespace, SectionAttributes, ERROR_SWAPERROR,
+    CreateOptions, ErrorKind, FileMapAccess, FileMapping, Namespace, OpenOptions,
+    SectionAttributes, ERROR_SWAPERROR, ERROR_TOO_MANY_OPEN_FILES,
 };
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Set in the child: the test to run as the child, and its scratch directory.
-const CHILD: &str = "FILEMAPPING_SIGBUS_CHILD";
-const SCRATCH: &str = "FILEMAPPING_SIGBUS_DIR";
+const CHILD: &str = "FILEMAPPING_LIMITS_CHILD";
+const SCRATCH: &str = "FILEMAPPING_LIMITS_DIR";
 
 /// A scratch directory of one test, removed on drop.
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("fm-sigbus-{}-{test}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("fm-limits-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -134,7 +139,7 @@ fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     }
     // The child runs in a mount namespace of its own, with a 64 KiB tmpfs as the namespace
     // root, mounted over its scratch directory by `sh` before the test binary starts.
-    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_SIGBUS_DIR\" && exec \"$0\" \"$@\"";
+    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_LIMITS_DIR\" && exec \"$0\" \"$@\"";
     let dir = match child_dir(
         test,
         &[
@@ -174,4 +179,72 @@ fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     let mut back = vec![0u8; 4096];
     view.read_at(0, &mut back).unwrap();
     assert_eq!(back, page, "the pages written before it are intact");
+}
+
+#[test]
+fn running_out_of_descriptors_is_too_many_open_files_on_every_path() {
+    let test = "running_out_of_descriptors_is_too_many_open_files_on_every_path";
+    let dir = match child_dir(test, &[]) {
+        Some(dir) => dir,
+        None => return,
+    };
+    let ns = Namespace::at(&dir);
+    let (map, _) = CreateOptions::new()
+        .name("held")
+        .size(4096)
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    // The child alone lowers its limit to a few descriptors more than it has open.
+    let open = std::fs::read_dir("/proc/self/fd").unwrap().count() as u64;
+    let limit = libc::rlimit {
+        rlim_cur: open + 8,
+        rlim_max: open + 64,
+    };
+    // SAFETY: setrlimit reads the struct it is given, which lives for the call.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let mut handles: Vec<FileMapping> = Vec::new();
+    let failure = loop {
+        match map.try_clone() {
+            Ok(handle) => handles.push(handle),
+            Err(err) => break err,
+        }
+        assert!(handles.len() < 64, "the limit was never reached");
+    };
+    assert_eq!(
+        failure.win32_code(),
+        ERROR_TOO_MANY_OPEN_FILES,
+        "duplicate: {failure}"
+    );
+    let open = OpenOptions::new(FileMapAccess::READ)
+        .namespace(&ns)
+        .open("held");
+    assert_eq!(
+        open.unwrap_err().win32_code(),
+        ERROR_TOO_MANY_OPEN_FILES,
+        "open"
+    );
+    let create = CreateOptions::new()
+        .name("new")
+        .size(4096)
+        .namespace(&ns)
+        .create();
+    assert_eq!(
+        create.unwrap_err().win32_code(),
+        ERROR_TOO_MANY_OPEN_FILES,
+        "create"
+    );
+    // Once descriptors are free again, everything works and nothing was left behind.
+    handles.clear();
+    let (again, _) = CreateOptions::new()
+        .name("new")
+        .size(4096)
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    drop((again, map));
+    assert!(
+        ns.list(filemapping::Scope::Local).unwrap().is_empty(),
+        "no name is left"
+    );
 }
