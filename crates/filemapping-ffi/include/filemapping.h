@@ -521,6 +521,109 @@ BOOL ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LONG *lpPreviousCou
 #define OpenSemaphore OpenSemaphoreA
 #endif
 
+/* ---- Inheritance, files, paths, text, time and NUMA variants (issue 12) ------------------- */
+
+/*
+ * Handle inheritance: a handle created or opened with bInheritHandle (SECURITY_ATTRIBUTES), or
+ * given HANDLE_FLAG_INHERIT, is adopted by a child started with fork+exec or posix_spawn and the
+ * parent's environment, with the same value, at the child's first call that uses a handle
+ * (mappings and files; the README's "Porting C code" says how).
+ */
+#define HANDLE_FLAG_INHERIT 0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE 0x00000002
+BOOL GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+BOOL SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
+
+#define MAX_PATH 260
+#define ERROR_SHARING_VIOLATION 32
+#define ERROR_UNEXP_NET_ERR 59
+#define ERROR_BUFFER_OVERFLOW 111
+#define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_INVALID_FLAGS 1004
+#define ERROR_NO_UNICODE_TRANSLATION 1113
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+#define INVALID_FILE_ATTRIBUTES ((DWORD)-1)
+#define FILE_TYPE_UNKNOWN 0x0000
+#define FILE_TYPE_DISK 0x0001
+#define FILE_TYPE_CHAR 0x0002
+#define FILE_TYPE_PIPE 0x0003
+#define FILE_ATTRIBUTE_READONLY 0x00000001
+#define FILE_ATTRIBUTE_HIDDEN 0x00000002
+#define FILE_ATTRIBUTE_SYSTEM 0x00000004
+#define FILE_ATTRIBUTE_DIRECTORY 0x00000010
+#define FILE_ATTRIBUTE_ARCHIVE 0x00000020
+#define FILE_ATTRIBUTE_TEMPORARY 0x00000100
+
+DWORD GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+DWORD SetFilePointer(HANDLE hFile, LONG lDistanceToMove, LONG *lpDistanceToMoveHigh,
+                     DWORD dwMoveMethod);
+DWORD GetFileType(HANDLE hFile);
+BOOL SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes);
+BOOL SetFileAttributesW(LPCWSTR lpFileName, DWORD dwFileAttributes);
+DWORD GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
+DWORD GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+UINT GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique,
+                      LPSTR lpTempFileName);
+UINT GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
+                      LPWSTR lpTempFileName);
+/* On Linux: the backing file's absolute path (Windows gives a \Device\... path). */
+DWORD GetMappedFileNameA(HANDLE hProcess, LPVOID lpv, LPSTR lpFilename, DWORD nSize);
+DWORD GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR lpFilename, DWORD nSize);
+
+/* NUMA variants: the preferred node is a hint, taken as "any node". */
+#define NUMA_NO_PREFERRED_NODE ((DWORD)-1)
+HANDLE CreateFileMappingNumaA(HANDLE hFile, SECURITY_ATTRIBUTES *lpFileMappingAttributes,
+                              DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                              LPCSTR lpName, DWORD nndPreferred);
+HANDLE CreateFileMappingNumaW(HANDLE hFile, SECURITY_ATTRIBUTES *lpFileMappingAttributes,
+                              DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                              LPCWSTR lpName, DWORD nndPreferred);
+LPVOID MapViewOfFileExNuma(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                           DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                           SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress, DWORD nndPreferred);
+HANDLE CreateFileMapping2(HANDLE File, SECURITY_ATTRIBUTES *SecurityAttributes,
+                          uint32_t DesiredAccess, uint32_t PageProtection,
+                          uint32_t AllocationAttributes, uint64_t MaximumSize, LPCWSTR Name,
+                          MEM_EXTENDED_PARAMETER *ExtendedParameters, uint32_t ParameterCount);
+
+BOOL VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+BOOL VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+BOOL IsBadReadPtr(LPCVOID lp, UINT_PTR ucb);
+BOOL IsBadWritePtr(LPVOID lp, UINT_PTR ucb);
+
+DWORD GetCurrentProcessId(void);
+void Sleep(DWORD dwMilliseconds);
+DWORD GetTickCount(void);
+ULONGLONG GetTickCount64(void);
+BOOL QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+BOOL QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
+
+/* Code pages: CP_ACP is UTF-8 here (Windows' "Use Unicode UTF-8" setting). */
+#define CP_ACP 0
+#define CP_UTF8 65001
+#define MB_ERR_INVALID_CHARS 0x00000008
+#define WC_ERR_INVALID_CHARS 0x00000080
+int MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
+                        LPWSTR lpWideCharStr, int cchWideChar);
+int WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr, int cchWideChar,
+                        LPSTR lpMultiByteStr, int cbMultiByte, LPCSTR lpDefaultChar,
+                        LPBOOL lpUsedDefaultChar);
+
+#ifdef UNICODE
+#define SetFileAttributes SetFileAttributesW
+#define GetTempPath GetTempPathW
+#define GetTempFileName GetTempFileNameW
+#define GetMappedFileName GetMappedFileNameW
+#define CreateFileMappingNuma CreateFileMappingNumaW
+#else
+#define SetFileAttributes SetFileAttributesA
+#define GetTempPath GetTempPathA
+#define GetTempFileName GetTempFileNameA
+#define GetMappedFileName GetMappedFileNameA
+#define CreateFileMappingNuma CreateFileMappingNumaA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,7 +20,7 @@ const FILE_CURRENT: u32 = 1;
 const FILE_END: u32 = 2;
 
 /// Runs `op` on the file behind `handle` (`ERROR_INVALID_HANDLE` for any other handle).
-fn with_file<T>(
+pub(crate) fn with_file<T>(
     handle: HANDLE,
     op: impl FnOnce(&FileObject) -> Result<T, Win32Error>,
 ) -> Result<T, Win32Error> {
@@ -109,7 +109,7 @@ unsafe fn io_call(io: &Io, count: *mut DWORD, write: bool) -> BOOL {
 }
 
 /// `SetFilePointerEx` in safe Rust; a position before the start is `ERROR_NEGATIVE_SEEK`.
-fn seek(f: &FileObject, distance: i64, method: u32) -> Result<i64, Win32Error> {
+pub(crate) fn seek(f: &FileObject, distance: i64, method: u32) -> Result<i64, Win32Error> {
     let mut file = &f.file;
     let base = match method {
         FILE_BEGIN => 0,

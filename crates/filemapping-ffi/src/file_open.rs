@@ -3,7 +3,7 @@
 
 #![allow(unsafe_code)]
 
-use crate::boundary::{guard, to_bool};
+use crate::boundary::{guard, inheritable, to_bool};
 use crate::error::Win32Error;
 use crate::names::CName;
 use crate::objects::{FileAccess, FileObject, Object};
@@ -17,7 +17,7 @@ use filemapping::{
 };
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -46,12 +46,12 @@ fn file_access(desired: u32) -> FileAccess {
     }
 }
 
-/// Opens `path` with `flags` (`O_CREAT`, `O_EXCL`, `O_TRUNC`). A file opened with
-/// `GENERIC_EXECUTE` is created executable, since Linux checks the execute permission where
-/// Windows checks the handle's right. A handle with neither read nor write access is an
-/// `O_PATH` descriptor, which the library refuses to map (spec row 17).
+/// Opens `path` with `flags` (`O_CREAT`, `O_EXCL`, `O_TRUNC`); a new file gets mode 0666 (less
+/// the umask), as a file Windows creates grants everyone's rights, execute included. A handle
+/// with neither read nor write access is an `O_PATH` descriptor, which the library refuses to
+/// map (spec row 17).
 fn open_with(path: &Path, access: FileAccess, flags: i32) -> io::Result<File> {
-    let mode = if access.execute { 0o777 } else { 0o666 };
+    let mode = 0o666;
     let mut options = OpenOptions::new();
     options.mode(mode).read(access.read).write(access.write);
     if access.read || access.write {
@@ -66,6 +66,19 @@ fn open_with(path: &Path, access: FileAccess, flags: i32) -> io::Result<File> {
             .open(path)?;
     }
     options.read(true).custom_flags(libc::O_PATH).open(path)
+}
+
+/// Whether the file system of `file` lets files be mapped executable: Linux refuses
+/// `PROT_EXEC` mappings on a `noexec` mount, whatever the file's permission bits, and checks
+/// nothing else for a mapping.
+fn mount_allows_execute(file: &File) -> io::Result<bool> {
+    // SAFETY: an all-zero `statvfs` is a valid value of the plain C struct.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatvfs writes only into `st`.
+    if unsafe { libc::fstatvfs(file.as_raw_fd(), &mut st) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(st.f_flag & libc::ST_NOEXEC == 0)
 }
 
 /// Tries to create `path` exclusively; `Ok(None)` if it exists.
@@ -138,7 +151,7 @@ fn truncate(file: &File) -> Result<(), Win32Error> {
 
 /// The Win32 error for a failed open: a missing directory is `ERROR_PATH_NOT_FOUND`, not
 /// `ERROR_FILE_NOT_FOUND`.
-fn open_error(path: &Path, err: io::Error) -> Win32Error {
+pub(crate) fn open_error(path: &Path, err: io::Error) -> Win32Error {
     let parent_missing = path
         .parent()
         .is_some_and(|p| !p.as_os_str().is_empty() && !p.exists());
@@ -154,20 +167,28 @@ fn create_file(
     path: Option<PathBuf>,
     desired: u32,
     disposition: u32,
+    inheritable: bool,
 ) -> Result<HANDLE, Win32Error> {
     let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
     let access = file_access(desired);
     let opened = open_disposition(&path, access, disposition).map_err(|e| open_error(&path, e))?;
+    if opened.existed && (access.write || opened.truncate) && read_only(&opened.file)? {
+        return Err(Win32Error(ERROR_ACCESS_DENIED));
+    }
     if opened.truncate {
         truncate(&opened.file)?;
     }
     let (file, existed) = (opened.file, opened.existed);
     let meta = file.metadata()?;
-    // A directory needs FILE_FLAG_BACKUP_SEMANTICS on Windows. GENERIC_EXECUTE needs the right
-    // to execute the file, which Linux keeps in the execute permission (the library checks the
-    // same bits when an executable section is created, spec row 20).
-    if meta.is_dir() || (access.execute && meta.permissions().mode() & 0o111 == 0) {
+    // A directory needs FILE_FLAG_BACKUP_SEMANTICS on Windows. GENERIC_EXECUTE is the right
+    // to map the file executable (spec §2.3), which Windows grants on ordinary files and Linux
+    // grants unless the file system is mounted `noexec`: the execute bits are not checked for
+    // a mapping, so they are not checked here either.
+    if meta.is_dir() || (access.execute && !mount_allows_execute(&file)?) {
         return Err(Win32Error(ERROR_ACCESS_DENIED));
+    }
+    if inheritable {
+        crate::inherit::set_fd_inheritable(file.as_raw_fd(), true)?;
     }
     let handle = handles::insert(Object::File(FileObject { file, access }));
     let always = disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS;
@@ -179,11 +200,22 @@ fn create_file(
     Ok(handle)
 }
 
+/// Whether a regular file has Windows' `FILE_ATTRIBUTE_READONLY` (no write permission bit at
+/// all, as `SetFileAttributes` keeps it): it refuses writers and deletion even to root, as
+/// Windows refuses administrators.
+fn read_only(file: &File) -> io::Result<bool> {
+    let meta = file.metadata()?;
+    Ok(meta.is_file() && meta.mode() & 0o222 == 0)
+}
+
 /// `DeleteFile` in safe Rust. A file that backs a live section made here cannot be deleted
 /// (`ERROR_ACCESS_DENIED`, as Windows refuses); a symbolic link is deleted, not its target.
 fn delete_file(path: Option<PathBuf>) -> Result<BOOL, Win32Error> {
     let path = path.ok_or(Win32Error(ERROR_PATH_NOT_FOUND))?;
     let meta = std::fs::symlink_metadata(&path).map_err(|e| open_error(&path, e))?;
+    if meta.is_file() && meta.mode() & 0o222 == 0 {
+        return Err(Win32Error(ERROR_ACCESS_DENIED));
+    }
     file_pins::unless_mapped((meta.dev(), meta.ino()), ERROR_ACCESS_DENIED, || {
         std::fs::remove_file(&path).map_err(|e| open_error(&path, e))
     })?;
@@ -194,11 +226,19 @@ fn delete_file(path: Option<PathBuf>) -> Result<BOOL, Win32Error> {
 ///
 /// # Safety
 ///
-/// `name` is NULL or NUL-terminated.
-unsafe fn create_file_c(name: CName, desired: DWORD, disposition: DWORD) -> HANDLE {
+/// `name` is NULL or NUL-terminated; `attributes` is NULL or points to a valid
+/// `SECURITY_ATTRIBUTES`.
+unsafe fn create_file_c(
+    name: CName,
+    desired: DWORD,
+    attributes: *const SECURITY_ATTRIBUTES,
+    disposition: DWORD,
+) -> HANDLE {
     guard(INVALID_HANDLE_VALUE, || {
+        // SAFETY: NULL or valid, as this function's contract requires.
+        let inherit = unsafe { inheritable(attributes) };
         // SAFETY: NULL or NUL-terminated, as this function's contract requires.
-        create_file(unsafe { name.path() }?, desired, disposition)
+        create_file(unsafe { name.path() }?, desired, disposition, inherit)
     })
 }
 
@@ -223,16 +263,20 @@ unsafe fn delete_file_c(name: CName) -> BOOL {
 /// # Platform notes
 ///
 /// The path is a Linux path (bytes as given). `dwShareMode`, `dwFlagsAndAttributes`, the
-/// security descriptor and `hTemplateFile` are ignored; handles are not inheritable. A file
-/// created with `GENERIC_EXECUTE` gets execute permission, and opening a file without execute
-/// permission with `GENERIC_EXECUTE` fails with `ERROR_ACCESS_DENIED` (as a Windows file whose
-/// ACL denies execute does). Only sections made here from a file handle of this process keep
-/// a file from being truncated (see [`SetEndOfFile`](crate::file_io::SetEndOfFile)).
+/// security descriptor and `hTemplateFile` are ignored; `bInheritHandle` of the security
+/// attributes makes the handle inheritable (see [`SetHandleInformation`](crate::handle_api::SetHandleInformation)).
+/// `GENERIC_EXECUTE` (the right to map the file executable) is granted as Windows grants it
+/// on ordinary files, whatever the file's execute bits, since Linux does not check them for a
+/// mapping; on a file system mounted `noexec`, where Linux refuses executable mappings,
+/// `GENERIC_EXECUTE` fails with `ERROR_ACCESS_DENIED` (as a Windows file whose ACL denies
+/// execute does). New files get mode 0666 less the umask. Only sections made here from a file
+/// handle of this process keep a file from being truncated (see
+/// [`SetEndOfFile`](crate::file_io::SetEndOfFile)).
 ///
 /// # Safety
 ///
-/// `lpFileName` is NULL or points to a NUL-terminated string (`lpSecurityAttributes` is not
-/// read).
+/// `lpFileName` is NULL or points to a NUL-terminated string; `lpSecurityAttributes` is NULL
+/// or points to a valid `SECURITY_ATTRIBUTES`.
 ///
 /// # References
 ///
@@ -247,23 +291,18 @@ pub unsafe extern "C" fn CreateFileA(
     dwFlagsAndAttributes: DWORD,
     hTemplateFile: HANDLE,
 ) -> HANDLE {
-    let _ = (
-        dwShareMode,
-        lpSecurityAttributes,
-        dwFlagsAndAttributes,
-        hTemplateFile,
-    );
-    let name = CName::Ansi(lpFileName);
+    let _ = (dwShareMode, dwFlagsAndAttributes, hTemplateFile);
+    let (name, attributes) = (CName::Ansi(lpFileName), lpSecurityAttributes);
     // SAFETY: this function's contract is `create_file_c`'s.
-    unsafe { create_file_c(name, dwDesiredAccess, dwCreationDisposition) }
+    unsafe { create_file_c(name, dwDesiredAccess, attributes, dwCreationDisposition) }
 }
 
 /// Opens or creates a file named by a UTF-16 path. See [`CreateFileA`].
 ///
 /// # Safety
 ///
-/// `lpFileName` is NULL or points to a NUL-terminated UTF-16 string (`lpSecurityAttributes` is
-/// not read).
+/// `lpFileName` is NULL or points to a NUL-terminated UTF-16 string; `lpSecurityAttributes`
+/// is NULL or points to a valid `SECURITY_ATTRIBUTES`.
 ///
 /// # References
 ///
@@ -278,15 +317,10 @@ pub unsafe extern "C" fn CreateFileW(
     dwFlagsAndAttributes: DWORD,
     hTemplateFile: HANDLE,
 ) -> HANDLE {
-    let _ = (
-        dwShareMode,
-        lpSecurityAttributes,
-        dwFlagsAndAttributes,
-        hTemplateFile,
-    );
-    let name = CName::Wide(lpFileName);
+    let _ = (dwShareMode, dwFlagsAndAttributes, hTemplateFile);
+    let (name, attributes) = (CName::Wide(lpFileName), lpSecurityAttributes);
     // SAFETY: this function's contract is `create_file_c`'s.
-    unsafe { create_file_c(name, dwDesiredAccess, dwCreationDisposition) }
+    unsafe { create_file_c(name, dwDesiredAccess, attributes, dwCreationDisposition) }
 }
 
 /// Deletes a file. A file that backs a live section or view fails with `ERROR_ACCESS_DENIED`,

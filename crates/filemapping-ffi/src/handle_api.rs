@@ -1,14 +1,16 @@
-//! `CloseHandle`, `DuplicateHandle` and `GetCurrentProcess`.
+//! `CloseHandle`, `DuplicateHandle`, `GetCurrentProcess`, `GetHandleInformation` and
+//! `SetHandleInformation`.
 
 #![allow(unsafe_code)]
 
 use crate::boundary::{guard, to_bool, write_optional};
 use crate::error::Win32Error;
 use crate::handles;
-use crate::objects::{FileObject, MappingObject, Object};
+use crate::objects::{FileObject, Object};
 use crate::types::{BOOL, DWORD, HANDLE, INVALID_HANDLE_VALUE};
 use filemapping::ERROR_INVALID_HANDLE;
 use filemapping::{EventAccess, FileMapAccess, MutexAccess, SemaphoreAccess};
+use std::os::unix::io::AsRawFd;
 
 const DUPLICATE_CLOSE_SOURCE: u32 = 0x1;
 const DUPLICATE_SAME_ACCESS: u32 = 0x2;
@@ -33,16 +35,16 @@ fn copy(object: &Object, access: u32, same: bool, inherit: bool) -> Result<Objec
             } else {
                 FileMapAccess::from_bits(access)
             };
-            Object::Mapping(MappingObject {
-                map: m.map.duplicate(access, inherit)?,
-                file_backed: m.file_backed,
-                pin: m.pin.clone(),
+            Object::Mapping(m.with_map(m.map.duplicate(access, inherit)?))
+        }
+        Object::File(f) => {
+            let file = f.file.try_clone()?;
+            crate::inherit::set_fd_inheritable(file.as_raw_fd(), inherit)?;
+            Object::File(FileObject {
+                file,
+                access: f.access,
             })
         }
-        Object::File(f) => Object::File(FileObject {
-            file: f.file.try_clone()?,
-            access: f.access,
-        }),
         Object::Event(e) => {
             let access = if same {
                 e.access()
@@ -168,4 +170,67 @@ pub unsafe extern "C" fn DuplicateHandle(
 #[no_mangle]
 pub extern "C" fn GetCurrentProcess() -> HANDLE {
     guard(INVALID_HANDLE_VALUE, || Ok(INVALID_HANDLE_VALUE))
+}
+
+/// `GetHandleInformation` in safe Rust. The current-process pseudo handle has no flags.
+fn handle_information(handle: HANDLE) -> Result<u32, Win32Error> {
+    if handles::is_current_process(handle) {
+        return Ok(0);
+    }
+    handles::flags(handle)
+}
+
+/// Stores the flags of `hObject` in `*lpdwFlags`: `HANDLE_FLAG_INHERIT` (child processes
+/// inherit it) and `HANDLE_FLAG_PROTECT_FROM_CLOSE` (`CloseHandle` refuses it).
+///
+/// # Platform notes
+///
+/// Events, mutexes and semaphores created or opened with `bInheritHandle` report no
+/// `HANDLE_FLAG_INHERIT` until `SetHandleInformation` sets it (children cannot adopt them yet:
+/// see [`SetHandleInformation`]).
+///
+/// # Safety
+///
+/// `lpdwFlags` is NULL (nothing is stored) or valid for writing a `DWORD`.
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-gethandleinformation>
+#[no_mangle]
+pub unsafe extern "C" fn GetHandleInformation(hObject: HANDLE, lpdwFlags: *mut DWORD) -> BOOL {
+    guard(to_bool(false), || {
+        let flags = handle_information(hObject)?;
+        // SAFETY: NULL or valid for a write, as this function's contract requires.
+        unsafe { write_optional(lpdwFlags, flags) };
+        Ok(to_bool(true))
+    })
+}
+
+/// Sets the flags of `hObject` that `dwMask` selects to those of `dwFlags`:
+/// `HANDLE_FLAG_INHERIT` and `HANDLE_FLAG_PROTECT_FROM_CLOSE` (a protected handle makes
+/// `CloseHandle` fail with `ERROR_INVALID_HANDLE` and stays open). Other bits are ignored.
+///
+/// # Platform notes
+///
+/// A child process started with `fork` and `exec`, or with `posix_spawn`, adopts the
+/// inheritable mapping and file handles of its parent at its first call that uses a handle,
+/// with the same handle values and access, as a child `CreateProcess` starts with
+/// `bInheritHandles = TRUE` does on Windows. The parent keeps the list in the environment
+/// variable `FILEMAPPING_HANDLES`, so the child must be started with the parent's environment
+/// (`execv`, `execvp`, `posix_spawn` with `environ`). Events, mutexes and semaphores can be made
+/// inheritable but are not adopted yet.
+///
+/// # Safety
+///
+/// No requirement: the handle is checked.
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-sethandleinformation>
+#[no_mangle]
+pub extern "C" fn SetHandleInformation(hObject: HANDLE, dwMask: DWORD, dwFlags: DWORD) -> BOOL {
+    guard(to_bool(false), || {
+        handles::set_flags(hObject, dwMask, dwFlags)?;
+        Ok(to_bool(true))
+    })
 }

@@ -14,10 +14,18 @@
 //! - [`placeholder`]: `VirtualAlloc2` (placeholders: `MEM_RESERVE_PLACEHOLDER`,
 //!   `MEM_REPLACE_PLACEHOLDER`), `MapViewOfFile3`, `UnmapViewOfFile2`, `UnmapViewOfFileEx`:
 //!   one section mapped twice, back to back, is a ring buffer.
+//! - [`numa`]: `CreateFileMappingNumaA/W`, `MapViewOfFileExNuma`, `CreateFileMapping2`;
+//!   [`mapped_name`]: `GetMappedFileNameA/W`.
 //! - [`handle_api`] and [`system`]: `CloseHandle`, `DuplicateHandle`, `GetCurrentProcess`,
+//!   `GetHandleInformation`, `SetHandleInformation` (handle inheritance: a child started with
+//!   `fork`+`exec` or `posix_spawn` adopts its inherited mapping and file handles),
 //!   `GetLastError`, `SetLastError`, `GetSystemInfo`, `GetLargePageMinimum`.
-//! - [`file_open`] and [`file_io`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`, `WriteFile`,
-//!   `GetFileSizeEx`, `SetFilePointerEx`, `SetEndOfFile`, `FlushFileBuffers`.
+//! - [`process`]: `GetCurrentProcessId`, `Sleep`, `GetTickCount(64)`,
+//!   `QueryPerformanceCounter/Frequency`, `VirtualLock`, `VirtualUnlock`, `IsBadReadPtr`,
+//!   `IsBadWritePtr`; [`text`]: `MultiByteToWideChar`, `WideCharToMultiByte`.
+//! - [`file_open`], [`file_io`] and [`file_info`]: `CreateFileA/W`, `DeleteFileA/W`, `ReadFile`,
+//!   `WriteFile`, `GetFileSize(Ex)`, `SetFilePointer(Ex)`, `SetEndOfFile`, `FlushFileBuffers`,
+//!   `GetFileType`, `SetFileAttributesA/W`, `GetTempPathA/W`, `GetTempFileNameA/W`.
 //! - [`event`]: `CreateEventA/W`, `OpenEventA/W`, `SetEvent`, `ResetEvent`,
 //!   `WaitForSingleObject` (for mutexes and semaphores too).
 //! - [`sync`]: `CreateMutexA/W`, `CreateMutexExA/W`, `OpenMutexA/W`, `ReleaseMutex`,
@@ -81,6 +89,7 @@ mod boundary;
 mod error;
 mod file_pins;
 mod handles;
+mod inherit;
 mod last_error;
 mod names;
 mod objects;
@@ -88,12 +97,17 @@ mod private;
 mod views;
 
 pub mod event;
+pub mod file_info;
 pub mod file_io;
 pub mod file_open;
 pub mod handle_api;
+pub mod mapped_name;
 pub mod mapping;
 pub mod memory;
+pub mod numa;
 pub mod placeholder;
+pub mod process;
 pub mod sync;
 pub mod system;
+pub mod text;
 pub mod types;

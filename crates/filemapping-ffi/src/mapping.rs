@@ -63,13 +63,15 @@ fn create_on_file(
 ) -> Result<(MappingObject, Disposition), Win32Error> {
     let object = handles::get(handle)?;
     let file = object.file()?;
-    // Spec §2.3: an executable protection needs GENERIC_EXECUTE (rows 15-16).
+    // Spec §2.3: an executable protection needs GENERIC_EXECUTE (rows 15-16), which this
+    // layer keeps per handle as Windows does (CreateFile decides it).
     if protection.is_executable() && !file.access.execute {
         return Err(Win32Error(ERROR_ACCESS_DENIED));
     }
     // Pinned before the section exists, so that no truncation can slip in between.
     let pin = FilePin::new(file_pins::file_id(&file.file)?);
-    let (map, disposition) = options.file(&file.file).create()?;
+    let options = options.file(&file.file).file_execute(file.access.execute);
+    let (map, disposition) = options.create()?;
     let mut mapping = MappingObject::new(map);
     if mapping.file_backed == Some(true) {
         mapping.pin = Some(pin);
@@ -106,6 +108,7 @@ pub(crate) fn map_view(
         view,
         file_backed: mapping.file_backed,
         _pin: mapping.pin.clone(),
+        file_path: mapping.file_path.clone(),
         placeholder: false,
     };
     Ok(views::insert(entry).cast())
@@ -159,7 +162,7 @@ fn size64(high: DWORD, low: DWORD) -> u64 {
 ///
 /// `attributes` is NULL or points to a valid `SECURITY_ATTRIBUTES`; `name` is NULL or
 /// NUL-terminated.
-unsafe fn create_file_mapping(
+pub(crate) unsafe fn create_file_mapping(
     file: HANDLE,
     attributes: *const SECURITY_ATTRIBUTES,
     fl_protect: DWORD,

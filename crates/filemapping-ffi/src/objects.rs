@@ -6,6 +6,7 @@ use crate::file_pins::FilePin;
 use filemapping::ERROR_INVALID_HANDLE;
 use filemapping::{Backing, Event, FileMapping, Mutex, Semaphore};
 use std::fs::File;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// An object in the handle table.
@@ -24,18 +25,35 @@ pub(crate) struct MappingObject {
     pub(crate) file_backed: Option<bool>,
     /// The backing file, when the section was created from a file handle of this process.
     pub(crate) pin: Option<Arc<FilePin>>,
+    /// The backing file's path as the section reports it (`GetMappedFileName`).
+    pub(crate) file_path: Option<Arc<PathBuf>>,
 }
 
 impl MappingObject {
     pub(crate) fn new(map: FileMapping) -> MappingObject {
-        let file_backed = map
-            .info()
-            .ok()
-            .map(|info| matches!(info.backing(), Backing::File(_)));
+        let backing = map.info().ok().map(|info| info.backing().clone());
+        let file_backed = backing
+            .as_ref()
+            .map(|backing| matches!(backing, Backing::File(_)));
+        let file_path = match backing {
+            Some(Backing::File(Some(path))) => Some(Arc::new(path)),
+            _ => None,
+        };
         MappingObject {
             map,
             file_backed,
             pin: None,
+            file_path,
+        }
+    }
+
+    /// Another handle (`map`) to the same section, with what is known of it.
+    pub(crate) fn with_map(&self, map: FileMapping) -> MappingObject {
+        MappingObject {
+            map,
+            file_backed: self.file_backed,
+            pin: self.pin.clone(),
+            file_path: self.file_path.clone(),
         }
     }
 }

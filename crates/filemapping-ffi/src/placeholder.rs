@@ -272,6 +272,7 @@ fn map3(
         view,
         file_backed: mapping.file_backed,
         _pin: mapping.pin.clone(),
+        file_path: mapping.file_path.clone(),
         placeholder: true,
     };
     Ok(views::insert(entry).cast())

@@ -17,6 +17,8 @@ pub(crate) struct ViewEntry {
     /// Whether the view replaced a placeholder (`MapViewOfFile3` with
     /// `MEM_REPLACE_PLACEHOLDER`), which `MEM_PRESERVE_PLACEHOLDER` unmaps back to.
     pub(crate) placeholder: bool,
+    /// The backing file's path, if a file backs the section (`GetMappedFileName`).
+    pub(crate) file_path: Option<Arc<std::path::PathBuf>>,
 }
 
 impl ViewEntry {

@@ -194,6 +194,22 @@ fn ring_buffers_from_placeholders_match_windows() {
     check("ring", Link::Shared);
 }
 
+/// Handle inheritance (spec row 58): a parent's inheritable mapping and file handles work in
+/// children started with fork+execv and with posix_spawn, under the same values; the others do
+/// not. (Windows: CreateProcess with bInheritHandles, compared by `scripts/test-ffi-wine.sh`.)
+#[test]
+fn children_inherit_inheritable_handles() {
+    check("inherit", Link::Shared);
+}
+
+/// The smaller calls of issue 12 (file size and position, file type, GetMappedFileName, NUMA
+/// variants, CreateFileMapping2, VirtualLock, clocks, temporary files, attributes, pointer
+/// probes, UTF-8 conversions) and GENERIC_EXECUTE on ordinary files (item 8).
+#[test]
+fn porting_calls_match_windows() {
+    check("calls", Link::Static);
+}
+
 /// Handles, last errors, threads, files and events; linked against the static library.
 #[test]
 fn api_promises_hold_with_the_static_library() {

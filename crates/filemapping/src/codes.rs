@@ -51,14 +51,23 @@ codes! {
     ERROR_BAD_LENGTH = 24;
     /// `ERROR_GEN_FAILURE` (31): a failure with no better Win32 equivalent.
     ERROR_GEN_FAILURE = 31;
+    /// `ERROR_SHARING_VIOLATION` (32): another handle's share mode excludes the access asked
+    /// for (the porting layer ignores share modes; the constant is for ported code).
+    ERROR_SHARING_VIOLATION = 32;
     /// `ERROR_NOT_SUPPORTED` (50): not implemented on this platform.
     ERROR_NOT_SUPPORTED = 50;
+    /// `ERROR_UNEXP_NET_ERR` (59): `GetMappedFileName` on memory that is not a view.
+    ERROR_UNEXP_NET_ERR = 59;
     /// `ERROR_FILE_EXISTS` (80): `CreateFile` with `CREATE_NEW` found the file.
     ERROR_FILE_EXISTS = 80;
     /// `ERROR_INVALID_PARAMETER` (87): a protection, attribute, size or access value is invalid.
     ERROR_INVALID_PARAMETER = 87;
+    /// `ERROR_BUFFER_OVERFLOW` (111): a file name does not fit its buffer (`GetTempFileName`).
+    ERROR_BUFFER_OVERFLOW = 111;
     /// `ERROR_DISK_FULL` (112): a file could not grow.
     ERROR_DISK_FULL = 112;
+    /// `ERROR_INSUFFICIENT_BUFFER` (122): the buffer is too small for the answer.
+    ERROR_INSUFFICIENT_BUFFER = 122;
     /// `ERROR_INVALID_NAME` (123): the name is malformed.
     ERROR_INVALID_NAME = 123;
     /// `ERROR_NEGATIVE_SEEK` (131): a file position before the start of the file.
@@ -85,8 +94,14 @@ codes! {
     /// performing inpage operation", Windows' `STATUS_IN_PAGE_ERROR`): its backing file was cut
     /// short, or the system's memory could not supply it.
     ERROR_SWAPERROR = 999;
-    /// `ERROR_FILE_INVALID` (1006): a zero-length file was given with size 0.
+    /// `ERROR_INVALID_FLAGS` (1004): flags a call does not accept (`MultiByteToWideChar`).
+    ERROR_INVALID_FLAGS = 1004;
+    /// `ERROR_FILE_INVALID` (1006): a zero-length file was given with size 0; or
+    /// `GetMappedFileName` on a view of a section that no file backs.
     ERROR_FILE_INVALID = 1006;
+    /// `ERROR_NO_UNICODE_TRANSLATION` (1113): text that is not valid in its encoding
+    /// (`MultiByteToWideChar` with `MB_ERR_INVALID_CHARS`).
+    ERROR_NO_UNICODE_TRANSLATION = 1113;
     /// `ERROR_MAPPED_ALIGNMENT` (1132): an offset or base address is not a multiple of the
     /// allocation granularity.
     ERROR_MAPPED_ALIGNMENT = 1132;

@@ -47,6 +47,7 @@ pub struct CreateOptions<'a> {
     protection: Protection,
     attributes: SectionAttributes,
     file: Option<&'a File>,
+    file_execute: Option<bool>,
     inheritable: bool,
     permissions: Permissions,
     namespace: Namespace,
@@ -60,6 +61,7 @@ impl Default for CreateOptions<'_> {
             protection: Protection::ReadWrite,
             attributes: SectionAttributes::NONE,
             file: None,
+            file_execute: None,
             inheritable: false,
             permissions: Permissions::OwnerOnly,
             namespace: Namespace::from_env(),
@@ -168,6 +170,38 @@ impl<'a> CreateOptions<'a> {
         self
     }
 
+    /// Whether the file handle given to [`file`](Self::file) carries the execute right (Windows'
+    /// `GENERIC_EXECUTE`), as the caller decided it; an executable protection needs it (spec
+    /// §2.3, rows 15-16).
+    ///
+    /// Without this setting the library decides, and on Linux, whose descriptors carry no
+    /// execute right, the file's execute permission for the caller stands in for it. A porting
+    /// layer that tracks the right per handle, as Windows does, passes its own answer here:
+    /// Linux itself only needs a mount without `noexec` to map a file executable, whatever its
+    /// permission bits. The Windows backend ignores it: the handle's own rights decide there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{CreateOptions, ErrorKind, Protection};
+    ///
+    /// let path = std::env::temp_dir().join(format!("fm-doc-exec-{}", std::process::id()));
+    /// std::fs::write(&path, [0u8; 4096])?;
+    /// let file = std::fs::File::open(&path)?;
+    /// let options = CreateOptions::new().file(&file).protection(Protection::ExecuteRead);
+    /// let err = options.clone().file_execute(false).create().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AccessDenied);
+    /// # #[cfg(target_os = "linux")]
+    /// assert!(options.file_execute(true).create().is_ok());
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn file_execute(mut self, granted: bool) -> Self {
+        self.file_execute = Some(granted);
+        self
+    }
+
     /// Creates the section, or opens the live one of the same name.
     ///
     /// Returns the handle and whether it was [`Disposition::Created`] or
@@ -225,6 +259,7 @@ impl<'a> CreateOptions<'a> {
             protection: self.protection,
             attributes,
             file: self.file,
+            file_execute: self.file_execute,
             inheritable: self.inheritable,
             permissions: self.permissions,
         };

@@ -56,6 +56,9 @@ pub(crate) struct CreateRequest<'a> {
     /// The attributes as the section will report them (already validated).
     pub(crate) attributes: SectionAttributes,
     pub(crate) file: Option<&'a std::fs::File>,
+    /// Whether the file handle carries the execute right, as the caller decided it (`None`:
+    /// the emulation decides from the file's permission).
+    pub(crate) file_execute: Option<bool>,
     pub(crate) inheritable: bool,
     pub(crate) permissions: Permissions,
 }

@@ -21,16 +21,18 @@ pub(crate) struct FileBacking {
     pub(crate) ino: u64,
 }
 
-/// Checks `file` for a section of `requested` bytes (0: the file's size) with `protection`.
+/// Checks `file` for a section of `requested` bytes (0: the file's size) with `protection`;
+/// `(inheritable, execute)`: whether the section's handle is inheritable, and whether the file
+/// handle carries the execute right as the caller decided it (`None`: see [`may_execute`]).
 pub(crate) fn prepare(
     file: &std::fs::File,
     protection: Protection,
     attributes: SectionAttributes,
     requested: u64,
-    inheritable: bool,
+    (inheritable, execute): (bool, Option<bool>),
 ) -> Result<FileBacking> {
     let raw = file.as_raw_fd();
-    check_access(raw, protection)?;
+    check_access(raw, protection, execute)?;
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
     if st.st_mode & libc::S_IFMT != libc::S_IFREG {
         return Err(Error::new(
@@ -59,7 +61,7 @@ pub(crate) fn prepare(
 
 /// The file handle needs read access, plus write access for writable protections and execute
 /// permission for executable ones (spec §2.3). This is checked before the size (row 6).
-fn check_access(raw: RawFd, protection: Protection) -> Result<()> {
+fn check_access(raw: RawFd, protection: Protection, execute: Option<bool>) -> Result<()> {
     let (readable, writable) =
         fd::rights(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?;
     let denied = |why: &str| Err(Error::new(ErrorKind::AccessDenied, why.to_owned()));
@@ -69,14 +71,15 @@ fn check_access(raw: RawFd, protection: Protection) -> Result<()> {
     if protection.is_writable() && !writable {
         return denied("a writable protection needs a file opened for writing");
     }
-    if protection.is_executable() && !may_execute(raw)? {
+    if protection.is_executable() && !execute.map_or_else(|| may_execute(raw), Ok)? {
         return denied("an executable protection needs a file the caller may execute");
     }
     Ok(())
 }
 
-/// Linux descriptors carry no execute right; the file's execute permission stands in for
-/// `GENERIC_EXECUTE`.
+/// Linux descriptors carry no execute right; unless the caller decided it
+/// ([`CreateOptions::file_execute`](crate::CreateOptions::file_execute)), the file's execute
+/// permission stands in for `GENERIC_EXECUTE`.
 fn may_execute(raw: RawFd) -> Result<bool> {
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
     let me = fd::euid();

@@ -112,7 +112,7 @@ impl SectionOps for Section {
                 req.protection,
                 req.attributes,
                 req.size,
-                req.inheritable,
+                (req.inheritable, req.file_execute),
             )?),
             None => None,
         };
