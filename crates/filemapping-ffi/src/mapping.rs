@@ -110,6 +110,7 @@ pub(crate) fn map_view(
         _pin: mapping.pin.clone(),
         file_path: mapping.file_path.clone(),
         placeholder: false,
+        cache: crate::views::cache_modifier(&mapping.map),
     };
     Ok(views::insert(entry).cast())
 }

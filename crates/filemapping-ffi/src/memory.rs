@@ -46,11 +46,15 @@ fn query_view(entry: &ViewEntry, addr: usize) -> MEMORY_BASIC_INFORMATION {
     MEMORY_BASIC_INFORMATION {
         BaseAddress: page as *mut c_void,
         AllocationBase: entry.base() as *mut c_void,
-        AllocationProtect: allocation,
+        AllocationProtect: allocation | entry.cache,
         PartitionId: 0,
         RegionSize: if committed { crun.min(prun) } else { crun },
         State: if committed { MEM_COMMIT } else { MEM_RESERVE },
-        Protect: if committed { protection.to_raw() } else { 0 },
+        Protect: if committed {
+            protection.to_raw() | entry.cache
+        } else {
+            0
+        },
         Type: if entry.view.is_image() {
             MEM_IMAGE
         } else {

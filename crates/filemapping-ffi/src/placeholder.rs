@@ -274,6 +274,7 @@ fn map3(
         _pin: mapping.pin.clone(),
         file_path: mapping.file_path.clone(),
         placeholder: true,
+        cache: crate::views::cache_modifier(&mapping.map),
     };
     Ok(views::insert(entry).cast())
 }

@@ -19,6 +19,26 @@ pub(crate) struct ViewEntry {
     pub(crate) placeholder: bool,
     /// The backing file's path, if a file backs the section (`GetMappedFileName`).
     pub(crate) file_path: Option<Arc<std::path::PathBuf>>,
+    /// `PAGE_NOCACHE` or `PAGE_WRITECOMBINE` for a view of a `SEC_NOCACHE` or
+    /// `SEC_WRITECOMBINE` section, which `VirtualQuery` adds to its protections (spec §6.1);
+    /// Linux keeps normal caching for such views.
+    pub(crate) cache: u32,
+}
+
+/// `PAGE_NOCACHE` (0x200) and `PAGE_WRITECOMBINE` (0x400), as `VirtualQuery` reports them.
+const PAGE_NOCACHE: u32 = 0x200;
+const PAGE_WRITECOMBINE: u32 = 0x400;
+
+/// The modifier `VirtualQuery` adds to the protections of a view of `map`.
+pub(crate) fn cache_modifier(map: &filemapping::FileMapping) -> u32 {
+    let attributes = map.info().map(|i| i.attributes()).unwrap_or_default();
+    if attributes.contains(filemapping::SectionAttributes::NOCACHE) {
+        PAGE_NOCACHE
+    } else if attributes.contains(filemapping::SectionAttributes::WRITECOMBINE) {
+        PAGE_WRITECOMBINE
+    } else {
+        0
+    }
 }
 
 impl ViewEntry {

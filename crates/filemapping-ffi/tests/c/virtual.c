@@ -172,6 +172,32 @@ static void rows_protect_reserve(void)
     release_all();
 }
 
+/* Spec §6.1: views of SEC_NOCACHE and SEC_WRITECOMBINE sections carry PAGE_NOCACHE and
+ * PAGE_WRITECOMBINE in AllocationProtect and (once committed) Protect. */
+static void show_cache(const char *row, DWORD attributes)
+{
+    HANDLE h = keep(ANON(PAGE_READWRITE | attributes, 0x10000, NULL));
+    char *v = keep_view(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0));
+    MEMORY_BASIC_INFORMATION info = query(v);
+    begin(row);
+    num("AllocationProtect", info.AllocationProtect);
+    num("Protect", info.Protect);
+    num("State", info.State);
+    end();
+    release_all();
+}
+
+static void rows_cache(void)
+{
+    show_cache("nocache-commit", SEC_COMMIT | SEC_NOCACHE);
+    show_cache("nocache-reserve", SEC_RESERVE | SEC_NOCACHE);
+    /* Wine 8 drops PAGE_WRITECOMBINE from the view's protections (Windows keeps it). */
+    if (!wine_differs("writecombine", "AllocationProtect 1028 Protect 1028 State 4096",
+                      "no PAGE_WRITECOMBINE on views")) {
+        show_cache("writecombine", SEC_COMMIT | SEC_WRITECOMBINE);
+    }
+}
+
 /* Private memory: VirtualAlloc(NULL, ...), VirtualFree, VirtualQuery MEM_PRIVATE. */
 static void rows_private(void)
 {
@@ -313,5 +339,6 @@ int main(void)
     rows_protect_reserve();
     rows_private();
     rows_query_limits();
+    rows_cache();
     return 0;
 }
