@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src="$top/crates/filemapping-ffi/tests/c"
-programs=(header conformance api events virtual sync)
+programs=(header conformance api events virtual sync waits)
 
 need=()
 command -v wine >/dev/null 2>&1 || need+=(wine)
