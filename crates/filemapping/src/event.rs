@@ -323,6 +323,7 @@ impl Event {
     }
 
     /// `ERROR_ACCESS_DENIED` unless the handle has `right`.
+    #[inline]
     fn require(&self, right: EventAccess, what: &str) -> Result<()> {
         if self.access.contains(right) {
             return Ok(());
@@ -352,6 +353,7 @@ impl Event {
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     #[doc(alias = "SetEvent")]
+    #[inline]
     pub fn set(&self) -> Result<()> {
         self.require(EventAccess::MODIFY_STATE, "set it (EVENT_MODIFY_STATE)")?;
         self.inner.set()

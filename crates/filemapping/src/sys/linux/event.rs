@@ -84,6 +84,7 @@ impl EventOps for Event {
         })
     }
 
+    #[inline]
     fn set(&self) -> Result<()> {
         let word = self.inner.word();
         let mut current = word.load(Ordering::SeqCst);

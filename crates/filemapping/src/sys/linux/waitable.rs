@@ -85,6 +85,8 @@ pub(crate) struct Waitable {
     inheritable: bool,
     /// The mapped state page (shared by duplicates).
     page: Arc<View>,
+    /// Its address, kept at hand for the fast paths (`SetEvent`).
+    state: usize,
     /// The object file's `(device, inode)`: the object's identity within the machine.
     id: (u64, u64),
 }
@@ -228,6 +230,7 @@ impl Waitable {
             writable,
             place,
             inheritable,
+            state: page.as_ptr() as usize,
             page,
             id: (st.st_dev as u64, st.st_ino as u64),
         })
@@ -254,6 +257,7 @@ impl Waitable {
             place: self.place.clone(),
             inheritable,
             page: Arc::clone(&self.page),
+            state: self.state,
             id: self.id,
         })
     }
@@ -265,8 +269,9 @@ impl Waitable {
     }
 
     /// The first byte of the state page.
+    #[inline]
     pub(crate) fn state(&self) -> *mut u8 {
-        self.page.as_ptr()
+        self.state as *mut u8
     }
 
     /// The mapped state page, for what must keep it mapped beyond this handle.
@@ -280,6 +285,7 @@ impl Waitable {
     }
 
     /// The first word of the state page.
+    #[inline]
     pub(crate) fn word(&self) -> &AtomicU32 {
         // SAFETY: the page is a shared, read-write mapping of a whole page, page-aligned,
         // alive as long as `self.page`; other processes touch the word only atomically.
