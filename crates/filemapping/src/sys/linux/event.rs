@@ -182,6 +182,14 @@ impl Event {
     }
 }
 
+#[cfg(test)]
+impl Event {
+    /// The waiter count, for the tests.
+    pub(crate) fn inner_waiters(&self) -> u32 {
+        self.inner.waiters().load(Ordering::SeqCst)
+    }
+}
+
 impl Part for Event {
     fn waitable(&self) -> &Waitable {
         &self.inner

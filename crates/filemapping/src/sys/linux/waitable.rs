@@ -722,3 +722,54 @@ pub(crate) fn signal_and_wait(
     }
     wait_multiple(&[wait], false, timeout)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::{EventOps, EventRequest};
+
+    fn event() -> crate::sys::Event {
+        let request = EventRequest {
+            name: None,
+            raw_name: "",
+            root: std::env::temp_dir(),
+            manual_reset: false,
+            initial_state: false,
+            inheritable: false,
+            permissions: crate::types::Permissions::default(),
+        };
+        <crate::sys::Event as EventOps>::create(&request).unwrap().0
+    }
+
+    #[test]
+    fn the_degraded_path_still_wakes_a_multi_wait() {
+        // As after an ENOSYS from futex_waitv (other tests running meanwhile take the degraded
+        // path too, which is correct, only slower).
+        NO_WAITV.store(true, Ordering::Relaxed);
+        let (a, b) = (Arc::new(event()), Arc::new(event()));
+        let setter = {
+            let b = Arc::clone(&b);
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(30));
+                b.set().unwrap();
+            })
+        };
+        let objects = [WaitRef::Event(&a), WaitRef::Event(&b)];
+        let outcome = wait_multiple(&objects, false, Some(Duration::from_secs(60)));
+        setter.join().unwrap();
+        let timed = wait_multiple(&objects, false, Some(Duration::from_millis(20)));
+        NO_WAITV.store(false, Ordering::Relaxed);
+        assert_eq!(outcome.unwrap(), MultiOutcome::Signaled(1));
+        assert_eq!(timed.unwrap(), MultiOutcome::TimedOut);
+    }
+
+    #[test]
+    fn waiter_counts_return_to_zero() {
+        let e = event();
+        let objects = [WaitRef::Event(&e), WaitRef::Event(&e)];
+        let timed = wait_multiple(&objects, false, Some(Duration::from_millis(5))).unwrap();
+        assert_eq!(timed, MultiOutcome::TimedOut);
+        assert!(!e.wait(Some(Duration::from_millis(5))).unwrap());
+        assert_eq!(e.inner_waiters(), 0, "no sleeper is left counted");
+    }
+}
