@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src="$top/crates/filemapping-ffi/tests/c"
-programs=(header conformance api events virtual sync ring image inherit calls)
+programs=(header conformance api events virtual sync ring image inherit calls waits)
 
 need=()
 command -v wine >/dev/null 2>&1 || need+=(wine)

@@ -12,6 +12,8 @@
 //! - [`stats`], [`report`]: median, p99, ratios to the floor.
 //! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
 //! - [`workspace`]: every name lives under one prefix and is removed by a guard.
+//! - [`sync`]: the synchronization cases (events, mutexes, `fmap send`/`recv` latency), each
+//!   against the raw futex floor.
 //! - [`wine`]: `--wine`, the C API against the same Win32 calls under Wine and a raw-syscall
 //!   floor, each a C program built by the run.
 //!
@@ -25,7 +27,7 @@
 //!
 //! 1. Plain types, and pure functions of them: `error`, `options`, `args`, `peers::id`, `stats`,
 //!    `wine::protocol`; and `layers`, the test, which imports nothing.
-//! 2. The work: `workspace`, `workers`, `runner`, `peers::shm`, the implementations
+//! 2. The work: `workspace`, `workers`, `runner`, `peers::shm`, `sync`, the implementations
 //!    (`peers::ffi`, `peers::floor`, `peers::memmap`, `peers::ours`, `peers::shmem`), `peers`
 //!    (which picks one), `ops`, `holders`, `race`, `cases`, `report`, `output`, `plot`,
 //!    `wine::cases`, `wine::toolchain`, `wine::worker`, `wine::report`.
@@ -50,6 +52,7 @@ pub mod race;
 pub mod report;
 pub mod runner;
 pub mod stats;
+pub mod sync;
 pub mod wine;
 pub mod workers;
 pub mod workspace;
@@ -84,6 +87,12 @@ pub fn run(options: &Options, exe: PathBuf) -> Result<Report> {
         eprintln!("[{}/{}] {}", i + 1, groups.len(), names.join(", "));
         rows.extend(run_group(group, &ctx));
     }
+    rows.extend(sync::run(
+        options.mode,
+        &options.only,
+        ctx.workspace.root(),
+        &ctx.exe,
+    ));
     report::fill_ratios(&mut rows);
     Ok(Report {
         mode: options.mode,

@@ -51,7 +51,9 @@ fn check_entry(entry: &Value) {
     if case.contains("bandwidth") {
         assert!(entry.get("gb_per_s").is_some(), "{case}/{imp}");
     }
-    if ["floor", "filemapping", "filemapping-ffi"].contains(&imp) {
+    // The fmap cases need the fmap binary beside the bench's, which this test does not build.
+    if ["floor", "filemapping", "filemapping-ffi"].contains(&imp) && !case.starts_with("sync_fmap")
+    {
         assert!(measured, "{case}/{imp} should be measured: {entry}");
     }
     if imp == "floor" {
@@ -75,12 +77,23 @@ fn smoke_run_reports_every_case_and_implementation() {
     assert_eq!(leftovers(pid), Vec::<String>::new());
     let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
     let entries = doc["cases"].as_array().unwrap();
-    assert_eq!(entries.len(), CASES.len() * IMPLS.len());
-    for (i, entry) in entries.iter().enumerate() {
+    let (mapping, sync) = entries.split_at(CASES.len() * IMPLS.len());
+    for (i, entry) in mapping.iter().enumerate() {
         assert_eq!(entry["case"], CASES[i / IMPLS.len()]);
         assert_eq!(entry["impl"], IMPLS[i % IMPLS.len()]);
         check_entry(entry);
     }
+    // The synchronization cases: the floor and ours, or ours alone for fmap's latency.
+    let sync_cases: Vec<&str> = sync.iter().map(|e| e["case"].as_str().unwrap()).collect();
+    for case in filemapping_bench::sync::CASES {
+        let rows = sync_cases.iter().filter(|c| **c == case).count();
+        assert_eq!(
+            rows,
+            if case.starts_with("sync_fmap") { 1 } else { 2 },
+            "{case}"
+        );
+    }
+    sync.iter().for_each(check_entry);
     let chart = std::fs::read_to_string(&svg).unwrap();
     std::fs::remove_file(&svg).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("create_map_close"));

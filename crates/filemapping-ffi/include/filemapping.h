@@ -229,6 +229,8 @@ typedef struct _MEMORY_BASIC_INFORMATION {
 #define INFINITE 0xFFFFFFFF
 #define WAIT_OBJECT_0 0x00000000
 #define WAIT_ABANDONED 0x00000080
+#define WAIT_ABANDONED_0 0x00000080
+#define MAXIMUM_WAIT_OBJECTS 64
 #define WAIT_TIMEOUT 0x00000102
 #define WAIT_FAILED ((DWORD)0xFFFFFFFF)
 
@@ -343,6 +345,11 @@ HANDLE OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
 BOOL SetEvent(HANDLE hEvent);
 BOOL ResetEvent(HANDLE hEvent);
 DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+BOOL PulseEvent(HANDLE hEvent);
+DWORD WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                             DWORD dwMilliseconds);
+DWORD SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn, DWORD dwMilliseconds,
+                          BOOL bAlertable);
 
 /* ---- More base types (as <windows.h> declares them for 64-bit Windows) ------------------- */
 

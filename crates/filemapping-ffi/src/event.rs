@@ -1,4 +1,4 @@
-//! Named events: `CreateEventA/W`, `OpenEventA/W`, `SetEvent`, `ResetEvent` and
+//! Named events: `CreateEventA/W`, `OpenEventA/W`, `SetEvent`, `ResetEvent`, `PulseEvent` and
 //! `WaitForSingleObject`. Events share the namespace of file mappings: a name held by the other
 //! type is `ERROR_INVALID_HANDLE` (spec §4, rows 39-41).
 
@@ -233,6 +233,24 @@ pub extern "C" fn SetEvent(hEvent: HANDLE) -> BOOL {
 pub extern "C" fn ResetEvent(hEvent: HANDLE) -> BOOL {
     guard(to_bool(false), || {
         with_event(hEvent, Event::reset).map(|()| to_bool(true))
+    })
+}
+
+/// Releases the threads waiting for an event (all of them for a manual-reset event, one for an
+/// auto-reset event) and leaves it non-signaled. FALSE and `ERROR_ACCESS_DENIED` for a handle
+/// without `EVENT_MODIFY_STATE`.
+///
+/// # Safety
+///
+/// No requirement: the handle is checked.
+///
+/// # References
+///
+/// <https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-pulseevent>
+#[no_mangle]
+pub extern "C" fn PulseEvent(hEvent: HANDLE) -> BOOL {
+    guard(to_bool(false), || {
+        with_event(hEvent, Event::pulse).map(|()| to_bool(true))
     })
 }
 

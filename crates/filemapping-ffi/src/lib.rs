@@ -30,6 +30,7 @@
 //!   `WaitForSingleObject` (for mutexes and semaphores too).
 //! - [`sync`]: `CreateMutexA/W`, `CreateMutexExA/W`, `OpenMutexA/W`, `ReleaseMutex`,
 //!   `CreateSemaphoreA/W`, `CreateSemaphoreExA/W`, `OpenSemaphoreA/W`, `ReleaseSemaphore`.
+//! - [`wait`]: `WaitForMultipleObjects`, `SignalObjectAndWait` (and [`event`]'s `PulseEvent`).
 //!
 //! Handles are opaque values from a process-wide table, checked on every call: a closed or
 //! bogus handle fails with `ERROR_INVALID_HANDLE`, never a crash, from any thread.
@@ -111,3 +112,4 @@ pub mod sync;
 pub mod system;
 pub mod text;
 pub mod types;
+pub mod wait;

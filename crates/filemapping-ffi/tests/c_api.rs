@@ -276,6 +276,13 @@ fn two_processes_share_a_mapping_and_events() {
     check("events", Link::Shared);
 }
 
+/// WaitForMultipleObjects, SignalObjectAndWait and PulseEvent over every type, abandonment by a
+/// thread and by a killed process; the output is the one Wine gives (scripts/test-ffi-wine.sh).
+#[test]
+fn multi_object_waits_match_windows() {
+    check("waits", Link::Shared);
+}
+
 /// The generic-text layer (tchar.h, TCHAR, TEXT(), the undecorated names, the base types and
 /// the memory macros) in one mode, compared with `generic[-unicode].expected`.
 fn check_generic(mode: Mode, expected: &str) {

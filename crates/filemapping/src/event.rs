@@ -323,6 +323,7 @@ impl Event {
     }
 
     /// `ERROR_ACCESS_DENIED` unless the handle has `right`.
+    #[inline]
     fn require(&self, right: EventAccess, what: &str) -> Result<()> {
         if self.access.contains(right) {
             return Ok(());
@@ -352,6 +353,7 @@ impl Event {
     /// # Ok::<(), filemapping::Error>(())
     /// ```
     #[doc(alias = "SetEvent")]
+    #[inline]
     pub fn set(&self) -> Result<()> {
         self.require(EventAccess::MODIFY_STATE, "set it (EVENT_MODIFY_STATE)")?;
         self.inner.set()
@@ -449,6 +451,36 @@ impl Event {
         Ok(Event { inner, access })
     }
 
+    /// Releases the waiters a [`set`](Self::set) would release, then leaves the event
+    /// non-signaled (`PulseEvent`): every thread waiting for a manual-reset event, or one
+    /// waiting for an auto-reset event, if any; with nobody waiting, it only resets the event.
+    /// Windows documents the call as unreliable (a waiter that is briefly not waiting misses
+    /// it); prefer [`set`](Self::set) with an explicit [`reset`](Self::reset).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::AccessDenied`] if the handle lacks `EVENT_MODIFY_STATE`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (event, _) = filemapping::EventOptions::new().manual_reset(true).create()?;
+    /// let waiter = event.try_clone()?;
+    /// let thread = std::thread::spawn(move || waiter.wait(Some(Duration::from_secs(30))));
+    /// # std::thread::sleep(Duration::from_millis(50));
+    /// event.pulse()?;
+    /// # let _ = thread.join();
+    /// assert!(!event.wait(Some(Duration::ZERO))?, "a pulse leaves the event non-signaled");
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[doc(alias = "PulseEvent")]
+    pub fn pulse(&self) -> Result<()> {
+        self.require(EventAccess::MODIFY_STATE, "pulse it (EVENT_MODIFY_STATE)")?;
+        self.inner.pulse()
+    }
+
     /// Whether the event stays signaled until reset.
     ///
     /// # Examples
@@ -461,5 +493,17 @@ impl Event {
     #[must_use]
     pub fn is_manual_reset(&self) -> bool {
         self.inner.is_manual_reset()
+    }
+}
+
+impl crate::wait::sealed::Sealed for Event {
+    fn handle(&self) -> crate::wait::sealed::Handle<'_> {
+        crate::wait::sealed::Handle {
+            object: sys::WaitRef::Event(&self.inner),
+            can_wait: self.access.contains(EventAccess::SYNCHRONIZE),
+            can_signal: self.access.contains(EventAccess::MODIFY_STATE),
+            bits: self.access.bits(),
+            what: "event",
+        }
     }
 }

@@ -59,6 +59,7 @@ mod sys;
 mod system;
 mod types;
 mod view;
+mod wait;
 mod waitable;
 
 pub use codes::*;
@@ -83,3 +84,7 @@ pub use types::{
     WaitOutcome,
 };
 pub use view::View;
+pub use wait::{
+    signal_and_wait, wait_all, wait_any, WaitAllOutcome, WaitAnyOutcome, Waitable,
+    MAXIMUM_WAIT_OBJECTS,
+};

@@ -399,3 +399,16 @@ impl Mutex {
         Ok(Mutex { inner, access })
     }
 }
+
+impl crate::wait::sealed::Sealed for Mutex {
+    fn handle(&self) -> crate::wait::sealed::Handle<'_> {
+        crate::wait::sealed::Handle {
+            object: sys::WaitRef::Mutex(&self.inner),
+            can_wait: self.access.contains(MutexAccess::SYNCHRONIZE),
+            // As `release`: ownership is what counts.
+            can_signal: true,
+            bits: self.access.bits(),
+            what: "mutex",
+        }
+    }
+}

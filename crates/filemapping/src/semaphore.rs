@@ -431,3 +431,15 @@ impl Semaphore {
         Ok(Semaphore { inner, access })
     }
 }
+
+impl crate::wait::sealed::Sealed for Semaphore {
+    fn handle(&self) -> crate::wait::sealed::Handle<'_> {
+        crate::wait::sealed::Handle {
+            object: sys::WaitRef::Semaphore(&self.inner),
+            can_wait: self.access.contains(SemaphoreAccess::SYNCHRONIZE),
+            can_signal: self.access.contains(SemaphoreAccess::MODIFY_STATE),
+            bits: self.access.bits(),
+            what: "semaphore",
+        }
+    }
+}

@@ -71,9 +71,10 @@ pub(crate) struct RecvArgs {
     /// The mapping's name.
     #[arg(default_value = crate::slot::DEFAULT_NAME)]
     pub(crate) name: String,
-    /// How often to look at the slot (e.g. 200ms; at least 1ms).
-    #[arg(long, default_value = "200ms", value_parser = parse_interval)]
-    pub(crate) interval: Duration,
+    /// Poll the slot every INTERVAL (e.g. 200ms; at least 1ms) instead of sleeping on the
+    /// sender's event: the classic example's way, for senders without events.
+    #[arg(long, alias = "interval", value_name = "INTERVAL", value_parser = parse_interval)]
+    pub(crate) poll: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -11,8 +11,108 @@
 //! ends with a NUL inside the slot, and is followed only by zeros. Anything else is "not a
 //! sender's slot", and the receiver says so instead of printing it.
 
-use filemapping::View;
+use filemapping::{
+    Disposition, ErrorKind, Event, EventOptions, Mutex, MutexOptions, Namespace, View,
+};
 use std::sync::atomic::{fence, Ordering};
+
+/// The synchronization objects of a slot named `N`, beside it in its namespace: the sender
+/// creates them all before the mapping, so a receiver that finds the mapping finds them too.
+///
+/// - `N.fmap-ready` (auto-reset event): the sender sets it after it puts a message in the slot;
+///   the receiver sleeps on it.
+/// - `N.fmap-taken` (auto-reset event): the receiver sets it after it took a message out; the
+///   sender sleeps on it.
+/// - `N.fmap-sender` (mutex): the sender's main thread owns it for the whole session. The
+///   receiver waits for it together with `ready`: it gets it when the sender ends (released) or
+///   dies (abandoned, even by SIGKILL), so it learns that the sender is gone without polling.
+/// - `N.fmap-receiver` (mutex): the receiver owns it while it reads. A second receiver finds it
+///   owned and is refused (a slot has one reader: each message is printed exactly once). The
+///   sender waits for it together with `taken`, and so learns that its receiver is gone.
+/// - `N.fmap-arrived` (auto-reset event): a receiver sets it once it owns `N.fmap-receiver`, for
+///   a sender that is waiting with no receiver to wait for.
+///
+/// A slot without them is a classic sender's (the Win32 example): `fmap recv` then polls.
+pub(crate) struct Signals {
+    pub(crate) ready: Event,
+    pub(crate) taken: Event,
+    pub(crate) arrived: Event,
+    pub(crate) sender: Mutex,
+    pub(crate) receiver: Mutex,
+}
+
+fn sibling(name: &str, what: &str) -> String {
+    format!("{name}.fmap-{what}")
+}
+
+impl Signals {
+    /// The objects of the slot `name`, created if missing (the sender's side), and whether the
+    /// sender mutex already existed.
+    pub(crate) fn create(ns: &Namespace, name: &str) -> filemapping::Result<(Signals, bool)> {
+        let event = |what| {
+            EventOptions::new()
+                .name(&sibling(name, what))
+                .namespace(ns)
+                .create()
+                .map(|(e, _)| e)
+        };
+        let mutex = |what| {
+            MutexOptions::new()
+                .name(&sibling(name, what))
+                .namespace(ns)
+                .create()
+        };
+        let (sender, disposition) = mutex("sender")?;
+        let signals = Signals {
+            ready: event("ready")?,
+            taken: event("taken")?,
+            arrived: event("arrived")?,
+            sender,
+            receiver: mutex("receiver")?.0,
+        };
+        Ok((signals, disposition == Disposition::OpenedExisting))
+    }
+
+    /// The objects of the slot `name` (the receiver's side); `None` if the sender made none.
+    pub(crate) fn open(ns: &Namespace, name: &str) -> filemapping::Result<Option<Signals>> {
+        let event = |what| Event::open_in(&sibling(name, what), ns);
+        let mutex = |what| {
+            filemapping::MutexOpenOptions::new(filemapping::MutexAccess::ALL_ACCESS)
+                .namespace(ns)
+                .open(&sibling(name, what))
+        };
+        let sender = match mutex("sender") {
+            Ok(sender) => sender,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(Signals {
+            ready: event("ready")?,
+            taken: event("taken")?,
+            arrived: event("arrived")?,
+            sender,
+            receiver: mutex("receiver")?,
+        }))
+    }
+}
+
+/// A manual-reset event that a termination signal sets (and calls `also`), for the waits of
+/// `send` and `recv` to include.
+pub(crate) fn stop_on_signal(
+    also: impl Fn() + Send + 'static,
+) -> Result<Event, crate::failure::Failure> {
+    use crate::failure::Context;
+    let (stop, _) = EventOptions::new()
+        .manual_reset(true)
+        .create()
+        .doing("cannot create an event")?;
+    let setter = stop.try_clone().doing("cannot duplicate an event")?;
+    crate::signals::on_termination(move || {
+        let _ = setter.set();
+        also();
+    })?;
+    Ok(stop)
+}
 
 /// The name the classic example uses.
 pub(crate) const DEFAULT_NAME: &str = "MyFileMapping";

@@ -346,9 +346,9 @@ fn start_sender(sb: &Sandbox, name: &str, timeout: &str) -> Proc {
     sender
 }
 
-/// Starts `fmap recv NAME`, polling every 20 ms.
+/// Starts `fmap recv NAME`, event-driven.
 fn start_receiver(sb: &Sandbox, name: &str) -> Proc {
-    sb.spawn(&["recv", name, "--interval", "20ms"])
+    sb.spawn(&["recv", name])
 }
 
 /// A sender and a receiver exchanging `lines` (then EOF); returns how each ended.
@@ -842,5 +842,65 @@ fn error_messages_escape_and_cut_long_names() {
         out.stderr.len() < 1000,
         "{} bytes: {out:?}",
         out.stderr.len()
+    );
+}
+
+#[test]
+fn a_second_receiver_is_refused_and_each_message_is_printed_once() {
+    let sb = Sandbox::new("a_second_receiver_is_refused");
+    let mut sender = start_sender(&sb, "Pair", "10s");
+    let mut first = start_receiver(&sb, "Pair");
+    sender.input("one\n");
+    assert_eq!(first.stdout.expect("one"), "one");
+    let second = sb.run(&["recv", "Pair"]).failure(FAILED);
+    assert!(
+        second
+            .stderr
+            .contains("another `fmap recv` is already reading"),
+        "{second:?}"
+    );
+    sender.input("two\n");
+    assert_eq!(first.stdout.expect("two"), "two");
+    sender.close_stdin();
+    assert_eq!(sender.wait().success().stdout, ["sent: one", "sent: two"]);
+    let first = first.wait().success();
+    assert_eq!(first.stdout, ["one", "two"]);
+    assert!(first.stderr.contains("the sender is gone"), "{first:?}");
+}
+
+#[test]
+fn the_sender_notices_a_killed_receiver_and_serves_the_next_one() {
+    let sb = Sandbox::new("the_sender_notices_a_killed_receiver");
+    let mut sender = start_sender(&sb, "Relay", "30s");
+    let mut doomed = start_receiver(&sb, "Relay");
+    sender.input("first\n");
+    assert_eq!(doomed.stdout.expect("first"), "first");
+    sender.stdout.expect("sent: first");
+    doomed.kill();
+    drop(doomed.wait());
+    sender.input("second\n");
+    sender.stderr.expect("the receiver is gone");
+    let mut next = start_receiver(&sb, "Relay");
+    assert_eq!(next.stdout.expect("second"), "second");
+    sender.stdout.expect("sent: second");
+    sender.close_stdin();
+    sender.wait().success();
+    assert_eq!(next.wait().success().stdout, ["second"]);
+    assert!(sb.listed().is_empty());
+}
+
+#[test]
+fn poll_keeps_the_classic_receiver() {
+    let sb = Sandbox::new("poll_keeps_the_classic_receiver");
+    let mut sender = start_sender(&sb, "Classic", "10s");
+    let mut receiver = sb.spawn(&["recv", "Classic", "--poll", "5ms"]);
+    sender.input("polled\n");
+    assert_eq!(receiver.stdout.expect("polled"), "polled");
+    sender.close_stdin();
+    sender.wait().success();
+    let receiver = receiver.wait().success();
+    assert!(
+        receiver.stderr.contains("the sender is gone"),
+        "{receiver:?}"
     );
 }

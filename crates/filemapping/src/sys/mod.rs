@@ -19,25 +19,46 @@ mod volatile;
 mod linux;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::{
-    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
-    EMULATED,
+    clean, large_page_size, list, page_size, signal_and_wait, wait_multiple, Event, Mutex, Section,
+    Semaphore, View, DEFAULT_ROOT, EMULATED,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use self::windows::{
-    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
-    EMULATED,
+    clean, large_page_size, list, page_size, signal_and_wait, wait_multiple, Event, Mutex, Section,
+    Semaphore, View, DEFAULT_ROOT, EMULATED,
 };
 
 #[cfg(not(any(target_os = "linux", windows)))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", windows)))]
 pub(crate) use unsupported::{
-    clean, large_page_size, list, page_size, Event, Mutex, Section, Semaphore, View, DEFAULT_ROOT,
-    EMULATED,
+    clean, large_page_size, list, page_size, signal_and_wait, wait_multiple, Event, Mutex, Section,
+    Semaphore, View, DEFAULT_ROOT, EMULATED,
 };
+
+/// One object of a multi-object wait (`WaitForMultipleObjects`), or the object to signal of
+/// `SignalObjectAndWait`: each backend's `wait_multiple` and `signal_and_wait` take these. The
+/// API layer checked the handle's rights.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(any(target_os = "linux", windows)), allow(dead_code))]
+pub(crate) enum WaitRef<'a> {
+    Event(&'a Event),
+    Mutex(&'a Mutex),
+    Semaphore(&'a Semaphore),
+}
+
+/// How a multi-object wait ended: the index of the object that satisfied a wait-any (the lowest
+/// signaled one), of an abandoned mutex, or the timeout. A satisfied wait-all is `Signaled(0)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(any(target_os = "linux", windows)), allow(dead_code))]
+pub(crate) enum MultiOutcome {
+    Signaled(usize),
+    Abandoned(usize),
+    TimedOut,
+}
 
 /// A validated request to create a section (everything `CreateFileMapping` takes).
 // Each backend reads the fields it needs: the emulation the parsed ones, the pass-through
@@ -203,6 +224,9 @@ pub(crate) trait EventOps: Sized + Send + Sync {
     fn duplicate(&self, access: EventAccess, inheritable: bool) -> Result<Self>;
     /// Whether the event stays signaled until reset.
     fn is_manual_reset(&self) -> bool;
+    /// Releases the waiters a `set` would release, then leaves the event non-signaled
+    /// (`PulseEvent`).
+    fn pulse(&self) -> Result<()>;
 }
 
 /// A mutex handle of one backend. Ownership belongs to the calling thread, as on Windows.

@@ -156,6 +156,27 @@ impl EventOps for Event {
     fn is_manual_reset(&self) -> bool {
         match *self {}
     }
+    fn pulse(&self) -> Result<()> {
+        match *self {}
+    }
+}
+
+/// No object can be waited for here.
+pub(crate) fn wait_multiple(
+    _: &[crate::sys::WaitRef<'_>],
+    _: bool,
+    _: Option<std::time::Duration>,
+) -> Result<crate::sys::MultiOutcome> {
+    Err(unsupported())
+}
+
+/// No object can be signaled here.
+pub(crate) fn signal_and_wait(
+    _: crate::sys::WaitRef<'_>,
+    _: crate::sys::WaitRef<'_>,
+    _: Option<std::time::Duration>,
+) -> Result<crate::sys::MultiOutcome> {
+    Err(unsupported())
 }
 
 /// No mutex can be made here.

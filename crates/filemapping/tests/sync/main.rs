@@ -2,47 +2,20 @@
 //! processes (this test binary re-executes itself as the peer), counts and their limits, rights,
 //! the namespace shared with the other types, and lifetime after a crash.
 
+#[path = "../support/peer.rs"]
+mod peer;
+
+use peer::{Peer, TestDir};
+
 use filemapping::{
     CreateOptions, Disposition, ErrorKind, EventOptions, Mutex, MutexAccess, MutexOpenOptions,
-    MutexOptions, Namespace, Semaphore, SemaphoreAccess, SemaphoreOpenOptions, SemaphoreOptions,
-    WaitOutcome,
+    MutexOptions, Semaphore, SemaphoreAccess, SemaphoreOpenOptions, SemaphoreOptions, WaitOutcome,
 };
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 /// Long enough for any peer to get going (a watchdog, not a performance bound).
 const PATIENCE: Duration = Duration::from_secs(60);
 const PEER: &str = "FM_SYNC_PEER";
-
-/// A fresh namespace root, removed on drop.
-/// Names carry the test's tag too: on Windows the namespace root is ignored, and the tests run
-/// in parallel.
-struct TestDir(PathBuf, String);
-
-impl TestDir {
-    fn new(test: &str) -> TestDir {
-        let tag = format!("fm-sync-{}-{test}", std::process::id());
-        let path = std::env::temp_dir().join(&tag);
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TestDir(path, tag)
-    }
-    /// The test's object called `leaf`.
-    fn n(&self, leaf: &str) -> String {
-        format!("{}-{leaf}", self.1)
-    }
-    fn ns(&self) -> Namespace {
-        Namespace::at(&self.0)
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The peer's entry point: `$FM_SYNC_PEER` is `WHAT NAME`. Ignored in normal runs.
 #[test]
@@ -78,46 +51,6 @@ fn peer_entry() {
             say(&format!("previous {}", sem.release(1).unwrap()));
         }
         other => panic!("unknown peer command {other}"),
-    }
-}
-
-/// A peer process running `what name` in `dir`'s namespace.
-struct Peer {
-    child: Child,
-    lines: std::io::Lines<BufReader<ChildStdout>>,
-}
-
-impl Peer {
-    fn spawn(dir: &TestDir, what: &str, name: &str) -> Peer {
-        let exe = std::env::current_exe().unwrap();
-        let mut child = Command::new(exe)
-            .args(["--exact", "peer_entry", "--ignored", "--nocapture", "-q"])
-            .env(filemapping::FILEMAPPING_DIR, &dir.0)
-            .env(PEER, format!("{what} {name}"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        Peer { child, lines }
-    }
-
-    /// The next `PEER` line, without the prefix.
-    fn line(&mut self) -> String {
-        for line in &mut self.lines {
-            if let Some(rest) = line.unwrap().strip_prefix("PEER ") {
-                return rest.to_owned();
-            }
-        }
-        panic!("the peer ended without a line");
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn finish(mut self) {
-        assert!(self.child.wait().unwrap().success());
     }
 }
 
@@ -179,7 +112,7 @@ fn a_thread_that_ends_owning_abandons_the_mutex() {
 
 #[test]
 fn the_initial_owner_owns_a_new_mutex_but_not_an_existing_one() {
-    let dir = TestDir::new("initial");
+    let dir = TestDir::new("sync", "initial");
     let (first, _) = MutexOptions::new()
         .name(&dir.n("m"))
         .initial_owner(true)
@@ -205,16 +138,16 @@ fn the_initial_owner_owns_a_new_mutex_but_not_an_existing_one() {
 
 #[test]
 fn sigkill_of_the_owner_process_abandons_the_mutex_to_the_next_waiter() {
-    let dir = TestDir::new("sigkill");
+    let dir = TestDir::new("sync", "sigkill");
     let (mutex, _) = mutex_in(&dir, "m");
-    let mut owner = Peer::spawn(&dir, "own", &dir.n("m"));
+    let mut owner = Peer::spawn(PEER, &dir, "own", &dir.n("m"));
     assert_eq!(owner.line(), "owned");
     assert_eq!(
         mutex.wait(Some(Duration::ZERO)).unwrap(),
         WaitOutcome::TimedOut
     );
     // A waiter of another process blocks in the kernel until the owner dies.
-    let mut waiter = Peer::spawn(&dir, "wait", &dir.n("m"));
+    let mut waiter = Peer::spawn(PEER, &dir, "wait", &dir.n("m"));
     assert_eq!(waiter.line(), "waiting");
     std::thread::sleep(Duration::from_millis(100));
     owner.kill();
@@ -226,10 +159,10 @@ fn sigkill_of_the_owner_process_abandons_the_mutex_to_the_next_waiter() {
 
 #[test]
 fn a_waiting_process_gets_the_mutex_when_the_owner_releases_it() {
-    let dir = TestDir::new("handoff");
+    let dir = TestDir::new("sync", "handoff");
     let (mutex, _) = mutex_in(&dir, "m");
     assert_eq!(mutex.wait(None).unwrap(), WaitOutcome::Acquired);
-    let mut waiter = Peer::spawn(&dir, "wait", &dir.n("m"));
+    let mut waiter = Peer::spawn(PEER, &dir, "wait", &dir.n("m"));
     assert_eq!(waiter.line(), "waiting");
     std::thread::sleep(Duration::from_millis(100));
     mutex.release().unwrap();
@@ -239,8 +172,8 @@ fn a_waiting_process_gets_the_mutex_when_the_owner_releases_it() {
 
 #[test]
 fn a_name_dies_with_its_last_handle_even_after_a_crash() {
-    let dir = TestDir::new("crash");
-    let mut owner = Peer::spawn(&dir, "own", &dir.n("m"));
+    let dir = TestDir::new("sync", "crash");
+    let mut owner = Peer::spawn(PEER, &dir, "own", &dir.n("m"));
     assert_eq!(owner.line(), "owned");
     let opener = MutexOpenOptions::new(MutexAccess::SYNCHRONIZE).namespace(&dir.ns());
     drop(opener.open(&dir.n("m")).unwrap());
@@ -261,7 +194,7 @@ fn a_name_dies_with_its_last_handle_even_after_a_crash() {
 
 #[test]
 fn names_of_other_types_are_invalid_handles() {
-    let dir = TestDir::new("types");
+    let dir = TestDir::new("sync", "types");
     let ns = dir.ns();
     let (_m, _) = mutex_in(&dir, "mutex");
     let (_s, _) = SemaphoreOptions::new()
@@ -333,7 +266,7 @@ fn names_of_other_types_are_invalid_handles() {
 
 #[test]
 fn mutex_rights_are_enforced_and_generic_rights_mapped() {
-    let dir = TestDir::new("mutex-rights");
+    let dir = TestDir::new("sync", "mutex-rights");
     let (_m, _) = mutex_in(&dir, "m");
     let open = |access| {
         MutexOpenOptions::new(access)
@@ -423,7 +356,7 @@ fn a_release_wakes_as_many_waiting_threads_as_its_count() {
 
 #[test]
 fn another_process_releases_a_semaphore() {
-    let dir = TestDir::new("sem-proc");
+    let dir = TestDir::new("sync", "sem-proc");
     let (sem, _) = SemaphoreOptions::new()
         .name(&dir.n("s"))
         .maximum(5)
@@ -434,7 +367,7 @@ fn another_process_releases_a_semaphore() {
         let sem = sem.try_clone().unwrap();
         std::thread::spawn(move || sem.wait(Some(PATIENCE)).unwrap())
     };
-    let mut poster = Peer::spawn(&dir, "post", &dir.n("s"));
+    let mut poster = Peer::spawn(PEER, &dir, "post", &dir.n("s"));
     assert_eq!(poster.line(), "previous 0");
     poster.finish();
     assert!(waiter.join().unwrap());
@@ -442,7 +375,7 @@ fn another_process_releases_a_semaphore() {
 
 #[test]
 fn semaphore_rights_are_enforced_and_an_existing_one_keeps_its_counts() {
-    let dir = TestDir::new("sem-rights");
+    let dir = TestDir::new("sync", "sem-rights");
     let ns = dir.ns();
     let (sem, _) = SemaphoreOptions::new()
         .name(&dir.n("s"))

@@ -21,7 +21,7 @@ pub(crate) fn run(dir: Option<&Path>) -> Result<(), Failure> {
     outln!("demo: a sender and a receiver talk through {name} (2048 bytes of system memory)")?;
     let mut sender = spawn(dir, &["send", &name, "--timeout", "5s"], true)?;
     let sender_err = wait_until_created(&mut sender)?;
-    let mut receiver = spawn(dir, &["recv", &name, "--interval", "20ms"], false)?;
+    let mut receiver = spawn(dir, &["recv", &name], false)?;
     let echo_sender = echo(sender.stdout.take(), "sender  ");
     let echo_receiver = echo(receiver.stdout.take(), "receiver");
     let mut stdin = sender

@@ -20,8 +20,13 @@ pub(crate) fn run(ctx: &Ctx, args: &LsArgs) -> Result<(), Failure> {
         super::report_skipped(&entries);
     }
     // Stale names (every holder died) behave as if they did not exist; foreign entries (not
-    // mappings at all) are never live.
-    let live: Vec<&Entry> = entries.iter().filter(|e| e.is_live()).collect();
+    // mappings at all) are never live. Events, mutexes and semaphores (such as those of `fmap
+    // send`) are objects whose handles are counted but that have no section information: not
+    // mappings either. (An entry this user cannot look into has neither, and is listed.)
+    let live: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.is_live() && !(e.info().is_none() && e.handle_count().is_some()))
+        .collect();
     if ctx.json {
         let rows: Vec<_> = live.iter().map(|e| output::entry_json(e)).collect();
         return outln!("{}", serde_json::json!({ "mappings": rows }));

@@ -1,5 +1,14 @@
 //! `fmap send`: create the 2048-byte mapping and hand each line of stdin to a receiver.
 //!
+//! Event-driven (the objects are described at `slot::Signals`): after each message the sender
+//! sets `ready`, then sleeps until the receiver sets `taken`. While a receiver owns the
+//! receiver mutex, the sender waits for that mutex too: it gets it the moment the receiver ends
+//! or dies, says "the receiver is gone" and waits for another one (within `--timeout`); with no
+//! receiver, it waits for `arrived` instead. A signal sets a local event that every wait
+//! includes. Nothing polls. The sender owns the sender mutex from start to end, so that a
+//! receiver learns of its end (or death) at once; a second sender of the same name finds it
+//! owned and is refused.
+//!
 //! A line that does not fit the slot is refused with a message on stderr and the session goes
 //! on with the next line; the exit code at the end says whether any line was refused. Lines are
 //! read with a bound ([`MAX_LINE`]), so one endless line cannot fill the memory either. A signal
@@ -11,7 +20,8 @@ use crate::failure::{Context, Failure};
 use crate::out::{errln, outln};
 use crate::shown::{cut, shown};
 use crate::slot;
-use filemapping::{CreateOptions, Disposition, FileMapAccess, View, ERROR_ALREADY_EXISTS};
+use filemapping::{wait_any, CreateOptions, Disposition, FileMapAccess, View};
+use filemapping::{Event as Flag, WaitAnyOutcome, ERROR_ALREADY_EXISTS};
 use std::io::{BufRead, Read};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -29,9 +39,54 @@ enum Event {
 pub(crate) fn run(ctx: &Ctx, args: &SendArgs) -> Result<(), Failure> {
     let (tx, rx) = mpsc::sync_channel(1);
     let on_signal = tx.clone();
-    crate::signals::on_termination(move || {
+    let stop = slot::stop_on_signal(move || {
         let _ = on_signal.try_send(Event::End);
     })?;
+    let (signals, _) = slot::Signals::create(&ctx.ns, &args.name)
+        .doing(&format!("cannot create the events of {}", cut(&args.name)))?;
+    if !signals
+        .sender
+        .wait(Some(Duration::ZERO))
+        .doing("cannot take the sender's mutex")?
+        .is_acquired()
+    {
+        return Err(already_exists(&args.name));
+    }
+    let session = Session {
+        signals: &signals,
+        stop: &stop,
+    };
+    let result = serve(ctx, args, &session, &rx, tx);
+    // The receiver learns at once that the sender is gone.
+    let _ = signals.sender.release();
+    result
+}
+
+/// The objects a session waits for.
+struct Session<'a> {
+    signals: &'a slot::Signals,
+    stop: &'a Flag,
+}
+
+fn already_exists(name: &str) -> Failure {
+    Failure::new(format!(
+        "{} already exists (ERROR_ALREADY_EXISTS, {ERROR_ALREADY_EXISTS}); refusing to write into another program's mapping",
+        cut(name)
+    ))
+    .with_win32("ERROR_ALREADY_EXISTS", ERROR_ALREADY_EXISTS)
+    .with_hint(
+        "choose another name; if another `fmap send` holds it, `fmap recv` reads it, \
+         otherwise `fmap info` and `fmap read` show what it holds",
+    )
+}
+
+fn serve(
+    ctx: &Ctx,
+    args: &SendArgs,
+    session: &Session<'_>,
+    rx: &mpsc::Receiver<Event>,
+    tx: mpsc::SyncSender<Event>,
+) -> Result<(), Failure> {
     let (map, disposition) = CreateOptions::new()
         .name(&args.name)
         .size(slot::SECTION_SIZE)
@@ -39,15 +94,7 @@ pub(crate) fn run(ctx: &Ctx, args: &SendArgs) -> Result<(), Failure> {
         .create()
         .doing(&format!("cannot create {}", cut(&args.name)))?;
     if disposition == Disposition::OpenedExisting {
-        return Err(Failure::new(format!(
-            "{} already exists (ERROR_ALREADY_EXISTS, {ERROR_ALREADY_EXISTS}); refusing to write into another program's mapping",
-            cut(&args.name)
-        ))
-        .with_win32("ERROR_ALREADY_EXISTS", ERROR_ALREADY_EXISTS)
-        .with_hint(
-            "choose another name; if another `fmap send` holds it, `fmap recv` reads it, \
-             otherwise `fmap info` and `fmap read` show what it holds",
-        ));
+        return Err(already_exists(&args.name));
     }
     let view = map
         .map_view(FileMapAccess::WRITE, 0, 0)
@@ -73,7 +120,7 @@ pub(crate) fn run(ctx: &Ctx, args: &SendArgs) -> Result<(), Failure> {
                 }
                 match slot::encode(text) {
                     Ok(bytes) => {
-                        send_one(ctx, &view, text, &bytes, args.timeout)?;
+                        send_one(ctx, session, &view, (text, &bytes), args.timeout)?;
                         continue;
                     }
                     Err(e) => format!(
@@ -136,13 +183,18 @@ fn read_lines(tx: &mpsc::SyncSender<Event>) {
 
 fn send_one(
     ctx: &Ctx,
+    session: &Session<'_>,
     view: &View,
-    text: &str,
-    bytes: &[u8],
+    (text, bytes): (&str, &[u8]),
     timeout: Duration,
 ) -> Result<(), Failure> {
     slot::put(view, bytes).doing("cannot write the slot")?;
-    match wait_taken(view, timeout)? {
+    session
+        .signals
+        .ready
+        .set()
+        .doing("cannot signal the receiver")?;
+    match wait_taken(session, timeout)? {
         Taken::Yes => {}
         Taken::Signal => return Ok(()),
         Taken::TimedOut => {
@@ -166,19 +218,49 @@ enum Taken {
     Signal,
 }
 
-/// Waits until the receiver cleared the slot, `timeout` passed, or a signal came.
-fn wait_taken(view: &View, timeout: Duration) -> Result<Taken, Failure> {
+/// Waits until the receiver took the message, `timeout` passed, or a signal came; notices a
+/// receiver that goes away meanwhile and waits for the next one.
+fn wait_taken(session: &Session<'_>, timeout: Duration) -> Result<Taken, Failure> {
     let deadline = Instant::now() + timeout;
+    let signals = session.signals;
     loop {
-        if slot::is_empty(view).doing("cannot read the slot")? {
-            return Ok(Taken::Yes);
+        let left = deadline.saturating_duration_since(Instant::now());
+        // A receiver owns the receiver mutex: if this thread gets it, there is none.
+        let receiver = signals
+            .receiver
+            .wait(Some(Duration::ZERO))
+            .doing("cannot look for the receiver")?;
+        let present = !receiver.is_acquired();
+        if !present {
+            signals
+                .receiver
+                .release()
+                .doing("cannot release the receiver's mutex")?;
         }
-        if crate::signals::terminated() {
-            return Ok(Taken::Signal);
+        if receiver == filemapping::WaitOutcome::Abandoned {
+            // It died since the last message.
+            errln!("fmap send: the receiver is gone; waiting for another one");
         }
-        if Instant::now() >= deadline {
-            return Ok(Taken::TimedOut);
+        let second: &dyn filemapping::Waitable = if present {
+            &signals.receiver
+        } else {
+            &signals.arrived
+        };
+        let outcome = wait_any(&[&signals.taken, second, session.stop], Some(left))
+            .doing("cannot wait for the receiver")?;
+        match outcome {
+            WaitAnyOutcome::Signaled(0) | WaitAnyOutcome::Abandoned(0) => return Ok(Taken::Yes),
+            WaitAnyOutcome::Signaled(1) | WaitAnyOutcome::Abandoned(1) => {
+                if present {
+                    signals
+                        .receiver
+                        .release()
+                        .doing("cannot release the receiver's mutex")?;
+                    errln!("fmap send: the receiver is gone; waiting for another one");
+                }
+            }
+            WaitAnyOutcome::TimedOut => return Ok(Taken::TimedOut),
+            _ => return Ok(Taken::Signal),
         }
-        std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -29,6 +29,7 @@ pub(crate) use mutex::Mutex;
 pub(crate) use section::Section;
 pub(crate) use semaphore::Semaphore;
 pub(crate) use view::View;
+pub(crate) use waitable::{signal_and_wait, wait_multiple};
 
 /// The default namespace root.
 pub(crate) const DEFAULT_ROOT: &str = "/dev/shm";

@@ -51,17 +51,20 @@
 //! - A process that dies while it *initialises* a mutex leaves nothing (the object is not
 //!   published before it is initialised).
 //!
-//! # Waiting for several objects (`WaitForMultipleObjects`, later)
+//! # Waiting for several objects (`WaitForMultipleObjects`)
 //!
-//! A pthread mutex cannot be waited on together with other objects. The glibc futex word of a
-//! robust mutex is the kernel's robust-futex format (`tid | FUTEX_WAITERS | FUTEX_OWNER_DIED`,
-//! the first `int` of `pthread_mutex_t`, part of glibc's ABI), and the kernel wakes it on
-//! unlock (glibc's robust unlock wakes when `FUTEX_WAITERS` is set) and on owner death. A
-//! wait-any can therefore try every object without blocking (`pthread_mutex_trylock`, which
-//! also reports `EOWNERDEAD`), set `FUTEX_WAITERS` on each mutex word it sleeps on, and sleep in
-//! `futex_waitv` (Linux 5.16) on all the words (mutexes, events, semaphores) at once, then try
-//! again. Wait-all needs the same loop with a try-all that backs out (unlocks what it took) when
-//! one object is not free.
+//! A pthread mutex cannot be waited on together with other objects, but its futex word can. The
+//! glibc word of a robust mutex is the kernel's robust-futex format (`tid | FUTEX_WAITERS |
+//! FUTEX_OWNER_DIED`, the first `int` of `pthread_mutex_t`, part of glibc's ABI), and the kernel
+//! wakes a sleeper of it on unlock (glibc's robust unlock wakes one when `FUTEX_WAITERS` is
+//! set) and on owner death. A multi-object wait (`waitable`, *Waiting for several objects*)
+//! therefore looks at the word to see whether the mutex is free (no owner tid, or the calling
+//! thread's own: recursion) without taking it, takes it with `pthread_mutex_trylock` (which
+//! reports `EOWNERDEAD` too), sets `FUTEX_WAITERS` on the word before it sleeps on it in
+//! `futex_waitv`, and hands on a wake it does not use. A wait-all that took an abandoned mutex
+//! and lost a race for another object gives it back with `pthread_mutex_consistent`, unlock,
+//! and `FUTEX_OWNER_DIED` set again on the free word, so that the next locker still learns
+//! of the abandonment.
 
 #![allow(unsafe_code)]
 
@@ -70,12 +73,14 @@ use super::header::ObjectKind;
 use super::object::Place;
 use super::objfile;
 use super::view::View;
-use super::waitable::{self, Blueprint, Target, Waitable};
+use super::waitable::{self, Blueprint, Part, Target, Waitable};
+use super::waitable::{FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{MutexOps, MutexParams, OpenRequest, SyncRequest};
 use crate::types::{Disposition, WaitOutcome};
 use std::cell::RefCell;
 use std::os::unix::io::OwnedFd;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -242,6 +247,72 @@ impl Mutex {
     }
 }
 
+impl Part for Mutex {
+    fn waitable(&self) -> &Waitable {
+        &self.inner
+    }
+
+    fn is_free(&self, _: u32, _: bool) -> bool {
+        let owner = self.inner.word().load(Ordering::SeqCst) & FUTEX_TID_MASK;
+        owner == 0 || owner == current_tid()
+    }
+
+    fn take(&self, _: u32, _: bool) -> Result<Option<bool>> {
+        Ok(match self.wait(Some(Duration::ZERO))? {
+            WaitOutcome::Acquired => Some(false),
+            WaitOutcome::Abandoned => Some(true),
+            WaitOutcome::TimedOut => None,
+        })
+    }
+
+    fn give_back(&self, abandoned: bool) {
+        if self.release().is_ok() && abandoned {
+            // Abandoned again for the next locker, unless one got in first.
+            let _ = self.inner.word().compare_exchange(
+                0,
+                FUTEX_OWNER_DIED,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+        }
+    }
+
+    fn register(&self, _: u32, _: bool) -> Option<u32> {
+        let word = self.inner.word();
+        let mut value = word.load(Ordering::SeqCst);
+        loop {
+            let owner = value & FUTEX_TID_MASK;
+            if owner == 0 || owner == current_tid() {
+                return None;
+            }
+            if value & FUTEX_WAITERS != 0 {
+                return Some(value);
+            }
+            match word.compare_exchange(
+                value,
+                value | FUTEX_WAITERS,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => return Some(value | FUTEX_WAITERS),
+                Err(seen) => value = seen,
+            }
+        }
+    }
+
+    fn unregister(&self) {}
+
+    fn mutex_word(&self) -> Option<&AtomicU32> {
+        Some(self.inner.word())
+    }
+}
+
+/// The calling thread's id, as the kernel and glibc write it into a robust mutex's word.
+fn current_tid() -> u32 {
+    // SAFETY: gettid takes no arguments and cannot fail.
+    (unsafe { libc::syscall(libc::SYS_gettid) }) as u32 & FUTEX_TID_MASK
+}
+
 impl objfile::Unpublished for Mutex {
     fn object(&self) -> Result<&OwnedFd> {
         self.inner.object()
@@ -265,24 +336,7 @@ impl Drop for Mutex {
 
 /// The absolute `CLOCK_REALTIME` time `timeout` from now, as `pthread_mutex_timedlock` wants.
 fn deadline(timeout: Duration) -> libc::timespec {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid timespec to write.
-    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
-    // Far enough to be "never" without overflowing `time_t`.
-    let secs = timeout.as_secs().min(1 << 40) as libc::time_t;
-    let mut nsec = now.tv_nsec + libc::c_long::from(timeout.subsec_nanos() as i32);
-    let mut sec = now.tv_sec + secs;
-    if nsec >= 1_000_000_000 {
-        nsec -= 1_000_000_000;
-        sec += 1;
-    }
-    libc::timespec {
-        tv_sec: sec,
-        tv_nsec: nsec,
-    }
+    waitable::clock_after(libc::CLOCK_REALTIME, timeout)
 }
 
 /// The pages this thread locked mutexes through, one entry per acquisition not yet released

@@ -165,12 +165,13 @@
 //!   once when it is made, by the same rule: its own description, or a lock-free one if it is
 //!   inheritable (a duplicate shares the page of the handle it came from). Waiters sleep with
 //!   `FUTEX_WAIT` on the word (a shared futex: the word is in a `MAP_SHARED` page of the file,
-//!   so every process's mapping of it is one futex), setters `FUTEX_WAKE` one waiter
-//!   (auto-reset) or all (manual-reset). Otherwise events follow this protocol exactly, with
-//!   one difference: they are only ever opened read-write.
+//!   so every process's mapping of it is one futex); the second word counts the sleepers, and
+//!   setters `FUTEX_WAKE` them all only if it is not 0 (`waitable`, *Waiter counts*; multi-object
+//!   waits sleep in `futex_waitv` on several such words). Otherwise events follow this protocol
+//!   exactly, with one difference: they are only ever opened read-write.
 //! - **Mutexes and semaphores** are built, opened, mapped, duplicated and closed exactly like
 //!   events (`waitable` has that shared code). A semaphore's page holds its count as a futex
-//!   word (its maximum is the header's `attributes`); a mutex's page holds a robust,
+//!   word, followed by its waiter count (its maximum is the header's `attributes`); a mutex's page holds a robust,
 //!   process-shared pthread mutex, whose abandonment the kernel reports (`mutex` says why).
 //!
 //! # Counting, stale names, last closers

@@ -2,13 +2,14 @@
 //! state is one futex word, the count; the maximum is in the header (its `attributes` word),
 //! written once before the object is published. A wait takes one unit with a compare-and-swap,
 //! or sleeps in the kernel (`FUTEX_WAIT`) while the count is 0; a release adds its count with a
-//! compare-and-swap (refusing to pass the maximum) and wakes that many waiters. Nothing is
-//! owned, so nothing is abandoned: a process that dies simply takes no more units.
+//! compare-and-swap (refusing to pass the maximum) and wakes the sleepers, if the waiter
+//! count beside the word says there are any (`waitable`, *Waiter counts*). Nothing is owned,
+//! so nothing is abandoned: a process that dies simply takes no more units.
 
 use super::header::ObjectKind;
 use super::object::Place;
 use super::objfile;
-use super::waitable::{self, futex_wait, futex_wake, Blueprint, Target, Waitable};
+use super::waitable::{self, sleep_while, wake_waiters, Blueprint, Part, Target, Waitable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{OpenRequest, SemaphoreOps, SemaphoreParams, SyncRequest};
 use crate::types::Disposition;
@@ -71,9 +72,8 @@ impl SemaphoreOps for Semaphore {
                 }
                 continue;
             }
-            match waitable::remaining(deadline) {
-                Ok(left) => futex_wait(word, 0, left),
-                Err(()) => return Ok(false),
+            if sleep_while(word, self.inner.waiters(), deadline, |n| n == 0).is_err() {
+                return Ok(false);
             }
         }
     }
@@ -99,7 +99,7 @@ impl SemaphoreOps for Semaphore {
                 Err(seen) => previous = seen,
             }
         }
-        futex_wake(word, i32::try_from(count).unwrap_or(i32::MAX));
+        wake_waiters(word, self.inner.waiters());
         Ok(previous)
     }
 
@@ -108,6 +108,54 @@ impl SemaphoreOps for Semaphore {
             inner: self.inner.duplicate(inheritable)?,
             maximum: self.maximum,
         })
+    }
+}
+
+impl Semaphore {
+    /// Takes one unit if there is one.
+    fn try_take(&self) -> bool {
+        let word = self.inner.word();
+        let mut count = word.load(Ordering::SeqCst);
+        while count > 0 {
+            match word.compare_exchange(count, count - 1, Ordering::SeqCst, Ordering::SeqCst) {
+                Ok(_) => return true,
+                Err(seen) => count = seen,
+            }
+        }
+        false
+    }
+}
+
+impl Part for Semaphore {
+    fn waitable(&self) -> &Waitable {
+        &self.inner
+    }
+
+    fn is_free(&self, _: u32, _: bool) -> bool {
+        self.inner.word().load(Ordering::SeqCst) > 0
+    }
+
+    fn take(&self, _: u32, _: bool) -> Result<Option<bool>> {
+        Ok(self.try_take().then_some(false))
+    }
+
+    fn give_back(&self, _: bool) {
+        // The unit taken leaves room below the maximum.
+        self.inner.word().fetch_add(1, Ordering::SeqCst);
+        wake_waiters(self.inner.word(), self.inner.waiters());
+    }
+
+    fn register(&self, _: u32, _: bool) -> Option<u32> {
+        self.inner.waiters().fetch_add(1, Ordering::SeqCst);
+        if self.inner.word().load(Ordering::SeqCst) > 0 {
+            self.unregister();
+            return None;
+        }
+        Some(0)
+    }
+
+    fn unregister(&self) {
+        self.inner.waiters().fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -1,5 +1,5 @@
 //! Events on Windows: `CreateEventW`, `OpenEventW`, `SetEvent`, `ResetEvent` and
-//! `WaitForSingleObject`, passed through.
+//! `PulseEvent` and `WaitForSingleObject`, passed through.
 
 #![allow(unsafe_code)]
 
@@ -15,7 +15,7 @@ use windows_sys::Win32::Foundation::{
     GetLastError, ERROR_ALREADY_EXISTS, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, OpenEventW, ResetEvent, SetEvent, WaitForSingleObject, INFINITE,
+    CreateEventW, OpenEventW, PulseEvent, ResetEvent, SetEvent, WaitForSingleObject, INFINITE,
 };
 
 /// `EVENT_QUERY_STATE`: what `NtQueryEvent` needs.
@@ -107,6 +107,18 @@ impl EventOps for Event {
 
     fn is_manual_reset(&self) -> bool {
         self.manual
+    }
+
+    fn pulse(&self) -> Result<()> {
+        // SAFETY: the handle is owned by `self`.
+        check(unsafe { PulseEvent(self.handle.raw()) }, "PulseEvent")
+    }
+}
+
+impl Event {
+    /// The kernel handle, for the multi-object waits.
+    pub(crate) fn raw(&self) -> windows_sys::Win32::Foundation::HANDLE {
+        self.handle.raw()
     }
 }
 

@@ -11,7 +11,7 @@ mod view;
 
 pub(crate) use event::Event;
 pub(crate) use section::Section;
-pub(crate) use sync::{Mutex, Semaphore};
+pub(crate) use sync::{signal_and_wait, wait_multiple, Mutex, Semaphore};
 pub(crate) use view::View;
 
 /// Windows has its own object namespace; the root is ignored.

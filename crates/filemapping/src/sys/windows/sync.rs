@@ -1,13 +1,15 @@
 //! Mutexes and semaphores on Windows: `CreateMutexExW`, `OpenMutexW`, `ReleaseMutex`,
-//! `CreateSemaphoreExW`, `OpenSemaphoreW`, `ReleaseSemaphore` and `WaitForSingleObject`, passed
-//! through. The kernel owns, counts and abandons.
+//! `CreateSemaphoreExW`, `OpenSemaphoreW`, `ReleaseSemaphore`, `WaitForSingleObject`,
+//! `WaitForMultipleObjects` and `SignalObjectAndWait`, passed through. The kernel owns, counts
+//! and abandons, and checks and takes all objects of a wait-all at once.
 
 #![allow(unsafe_code)]
 
 use super::handle::{last_error, Handle};
 use super::section::{duplicate_raw, security, wide};
 use crate::error::Result;
-use crate::sys::{MutexOps, MutexParams, OpenRequest, SemaphoreOps, SemaphoreParams, SyncRequest};
+use crate::sys::{MultiOutcome, MutexOps, MutexParams, OpenRequest, SemaphoreOps};
+use crate::sys::{SemaphoreParams, SyncRequest, WaitRef};
 use crate::types::{Disposition, WaitOutcome};
 use std::time::Duration;
 use windows_sys::Win32::Foundation::{
@@ -15,7 +17,8 @@ use windows_sys::Win32::Foundation::{
 };
 use windows_sys::Win32::System::Threading::{
     CreateMutexExW, CreateSemaphoreExW, OpenMutexW, OpenSemaphoreW, ReleaseMutex, ReleaseSemaphore,
-    WaitForSingleObject, CREATE_MUTEX_INITIAL_OWNER, INFINITE,
+    SignalObjectAndWait, WaitForMultipleObjects, WaitForSingleObject, CREATE_MUTEX_INITIAL_OWNER,
+    INFINITE,
 };
 
 /// One handle to a mutex.
@@ -47,11 +50,71 @@ fn create<P>(
     Ok((handle, disposition))
 }
 
+/// A timeout in milliseconds, `INFINITE` for none.
+fn millis(timeout: Option<Duration>) -> u32 {
+    timeout.map_or(INFINITE, |t| {
+        t.as_millis().min(u128::from(INFINITE - 1)) as u32
+    })
+}
+
+/// The kernel handle behind a multi-wait's object.
+fn raw(object: WaitRef<'_>) -> HANDLE {
+    match object {
+        WaitRef::Event(event) => event.raw(),
+        WaitRef::Mutex(mutex) => mutex.0.raw(),
+        WaitRef::Semaphore(semaphore) => semaphore.0.raw(),
+    }
+}
+
+/// A wait's result for `count` objects: `WAIT_OBJECT_0 + i`, `WAIT_ABANDONED_0 + i`,
+/// `WAIT_TIMEOUT`, else the last error of `what`.
+fn outcome(code: u32, count: usize, what: &str) -> Result<MultiOutcome> {
+    let count = count as u32;
+    if code == WAIT_TIMEOUT {
+        Ok(MultiOutcome::TimedOut)
+    } else if (WAIT_OBJECT_0..WAIT_OBJECT_0 + count).contains(&code) {
+        Ok(MultiOutcome::Signaled((code - WAIT_OBJECT_0) as usize))
+    } else if (WAIT_ABANDONED..WAIT_ABANDONED + count).contains(&code) {
+        Ok(MultiOutcome::Abandoned((code - WAIT_ABANDONED) as usize))
+    } else {
+        Err(last_error(what))
+    }
+}
+
+/// `WaitForMultipleObjects` (the caller checked the count and the rights).
+pub(crate) fn wait_multiple(
+    objects: &[WaitRef<'_>],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<MultiOutcome> {
+    let handles: Vec<HANDLE> = objects.iter().copied().map(raw).collect();
+    // SAFETY: `handles` holds `handles.len()` (at most 64) handles owned by the objects, which
+    // outlive the call.
+    let code = unsafe {
+        WaitForMultipleObjects(
+            handles.len() as u32,
+            handles.as_ptr(),
+            all.into(),
+            millis(timeout),
+        )
+    };
+    outcome(code, handles.len(), "WaitForMultipleObjects")
+}
+
+/// `SignalObjectAndWait`, not alertable.
+pub(crate) fn signal_and_wait(
+    signal: WaitRef<'_>,
+    wait: WaitRef<'_>,
+    timeout: Option<Duration>,
+) -> Result<MultiOutcome> {
+    // SAFETY: both handles are owned by objects that outlive the call.
+    let code = unsafe { SignalObjectAndWait(raw(signal), raw(wait), millis(timeout), 0) };
+    outcome(code, 1, "SignalObjectAndWait")
+}
+
 /// `WaitForSingleObject` on `handle`.
 fn wait(handle: &Handle, timeout: Option<Duration>) -> Result<u32> {
-    let ms = timeout.map_or(INFINITE, |t| {
-        t.as_millis().min(u128::from(INFINITE - 1)) as u32
-    });
+    let ms = millis(timeout);
     // SAFETY: the handle is owned by the caller's object.
     match unsafe { WaitForSingleObject(handle.raw(), ms) } {
         code @ (WAIT_OBJECT_0 | WAIT_ABANDONED | WAIT_TIMEOUT) => Ok(code),
