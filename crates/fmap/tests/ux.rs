@@ -783,3 +783,34 @@ fn create_mode_sets_any_read_and_write_bits_that_keep_the_owners() {
         assert!(out.stderr.contains("mode"), "{bad}: {out:?}");
     }
 }
+
+/// The issue's own case: `fmap create X --size 4k &` typed at an interactive shell, whose
+/// terminal the background job shares. `script` gives the shell a real terminal and job control;
+/// the job must keep running (not be stopped by SIGTTIN) and hold the name.
+#[test]
+fn a_background_job_on_a_real_terminal_keeps_holding() {
+    let sb = Sandbox::new("pty");
+    if Command::new("script").arg("--version").output().is_err() {
+        // Written past libtest's capture, so the skip shows in every run.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped: a_background_job_on_a_real_terminal_keeps_holding: no `script` (util-linux)\n",
+        );
+        return;
+    }
+    let session = "bash --norc -i -c 'set -m; \"$FMAP\" create Bg --size 4k & sleep 1; \
+                   jobs -l; \"$FMAP\" ls --json; kill %1; wait'";
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", session, "/dev/null"])
+        .current_dir(&sb.dir)
+        .env("FMAP", FMAP)
+        .env("FILEMAPPING_DIR", &sb.dir)
+        .stdin(Stdio::null());
+    let out = finish(cmd);
+    let text = out.stdout.replace('\r', "");
+    assert!(text.contains("holding it until a signal"), "{text}");
+    assert!(text.contains("Running"), "the job was stopped: {text}");
+    assert!(text.contains(r#""name":"Local\\Bg""#), "not held: {text}");
+    assert!(text.contains("released Local\\Bg"), "{text}");
+    assert!(sb.live().is_empty() && sb.stale().is_empty());
+}
