@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs each fuzz target (fuzz/) for SECONDS (default 60) with cargo-fuzz on nightly, starting
+# from its corpus in fuzz/corpus/<target>/ (new inputs go to a scratch copy, not the checkout).
+# Without nightly or cargo-fuzz, runs the corpora through the stable harness instead.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+secs=${1:-60}
+cd "$top"
+if cargo +nightly --version >/dev/null 2>&1 && cargo +nightly fuzz --version >/dev/null 2>&1; then
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  cd fuzz
+  for target in $(cargo +nightly fuzz list); do
+    echo "== fuzz $target for ${secs}s"
+    mkdir -p "$scratch/$target"
+    cp -r "corpus/$target/." "$scratch/$target/"
+    cargo +nightly fuzz run "$target" "$scratch/$target" -- -max_total_time="$secs" -max_len=8192
+  done
+else
+  echo "fuzz: no nightly toolchain with cargo-fuzz; running the corpora on stable"
+  cargo test -p filemapping --test fuzz_corpus
+fi
