@@ -2,6 +2,8 @@
 //! `WaitForSingleObject`) in the same namespace as file mappings, events and mutexes, with the
 //! same lifetime rules.
 
+#![allow(unsafe_code)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::namespace::Namespace;
 use crate::protection::SemaphoreAccess;
@@ -429,6 +431,66 @@ impl Semaphore {
         let access = access.map_generic();
         let inner = self.inner.duplicate(access.bits(), inheritable)?;
         Ok(Semaphore { inner, access })
+    }
+
+    /// For an inheritable handle: the text to pass to a child process (on its command line or in
+    /// its environment) so that it can adopt the handle with
+    /// [`from_inherit_token`](Self::from_inherit_token). `None` if the handle is not inheritable.
+    ///
+    /// Every child started while the handle is open inherits it, as with Windows'
+    /// `bInheritHandles = TRUE`. The token names the inherited handle (a descriptor on Linux,
+    /// the `HANDLE` value on Windows) and the handle's rights.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{SemaphoreOptions};
+    ///
+    /// let (sem, _) = SemaphoreOptions::new().create()?;
+    /// assert_eq!(sem.inherit_token(), None);
+    /// let child_copy = sem.duplicate(sem.access(), true)?;
+    /// assert!(child_copy.inherit_token().is_some());
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    #[must_use]
+    pub fn inherit_token(&self) -> Option<String> {
+        let raw = sys::InheritOps::inherit_raw(&self.inner);
+        crate::waitable::inherit_token(raw, self.access.bits())
+    }
+
+    /// Adopts a handle inherited from the parent process, described by the parent's
+    /// [`inherit_token`](Self::inherit_token). The handle keeps the rights the parent's had.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidHandle`] if the token is malformed
+    /// or does not describe an open handle of a semaphore.
+    ///
+    /// # Safety
+    ///
+    /// The handle named by the token must have been inherited from the parent, be open, and be
+    /// owned by nothing else in this process; adopt each token at most once.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use filemapping::Semaphore;
+    ///
+    /// let token = std::env::var("MY_SEMAPHORE").expect("set by the parent");
+    /// // SAFETY: the parent passed an inheritable handle's token, adopted only here.
+    /// let sem = unsafe { Semaphore::from_inherit_token(&token)? };
+    /// # drop(sem);
+    /// # Ok::<(), filemapping::Error>(())
+    /// ```
+    pub unsafe fn from_inherit_token(token: &str) -> Result<Semaphore> {
+        let (raw, access) = crate::waitable::parse_inherit_token(token, "a semaphore")?;
+        // SAFETY: the caller upholds the contract of `InheritOps::adopt_raw`, which is this
+        // function's own.
+        let inner = unsafe { <sys::Semaphore as sys::InheritOps>::adopt_raw(raw) }?;
+        Ok(Semaphore {
+            inner,
+            access: SemaphoreAccess::from_bits(access),
+        })
     }
 }
 

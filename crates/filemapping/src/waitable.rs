@@ -58,3 +58,27 @@ pub(crate) fn require(held: bool, bits: u32, what: &str, action: &str) -> Result
         format!("the {what} handle (access {bits:#x}) lacks the right to {action}"),
     ))
 }
+
+/// The inherit token of a handle whose raw value a child inherits is `raw` (if it is
+/// inheritable) and whose rights are `access`: `"raw,access"`, the access in hex.
+pub(crate) fn inherit_token(raw: Option<u64>, access: u32) -> Option<String> {
+    raw.map(|raw| format!("{raw},{access:x}"))
+}
+
+/// The raw value and the rights an inherit token names; `ERROR_INVALID_HANDLE` if it is
+/// malformed.
+pub(crate) fn parse_inherit_token(token: &str, what: &str) -> Result<(u64, u32)> {
+    let bad = || {
+        Error::new(
+            ErrorKind::InvalidHandle,
+            format!(
+                "{:?} is not the inherit token of {what}",
+                name::for_message(token)
+            ),
+        )
+    };
+    let (raw, access) = token.split_once(',').ok_or_else(bad)?;
+    let raw = raw.parse::<u64>().map_err(|_| bad())?;
+    let access = u32::from_str_radix(access, 16).map_err(|_| bad())?;
+    Ok((raw, access))
+}

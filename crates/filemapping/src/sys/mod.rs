@@ -206,8 +206,24 @@ pub(crate) trait SectionOps: Sized + Send + Sync {
     fn close(self) -> Result<()>;
 }
 
+/// Inheritance of an event, mutex or semaphore handle by a child process (the section's is
+/// [`SectionOps::inherit_token`] and [`SectionOps::adopt`]). The API layer makes the token of
+/// the raw value and the handle's rights, which it keeps itself.
+pub(crate) trait InheritOps: Sized {
+    /// The raw value the child inherits (the descriptor on Linux, the `HANDLE` on Windows), if
+    /// the handle is inheritable.
+    fn inherit_raw(&self) -> Option<u64>;
+    /// Adopts the inherited handle `raw`, after checking that it is an object of this type:
+    /// `ERROR_INVALID_HANDLE` if it is not.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be inherited from the parent and owned by nothing else in this process.
+    unsafe fn adopt_raw(raw: u64) -> Result<Self>;
+}
+
 /// An event handle of one backend.
-pub(crate) trait EventOps: Sized + Send + Sync {
+pub(crate) trait EventOps: InheritOps + Send + Sync {
     /// Creates an event, or opens the live one of the same name.
     fn create(req: &EventRequest<'_>) -> Result<(Self, Disposition)>;
     /// Opens a live named event with `access` (generic rights already mapped; the request's
@@ -230,7 +246,7 @@ pub(crate) trait EventOps: Sized + Send + Sync {
 }
 
 /// A mutex handle of one backend. Ownership belongs to the calling thread, as on Windows.
-pub(crate) trait MutexOps: Sized + Send + Sync {
+pub(crate) trait MutexOps: InheritOps + Send + Sync {
     /// Creates a mutex, or opens the live one of the same name (then `initial_owner` is
     /// ignored).
     fn create(req: &SyncRequest<'_, MutexParams>) -> Result<(Self, Disposition)>;
@@ -246,7 +262,7 @@ pub(crate) trait MutexOps: Sized + Send + Sync {
 }
 
 /// A semaphore handle of one backend.
-pub(crate) trait SemaphoreOps: Sized + Send + Sync {
+pub(crate) trait SemaphoreOps: InheritOps + Send + Sync {
     /// Creates a semaphore, or opens the live one of the same name (then the counts given are
     /// ignored).
     fn create(req: &SyncRequest<'_, SemaphoreParams>) -> Result<(Self, Disposition)>;

@@ -6,7 +6,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::{FileMapAccess, ViewProtection};
 use crate::sys::{
-    CreateRequest, EventOps, EventRequest, MapRequest, OpenRequest, SectionOps, ViewOps,
+    CreateRequest, EventOps, EventRequest, InheritOps, MapRequest, OpenRequest, SectionOps, ViewOps,
 };
 use crate::types::{Disposition, SectionInfo};
 
@@ -134,6 +134,15 @@ impl ViewOps for View {
 #[derive(Debug)]
 pub(crate) enum Event {}
 
+impl InheritOps for Event {
+    fn inherit_raw(&self) -> Option<u64> {
+        match *self {}
+    }
+    unsafe fn adopt_raw(_: u64) -> Result<Event> {
+        Err(unsupported())
+    }
+}
+
 impl EventOps for Event {
     fn create(_: &EventRequest<'_>) -> Result<(Event, Disposition)> {
         Err(unsupported())
@@ -183,6 +192,15 @@ pub(crate) fn signal_and_wait(
 #[derive(Debug)]
 pub(crate) enum Mutex {}
 
+impl InheritOps for Mutex {
+    fn inherit_raw(&self) -> Option<u64> {
+        match *self {}
+    }
+    unsafe fn adopt_raw(_: u64) -> Result<Mutex> {
+        Err(unsupported())
+    }
+}
+
 impl crate::sys::MutexOps for Mutex {
     fn create(
         _: &crate::sys::SyncRequest<'_, crate::sys::MutexParams>,
@@ -206,6 +224,15 @@ impl crate::sys::MutexOps for Mutex {
 /// No semaphore can be made here.
 #[derive(Debug)]
 pub(crate) enum Semaphore {}
+
+impl InheritOps for Semaphore {
+    fn inherit_raw(&self) -> Option<u64> {
+        match *self {}
+    }
+    unsafe fn adopt_raw(_: u64) -> Result<Semaphore> {
+        Err(unsupported())
+    }
+}
 
 impl crate::sys::SemaphoreOps for Semaphore {
     fn create(

@@ -19,13 +19,15 @@
 //! function as unreliable; this one has the same window: a waiter that times out in that
 //! instant leaves the event signaled).
 
+#![allow(unsafe_code)]
+
 use super::header::ObjectKind;
 use super::object::Place;
 use super::objfile;
 use super::waitable::{self, sleep_while, wake_waiters, Blueprint, Part, Target, Waitable};
 use crate::error::Result;
 use crate::protection::EventAccess;
-use crate::sys::{EventOps, EventRequest, OpenRequest};
+use crate::sys::{EventOps, EventRequest, InheritOps, OpenRequest};
 use crate::types::Disposition;
 use std::os::unix::io::OwnedFd;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -40,6 +42,21 @@ pub(crate) struct Event {
 }
 
 const SIGNALED: u32 = 1;
+
+impl InheritOps for Event {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.inner.inherit_fd()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Event> {
+        // SAFETY: the caller upholds the contract, which is `Waitable::adopt`'s own.
+        let (inner, header) = unsafe { Waitable::adopt(raw, ObjectKind::Event) }?;
+        Ok(Event {
+            inner,
+            manual: header.attributes & 1 != 0,
+        })
+    }
+}
 
 impl EventOps for Event {
     fn create(req: &EventRequest<'_>) -> Result<(Event, Disposition)> {

@@ -76,7 +76,7 @@ use super::view::View;
 use super::waitable::{self, Blueprint, Part, Target, Waitable};
 use super::waitable::{FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::sys::{MutexOps, MutexParams, OpenRequest, SyncRequest};
+use crate::sys::{InheritOps, MutexOps, MutexParams, OpenRequest, SyncRequest};
 use crate::types::{Disposition, WaitOutcome};
 use std::cell::RefCell;
 use std::os::unix::io::OwnedFd;
@@ -103,6 +103,21 @@ pub(crate) struct Mutex {
     /// A creator's new object that this thread owns (`bInitialOwner`) and that is not published
     /// yet: if it loses the race to publish, dropping it releases the ownership.
     provisional: bool,
+}
+
+impl InheritOps for Mutex {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.inner.inherit_fd()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Mutex> {
+        // SAFETY: the caller upholds the contract, which is `Waitable::adopt`'s own.
+        let (inner, _) = unsafe { Waitable::adopt(raw, ObjectKind::Mutex) }?;
+        Ok(Mutex {
+            inner,
+            provisional: false,
+        })
+    }
 }
 
 impl MutexOps for Mutex {

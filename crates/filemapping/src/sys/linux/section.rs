@@ -724,7 +724,11 @@ fn adopt_fds(obj: OwnedFd, file: Option<Arc<OwnedFd>>, access: FileMapAccess) ->
 
 /// Finds the namespace directory of an inherited named object from the path the kernel reports
 /// for it, and checks that the name there is this very object.
-fn inherited_place(raw: RawFd, name: &str, st: &libc::stat) -> Result<Option<Arc<Place>>> {
+pub(super) fn inherited_place(
+    raw: RawFd,
+    name: &str,
+    st: &libc::stat,
+) -> Result<Option<Arc<Place>>> {
     let path: PathBuf = match fd::path_of(raw) {
         Some(p) if st.st_nlink > 0 => p,
         _ => return Ok(None),

@@ -6,12 +6,14 @@
 //! count beside the word says there are any (`waitable`, *Waiter counts*). Nothing is owned,
 //! so nothing is abandoned: a process that dies simply takes no more units.
 
+#![allow(unsafe_code)]
+
 use super::header::ObjectKind;
 use super::object::Place;
 use super::objfile;
 use super::waitable::{self, sleep_while, wake_waiters, Blueprint, Part, Target, Waitable};
 use crate::error::{Error, ErrorKind, Result};
-use crate::sys::{OpenRequest, SemaphoreOps, SemaphoreParams, SyncRequest};
+use crate::sys::{InheritOps, OpenRequest, SemaphoreOps, SemaphoreParams, SyncRequest};
 use crate::types::Disposition;
 use std::os::unix::io::OwnedFd;
 use std::sync::atomic::Ordering;
@@ -23,6 +25,21 @@ use std::time::{Duration, Instant};
 pub(crate) struct Semaphore {
     inner: Waitable,
     maximum: u32,
+}
+
+impl InheritOps for Semaphore {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.inner.inherit_fd()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Semaphore> {
+        // SAFETY: the caller upholds the contract, which is `Waitable::adopt`'s own.
+        let (inner, header) = unsafe { Waitable::adopt(raw, ObjectKind::Semaphore) }?;
+        Ok(Semaphore {
+            inner,
+            maximum: header.attributes,
+        })
+    }
 }
 
 impl SemaphoreOps for Semaphore {

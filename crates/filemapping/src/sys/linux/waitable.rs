@@ -68,7 +68,7 @@ use crate::name::ObjectName;
 use crate::protection::ViewProtection;
 use crate::sys::{MultiOutcome, ViewOps, WaitRef};
 use crate::types::{Disposition, Permissions};
-use std::os::unix::io::{AsRawFd, OwnedFd};
+use std::os::unix::io::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -260,6 +260,48 @@ impl Waitable {
             state: self.state,
             id: self.id,
         })
+    }
+
+    /// The descriptor a child inherits, if the handle is inheritable.
+    pub(crate) fn inherit_fd(&self) -> Option<u64> {
+        let obj = self.obj.as_deref()?;
+        self.inheritable.then(|| obj.as_raw_fd() as u64)
+    }
+
+    /// Adopts the inherited descriptor `raw` of an object of `kind`, as a section's `adopt_fds`
+    /// does: `ERROR_INVALID_HANDLE` unless it is an open object file of that kind. The
+    /// descriptor is checked before it is taken over, so one that fails stays open.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be inherited from the parent and owned by nothing else in this process.
+    pub(crate) unsafe fn adopt(raw: u64, kind: ObjectKind) -> Result<(Waitable, Header)> {
+        let fd = RawFd::try_from(raw).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidHandle,
+                format!("{raw} is not a descriptor"),
+            )
+        })?;
+        let (readable, writable) =
+            fd::rights(fd).map_err(|e| os_error(ErrorKind::InvalidHandle, "fcntl", e))?;
+        let header = objfile::read_header(fd, kind).map_err(|e| {
+            if e.kind() == ErrorKind::InvalidHandle {
+                e
+            } else {
+                objfile::wrong_type(kind)
+            }
+        })?;
+        let st = fd::fstat(fd).map_err(|e| os_error(ErrorKind::InvalidHandle, "fstat", e))?;
+        let place = if header.name.is_empty() {
+            None
+        } else {
+            super::section::inherited_place(fd, &header.name, &st)?
+        };
+        // SAFETY: the caller guarantees that `fd` is inherited and owned by nothing else here;
+        // it is open and an object file of `kind` (checked above).
+        let obj = unsafe { OwnedFd::from_raw_fd(fd) };
+        let w = Waitable::finish(obj, readable && writable, place, &header, true)?;
+        Ok((w, header))
     }
 
     fn obj(&self) -> Result<&OwnedFd> {

@@ -8,7 +8,7 @@ use super::nt;
 use super::section::{duplicate_raw, security, wide};
 use crate::error::Result;
 use crate::protection::EventAccess;
-use crate::sys::{EventOps, EventRequest, OpenRequest};
+use crate::sys::{EventOps, EventRequest, InheritOps, OpenRequest};
 use crate::types::Disposition;
 use std::time::Duration;
 use windows_sys::Win32::Foundation::{
@@ -26,6 +26,19 @@ const EVENT_QUERY_STATE: u32 = 0x1;
 pub(crate) struct Event {
     handle: Handle,
     manual: bool,
+}
+
+impl InheritOps for Event {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.handle.inherit_raw()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Event> {
+        // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
+        let handle = unsafe { Handle::adopt(raw) }?;
+        let manual = query_manual(&handle);
+        Ok(Event { handle, manual })
+    }
 }
 
 impl EventOps for Event {

@@ -3,7 +3,9 @@
 #![allow(unsafe_code)]
 
 use crate::error::{Error, ErrorKind};
-use windows_sys::Win32::Foundation::{CloseHandle, GetLastError, HANDLE};
+use windows_sys::Win32::Foundation::{
+    CloseHandle, GetHandleInformation, GetLastError, HANDLE, HANDLE_FLAG_INHERIT,
+};
 
 /// A kernel handle this crate owns; closed on drop.
 #[derive(Debug)]
@@ -25,6 +27,36 @@ impl Handle {
 
     pub(crate) fn raw(&self) -> HANDLE {
         self.0
+    }
+
+    /// The handle's value, for an inherit token, if a child inherits it.
+    pub(crate) fn inherit_raw(&self) -> Option<u64> {
+        let mut flags = 0;
+        // SAFETY: the handle is owned by `self`; `flags` outlives the call.
+        let ok = unsafe { GetHandleInformation(self.0, &mut flags) } != 0;
+        (ok && flags & HANDLE_FLAG_INHERIT != 0).then_some(self.0 as usize as u64)
+    }
+
+    /// Takes over the inherited handle `raw`, once the kernel confirms that it is open
+    /// (`ERROR_INVALID_HANDLE` if not; the value is then left alone).
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be inherited from the parent and owned by nothing else in this process.
+    pub(crate) unsafe fn adopt(raw: u64) -> crate::error::Result<Handle> {
+        let invalid = || {
+            Error::new(
+                ErrorKind::InvalidHandle,
+                format!("{raw:#x} is not an inherited handle"),
+            )
+        };
+        let raw = usize::try_from(raw).map_err(|_| invalid())? as HANDLE;
+        let mut flags = 0;
+        // SAFETY: only asks the kernel about the value; `flags` outlives the call.
+        if raw.is_null() || unsafe { GetHandleInformation(raw, &mut flags) } == 0 {
+            return Err(invalid());
+        }
+        Ok(Handle(raw))
     }
 }
 

@@ -8,7 +8,7 @@
 use super::handle::{last_error, Handle};
 use super::section::{duplicate_raw, security, wide};
 use crate::error::Result;
-use crate::sys::{MultiOutcome, MutexOps, MutexParams, OpenRequest, SemaphoreOps};
+use crate::sys::{InheritOps, MultiOutcome, MutexOps, MutexParams, OpenRequest, SemaphoreOps};
 use crate::sys::{SemaphoreParams, SyncRequest, WaitRef};
 use crate::types::{Disposition, WaitOutcome};
 use std::time::Duration;
@@ -122,6 +122,17 @@ fn wait(handle: &Handle, timeout: Option<Duration>) -> Result<u32> {
     }
 }
 
+impl InheritOps for Mutex {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.0.inherit_raw()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Mutex> {
+        // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
+        unsafe { Handle::adopt(raw) }.map(Mutex)
+    }
+}
+
 impl MutexOps for Mutex {
     fn create(req: &SyncRequest<'_, MutexParams>) -> Result<(Mutex, Disposition)> {
         let flags = if req.params.initial_owner {
@@ -161,6 +172,17 @@ impl MutexOps for Mutex {
 
     fn duplicate(&self, access: u32, inheritable: bool) -> Result<Mutex> {
         duplicate_raw(self.0.raw(), access, inheritable, false).map(Mutex)
+    }
+}
+
+impl InheritOps for Semaphore {
+    fn inherit_raw(&self) -> Option<u64> {
+        self.0.inherit_raw()
+    }
+
+    unsafe fn adopt_raw(raw: u64) -> Result<Semaphore> {
+        // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
+        unsafe { Handle::adopt(raw) }.map(Semaphore)
     }
 }
 
