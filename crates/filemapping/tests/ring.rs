@@ -7,8 +7,18 @@ use filemapping::{CreateOptions, ErrorKind, FileMapAccess, ALLOCATION_GRANULARIT
 
 const G: usize = ALLOCATION_GRANULARITY;
 
+/// The tests of this file run one at a time: one of them checks that a range it gave back is
+/// free again, and a view mapped meanwhile by another test (views land where the last one was)
+/// could take it.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[test]
 fn the_second_half_shows_the_first() {
+    let _serial = serial();
     let (map, _) = CreateOptions::new().size(2 * G as u64).create().unwrap();
     let ring = map.map_ring(FileMapAccess::WRITE, 0, 2 * G).unwrap();
     assert_eq!(ring.len(), 2 * G);
@@ -38,6 +48,7 @@ fn the_second_half_shows_the_first() {
 
 #[test]
 fn a_ring_at_an_offset_and_read_only() {
+    let _serial = serial();
     let (map, _) = CreateOptions::new().size(3 * G as u64).create().unwrap();
     let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
     view.write_at(G, b"second block").unwrap();
@@ -51,6 +62,7 @@ fn a_ring_at_an_offset_and_read_only() {
 
 #[test]
 fn bad_rings_are_refused() {
+    let _serial = serial();
     let (map, _) = CreateOptions::new().size(G as u64).create().unwrap();
     for len in [0, 4096, G + 4096] {
         let err = map.map_ring(FileMapAccess::WRITE, 0, len).unwrap_err();
@@ -72,6 +84,7 @@ fn bad_rings_are_refused() {
 
 #[test]
 fn a_ring_of_a_file() {
+    let _serial = serial();
     let dir = std::env::temp_dir().join(format!("fm-ring-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("data");
@@ -98,6 +111,7 @@ fn a_ring_of_a_file() {
 #[cfg(target_os = "linux")]
 #[test]
 fn views_replace_placeholders_and_leave_them_behind() {
+    let _serial = serial();
     let (map, _) = CreateOptions::new().size(G as u64).create().unwrap();
     let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
     view.write_at(0, b"kept").unwrap();
