@@ -5,57 +5,12 @@
  * parent wrote. The child prints its lines while the parent waits for it to exit; the parent
  * prints its own afterwards, so the output is deterministic.
  */
-#include "common.h"
+#include "child.h"
 
-#ifndef _WIN32
-#include <sys/wait.h>
-#include <unistd.h>
-#endif
 
 #define MAP_NAME "fm-events-map"
 #define READY_NAME "fm-events-ready"
 #define GO_NAME "fm-events-go"
-
-/* This program again, with the argument "child". */
-#ifdef _WIN32
-typedef PROCESS_INFORMATION child_process;
-static int spawn_child(child_process *pi)
-{
-    char self[MAX_PATH], cmd[MAX_PATH + 16];
-    STARTUPINFOA si;
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    GetModuleFileNameA(NULL, self, sizeof self);
-    snprintf(cmd, sizeof cmd, "\"%s\" child", self);
-    return CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, pi) ? 0 : -1;
-}
-static int wait_child(child_process *pi)
-{
-    DWORD code = 99;
-    WaitForSingleObject(pi->hProcess, INFINITE);
-    GetExitCodeProcess(pi->hProcess, &code);
-    CloseHandle(pi->hThread);
-    CloseHandle(pi->hProcess);
-    return (int)code;
-}
-#else
-typedef pid_t child_process;
-static int spawn_child(child_process *pid)
-{
-    *pid = fork();
-    if (*pid == 0) {
-        execl("/proc/self/exe", "events", "child", (char *)NULL);
-        _exit(98);
-    }
-    return *pid < 0 ? -1 : 0;
-}
-static int wait_child(child_process *pid)
-{
-    int status = 0;
-    if (waitpid(*pid, &status, 0) != *pid) return 97;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 96;
-}
-#endif
 
 static int child(void)
 {
@@ -106,7 +61,7 @@ static int parent(void)
     end();
     v = MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0);
     *(DWORD *)v = 0x1a2b3c4d;
-    if (spawn_child(&proc) != 0) {
+    if (spawn_child(&proc, TRUE) != 0) {
         printf("cannot start the child\n");
         return 1;
     }

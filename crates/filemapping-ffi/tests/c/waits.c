@@ -8,7 +8,7 @@
 #ifndef _WIN32
 #define _POSIX_C_SOURCE 200809L /* kill() under -std=c11 */
 #endif
-#include "common.h"
+#include "child.h"
 
 #ifndef _WIN32
 #include <pthread.h>
@@ -22,19 +22,8 @@
 #define OWNED_NAME "fm-waits-owned"
 #define READY_NAME "fm-waits-ready"
 
-/* This program again, with the argument "child"; killed rather than waited for. */
+/* The child is killed rather than waited for. */
 #ifdef _WIN32
-typedef PROCESS_INFORMATION child_process;
-static int spawn_child(child_process *pi)
-{
-    char self[MAX_PATH], cmd[MAX_PATH + 16];
-    STARTUPINFOA si;
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    GetModuleFileNameA(NULL, self, sizeof self);
-    snprintf(cmd, sizeof cmd, "\"%s\" child", self);
-    return CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, pi) ? 0 : -1;
-}
 static void kill_child(child_process *pi)
 {
     TerminateProcess(pi->hProcess, 9);
@@ -43,16 +32,6 @@ static void kill_child(child_process *pi)
     CloseHandle(pi->hProcess);
 }
 #else
-typedef pid_t child_process;
-static int spawn_child(child_process *pid)
-{
-    *pid = fork();
-    if (*pid == 0) {
-        execl("/proc/self/exe", "waits", "child", (char *)NULL);
-        _exit(98);
-    }
-    return *pid < 0 ? -1 : 0;
-}
 static void kill_child(child_process *pid)
 {
     int status;
@@ -215,7 +194,7 @@ int main(int argc, char **argv)
     begin("abandoned by a killed process");
     ready = keep(CreateEventA(NULL, FALSE, FALSE, READY_NAME));
     a = keep(CreateEventA(NULL, FALSE, FALSE, NULL));
-    if (spawn_child(&proc) != 0) {
+    if (spawn_child(&proc, FALSE) != 0) {
         printf(" cannot start the child\n");
         return 1;
     }
