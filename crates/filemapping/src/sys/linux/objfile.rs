@@ -39,8 +39,14 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
 /// (`fstat`) before anything uses it, and a file whose header does not fit it is "not an object
 /// of ours", `ERROR_INVALID_HANDLE` too ([`malformed`]), never a fault later.
 pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
-    let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    read_header_of(raw, kind, &st)
+}
+
+/// [`read_header`] of an object file whose `fstat` the caller already has (an attached handle's:
+/// *Open*, step 4 of the lock protocol).
+pub(super) fn read_header_of(raw: RawFd, kind: ObjectKind, st: &libc::stat) -> Result<Header> {
+    let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
     // Enough for the header of most names; a longer one is read again at its full length.
     let mut buf = vec![0u8; FIRST_READ];
     let got = fd::pread(raw, &mut buf, 0).map_err(read_error)?;
@@ -57,7 +63,7 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     if header.kind != kind as u32 {
         return Err(wrong_type(kind));
     }
-    fits(&header, &st, buf.len() as u64)?;
+    fits(&header, st, buf.len() as u64)?;
     Ok(header)
 }
 

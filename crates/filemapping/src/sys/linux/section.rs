@@ -514,7 +514,7 @@ fn open_named(
         None => return Ok(None),
     };
     let raw = attached.fd.as_raw_fd();
-    let header = read_header(raw)?;
+    let header = read_attached_header(&attached)?;
     objfile::check_name(&header, name, place)?;
     if inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
@@ -541,7 +541,21 @@ fn open_named(
 /// invariant 8): a protection or attributes that `create` refuses, or a size that is not whole
 /// pages for a section in the system's memory.
 pub(super) fn read_header(raw: RawFd) -> Result<Header> {
-    let header = objfile::read_header(raw, ObjectKind::Section)?;
+    checked(objfile::read_header(raw, ObjectKind::Section)?)
+}
+
+/// [`read_header`] of an attached handle, whose `fstat` it already has.
+fn read_attached_header(attached: &object::Attached) -> Result<Header> {
+    let raw = attached.fd.as_raw_fd();
+    checked(objfile::read_header_of(
+        raw,
+        ObjectKind::Section,
+        &attached.stat,
+    )?)
+}
+
+/// The checks of [`read_header`] beyond the object file's own.
+fn checked(header: Header) -> Result<Header> {
     if Protection::from_raw(header.protection).is_err() {
         return Err(objfile::malformed("has a bad protection"));
     }

@@ -203,7 +203,7 @@ impl Waitable {
             Some(a) => a,
             None => return Ok(None),
         };
-        let header = objfile::read_header(attached.fd.as_raw_fd(), kind)?;
+        let header = objfile::read_header_of(attached.fd.as_raw_fd(), kind, &attached.stat)?;
         objfile::check_name(&header, name, place)?;
         let place = Some(Arc::clone(place));
         let w = Waitable::finish(attached.fd, attached.writable, place, &header, inheritable)?;
