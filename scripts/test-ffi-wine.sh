@@ -21,8 +21,8 @@ fi
 cargo build --release -p filemapping-ffi --manifest-path "$top/Cargo.toml"
 lib="$top/target/release"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$top/scripts/scratch.sh"
+scratch_dir work
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all
 wineboot --init >/dev/null 2>&1 || true
 

@@ -14,8 +14,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$top/scripts/scratch.sh"
+scratch_dir work
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
