@@ -27,6 +27,8 @@
 
 use super::errors::os_error;
 use super::fd;
+use super::imagebase;
+use super::relocate;
 use super::view::{Mapping, Placement, Store, View};
 use crate::error::{ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
@@ -92,6 +94,10 @@ pub(super) fn map(
     for (at, from, size) in layout.file_pieces() {
         copy(raw, mem, from, at, size)?;
     }
+    let dynamic = dynamic_base(raw, &layout);
+    if let Some(base) = dynamic {
+        relocate::relocate(mem, &layout, base)?;
+    }
     fd::seal_size(mem).map_err(|e| os_error(ErrorKind::Other, "cannot seal the image", e))?;
     let memfd = Arc::new(memfd);
     let mapping = |base| Mapping {
@@ -108,7 +114,7 @@ pub(super) fn map(
     };
     let view = match req.base {
         Some(base) => View::map(mapping(Some(base)))?,
-        None => match preferred(layout.image_base()) {
+        None => match dynamic.or(Some(layout.image_base())).and_then(preferred) {
             Some(base) => match View::map(mapping(Some(base))) {
                 Ok(view) => view,
                 Err(_) => View::map(mapping(None))?,
@@ -132,9 +138,23 @@ pub(super) fn map(
     Ok(view)
 }
 
-/// The image's preferred base, if a view could be placed there (Windows maps an image at its
-/// base when the range is free, else elsewhere: `STATUS_IMAGE_NOT_AT_BASE`, which
-/// `MapViewOfFile` reports as success; no relocations are applied).
+/// The base a dynamically relocated DLL was moved to (`imagebase`), or `None` for any other
+/// image, which keeps its own base and is never relocated (Windows and Wine alike: an image
+/// without `IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE`, or with its relocations stripped and no
+/// code, is mapped as the file has it, wherever the view lands).
+fn dynamic_base(raw: RawFd, layout: &ImageLayout) -> Option<u64> {
+    if layout.is_dll() && layout.is_dynamically_relocated() {
+        imagebase::dynamic_base(raw, layout)
+    } else {
+        None
+    }
+}
+
+/// The address a view of the image goes to when it is free: the base the image was relocated
+/// for, or its own (Windows maps a view elsewhere when that range is taken, or at the address
+/// `MapViewOfFileEx` names, with the same bytes: `STATUS_IMAGE_NOT_AT_BASE`, which
+/// `MapViewOfFile` reports as success; the loader, not the memory manager, fixes up a view
+/// that does not lie at the base its header names).
 fn preferred(base: u64) -> Option<usize> {
     let base = usize::try_from(base).ok()?;
     (base != 0 && base % ALLOCATION_GRANULARITY == 0).then_some(base)
