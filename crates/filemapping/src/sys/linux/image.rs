@@ -2,20 +2,31 @@
 //! view is built in the mapping process from the file, as Windows' memory manager lays an
 //! image out (`crate::image` has the layout and its checks).
 //!
-//! A view is built in three steps:
+//! A view is built in four steps:
 //!
 //! 1. the file's headers are read and parsed again (a process that opened the section by
 //!    name gets the file from the object's header, through `backing`, exactly like a data
 //!    file; it builds the same layout from the same file);
-//! 2. the layout is written into a fresh, sealed memfd of `SizeOfImage` bytes (page-rounded):
-//!    the headers and each section's raw data copied from the file at their RVAs, everything
-//!    else a hole, which reads as zero and costs no memory (a large `.bss` is free until it is
+//! 2. the layout is written into a fresh memfd of `SizeOfImage` bytes (page-rounded): the
+//!    headers and each section's raw data copied from the file at their RVAs, everything else
+//!    a hole, which reads as zero and costs no memory (a large `.bss` is free until it is
 //!    written);
-//! 3. the memfd is mapped `MAP_PRIVATE` as an ordinary view of `PAGE_EXECUTE_WRITECOPY`
-//!    (the view's `AllocationProtect`, spec §6.1), at the image's preferred base when that
-//!    range is free and 64 KiB-aligned, else at a 64 KiB-aligned address of the system's
-//!    choosing; then each run of pages gets its section's protection through the view's own
-//!    per-page table ([`ViewOps::protect`]), which `VirtualQuery` and `VirtualProtect` use.
+//! 3. a dynamically relocated DLL (`ImageLayout::is_dynamically_relocated`) is relocated in
+//!    the memfd for the base `imagebase` derives for its file, the same in every view and
+//!    every process, and the headers' `ImageBase` set to it (`relocate`); then the memfd's
+//!    size is sealed;
+//! 4. the memfd is mapped `MAP_PRIVATE` as an ordinary view of `PAGE_EXECUTE_WRITECOPY`
+//!    (the view's `AllocationProtect`, spec §6.1), at the address `MapViewOfFileEx` names, else
+//!    at that base (or, for any other image, its own `ImageBase`) when that range is free and
+//!    64 KiB-aligned, else at a 64 KiB-aligned address of the system's choosing, with the same
+//!    bytes: a view is never relocated for where it lands, as on Windows, whose memory
+//!    manager shares one relocated copy among all views and leaves the rest to the loader
+//!    (Wine's `map_image_into_view` relocates by `map_addr - base`, not by where the view
+//!    lies; Wine's ntdll `test_syscalls` relocates a second view of ntdll.dll by its distance
+//!    from the loaded one, on Windows too); then each run of pages gets its section's
+//!    protection through the view's own per-page table ([`ViewOps::protect`]), which
+//!    `VirtualQuery` and `VirtualProtect` use. Relocated pages are the view's file contents,
+//!    not written pages: they stay `PAGE_WRITECOPY` or whatever their section gives.
 //!
 //! Why a copy and not a `MAP_PRIVATE` mapping of the file itself, where offsets allow: the
 //! private pages of a file mapping that were never written show later writes to the file, and
