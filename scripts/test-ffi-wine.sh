@@ -29,11 +29,16 @@ wineboot --init >/dev/null 2>&1 || true
 # The image program's DLLs (SEC_IMAGE), built now, never committed; the same files for both runs.
 dlls="$work/dlls"
 mkdir -p "$dlls"
+# The layout DLLs keep their own base (no DYNAMIC_BASE), so that their bytes compare;
+# image-dynamic.dll is relocated for a base the system picks.
 dll_src="$top/crates/filemapping/tests/image/image_dll.c"
-x86_64-w64-mingw32-gcc -shared -O2 -s "$dll_src" -o "$dlls/image-basic.dll"
-x86_64-w64-mingw32-gcc -shared -O2 -s -DBSS_SIZE=0x800000 "$dll_src" -o "$dlls/image-bss.dll"
-x86_64-w64-mingw32-gcc -shared -O2 -s -Wl,--file-alignment,0x1000 \
+fixed=(-Wl,--disable-dynamicbase)
+x86_64-w64-mingw32-gcc -shared -O2 -s "${fixed[@]}" "$dll_src" -o "$dlls/image-basic.dll"
+x86_64-w64-mingw32-gcc -shared -O2 -s "${fixed[@]}" -DBSS_SIZE=0x800000 "$dll_src" \
+  -o "$dlls/image-bss.dll"
+x86_64-w64-mingw32-gcc -shared -O2 -s "${fixed[@]}" -Wl,--file-alignment,0x1000 \
   -Wl,--section-alignment,0x10000 "$dll_src" -o "$dlls/image-align.dll"
+x86_64-w64-mingw32-gcc -shared -O2 -s -Wl,--dynamicbase "$dll_src" -o "$dlls/image-dynamic.dll"
 
 status=0
 for name in "${programs[@]}"; do
