@@ -620,10 +620,13 @@ enum Candidate {
     Not(Found),
 }
 
-/// Opens the object file read-write, or read-only when allowed and writing is refused.
+/// Opens the object file read-write, or read-only when allowed and writing is refused (by the
+/// file's permissions, or by a namespace root mounted read-only).
 fn open_object(place: &Place, need_write: bool) -> Sys<Candidate> {
     let (opened, writable) = match open_entry(place, libc::O_RDWR) {
-        Err(libc::EACCES) if !need_write => (open_entry(place, libc::O_RDONLY)?, false),
+        Err(e) if !need_write && fd::refuses_writing(e) => {
+            (open_entry(place, libc::O_RDONLY)?, false)
+        }
         other => (other?, true),
     };
     Ok(match opened {

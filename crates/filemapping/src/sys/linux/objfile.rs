@@ -2,7 +2,7 @@
 //! made, its header, the lock-free descriptor through which inheritable handles map its memory,
 //! and the create-or-open loop (the lock protocol they follow is in `object`).
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::header::{Bad, Header, ObjectKind, Store};
 use super::object::{self, Place};
 use super::{dir, fd, filename};
@@ -25,8 +25,10 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
     let flags = libc::O_TMPFILE | libc::O_RDWR;
     let mode = permissions.mode();
     let here = fd::cstring(".").map_err(|e| os_error(ErrorKind::Other, "", e))?;
+    // A namespace root without room for another file (no inode left) is the system's memory
+    // running out, as a full one is for the object's bytes.
     let obj = fd::open_at(dir, &here, flags, mode)
-        .map_err(|e| os_error(ErrorKind::Other, "cannot create the object file", e))?;
+        .map_err(|e| grow_error(Storage::Memory, "cannot create the object file", e))?;
     if mode != 0o600 {
         fd::fchmod(obj.as_raw_fd(), mode).map_err(|e| os_error(ErrorKind::Other, "fchmod", e))?;
     }

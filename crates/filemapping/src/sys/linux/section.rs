@@ -653,7 +653,7 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     let raw = obj.as_raw_fd();
     let (fd, writable) = match fd::reopen(raw, libc::O_RDWR) {
         Ok(fd) => (fd, true),
-        Err(libc::EACCES) if !need_write => (reopen_ro(raw)?, false),
+        Err(e) if !need_write && fd::refuses_writing(e) => (reopen_ro(raw)?, false),
         Err(e) => {
             return Err(os_error(
                 ErrorKind::AccessDenied,
