@@ -124,7 +124,8 @@
 //!   read-write whenever its permissions allow, even for a handle that only needs to read
 //!   ([`attach`]); the owner always can (every mode we create gives the owner read and write).
 //! - **Read-only handles** (the file's permissions refuse writing and the access asked for
-//!   needs no write; in practice another user's object): the descriptor can only take shared
+//!   needs no write; in practice another user's object, or a namespace root mounted read-only,
+//!   which refuses every open for writing with `EROFS`): the descriptor can only take shared
 //!   locks. It looks for a slot that no other description locks
 //!   ([`lock::byte_held_elsewhere`]) and takes a shared lock (`F_RDLCK`) on it. A shared lock
 //!   conflicts with every exclusive lock, so a read-only handle keeps the object alive for the
@@ -249,9 +250,9 @@
 //!
 //! **Open**, and **create of an existing name** (`attach`, then the type's `open_named`):
 //!
-//! 1. `openat(dir, name, O_RDWR)`; on `EACCES`, if the access asked for needs no write,
-//!    `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or on to
-//!    publication for a create).
+//! 1. `openat(dir, name, O_RDWR)`; on `EACCES` (or `EROFS`), if the access asked for needs no
+//!    write, `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or
+//!    on to publication for a create).
 //!    `fstat` not a regular file (or the open refused with `ELOOP`, `EISDIR`, `ENXIO`,
 //!    `EWOULDBLOCK`, and `fstatat` says what it is): `ERROR_INVALID_HANDLE`.
 //! 2. Stale check. Writable: `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot. `EAGAIN`: someone
@@ -317,8 +318,8 @@
 //! closes its descriptor.
 //!
 //! **Stale removal** (`gc`, and a creator that lost a race, [`clean`]): `openat(dir, name,
-//! O_RDWR)` (on `EACCES`, `O_RDONLY`), `pread` of the header (not ours: skipped, untouched),
-//! the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
+//! O_RDWR)` (on `EACCES` or `EROFS`, `O_RDONLY`), `pread` of the header (not ours: skipped,
+//! untouched), the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
 //! stale and writable `fstat`, `fstatat`, `unlinkat`, then `close`. A stale object that is only
 //! readable, or whose `unlinkat` fails (`EPERM`), is reported as not removable by this user; an
 //! entry this user may not even open is left alone silently (it may be live). `gc` goes on
