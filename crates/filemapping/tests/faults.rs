@@ -8,7 +8,8 @@
 //! Every case runs as root in a child process of its own (this binary, re-executed for one
 //! test) in a private mount namespace (`unshare(CLONE_NEWNS)`, `/` made private): what it
 //! mounts, fills or makes read-only is seen by nobody outside, and goes with the child.
-//! Without root each case skips, saying so.
+//! Without root each case that mounts skips, saying so; the one that only removes its root
+//! runs in a child all the same.
 
 #![cfg(target_os = "linux")]
 #![allow(unsafe_code)]
@@ -24,7 +25,7 @@ use filemapping::{
     Protection, SectionAttributes, SemaphoreOptions, ERROR_ACCESS_DENIED, ERROR_COMMITMENT_LIMIT,
     ERROR_DISK_FULL, ERROR_FILE_NOT_FOUND, ERROR_NOT_ENOUGH_MEMORY, ERROR_PATH_NOT_FOUND,
 };
-use harness::{child_dir, entries, free_bytes, opener_sees, Census};
+use harness::{child_dir, entries, free_bytes, opener_sees, Census, Needs};
 use std::path::Path;
 
 const KIB: u64 = 1024;
@@ -79,7 +80,7 @@ fn failed_cleanly<T>(
 #[test]
 fn a_full_namespace_root_fails_the_call_that_needs_room_and_leaves_nothing() {
     let test = "a_full_namespace_root_fails_the_call_that_needs_room_and_leaves_nothing";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Mounts) {
         Some(dir) => dir,
         None => return,
     };
@@ -253,7 +254,7 @@ fn a_full_namespace_root_fails_the_call_that_needs_room_and_leaves_nothing() {
 #[test]
 fn a_namespace_root_without_inodes_fails_creates_with_the_commit_limit() {
     let test = "a_namespace_root_without_inodes_fails_creates_with_the_commit_limit";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Mounts) {
         Some(dir) => dir,
         None => return,
     };
@@ -288,7 +289,7 @@ fn a_namespace_root_without_inodes_fails_creates_with_the_commit_limit() {
 #[test]
 fn a_read_only_namespace_root_refuses_creates_and_opens_for_reading() {
     let test = "a_read_only_namespace_root_refuses_creates_and_opens_for_reading";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Mounts) {
         Some(dir) => dir,
         None => return,
     };
@@ -393,7 +394,7 @@ fn a_read_only_namespace_root_refuses_creates_and_opens_for_reading() {
 #[test]
 fn a_namespace_root_that_disappears_keeps_live_handles_and_comes_back() {
     let test = "a_namespace_root_that_disappears_keeps_live_handles_and_comes_back";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Nothing) {
         Some(dir) => dir,
         None => return,
     };
@@ -452,7 +453,7 @@ fn a_namespace_root_that_disappears_keeps_live_handles_and_comes_back() {
 #[test]
 fn a_namespace_root_unmounted_under_live_handles_is_followed_to_its_new_file_system() {
     let test = "a_namespace_root_unmounted_under_live_handles_is_followed_to_its_new_file_system";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Mounts) {
         Some(dir) => dir,
         None => return,
     };
@@ -506,7 +507,7 @@ fn limit_address_space(bytes: libc::rlim_t) {
 #[test]
 fn an_exhausted_address_space_fails_the_view_not_the_section() {
     let test = "an_exhausted_address_space_fails_the_view_not_the_section";
-    let dir = match child_dir(test) {
+    let dir = match child_dir(test, Needs::Mounts) {
         Some(dir) => dir,
         None => return,
     };

@@ -26,13 +26,23 @@ impl Drop for Scratch {
     }
 }
 
+/// What a case needs of the system.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// To mount file systems (root): the case skips without it.
+    Mounts,
+    /// Nothing: without root the child runs in the shared mount namespace (it mounts nothing).
+    Nothing,
+}
+
 /// In the child: its scratch directory (inside its private mount namespace). In the parent:
-/// `None` after the child passed, or after reporting the skip when not root.
-pub(crate) fn child_dir(test: &str) -> Option<PathBuf> {
+/// `None` after the child passed, or after reporting the skip.
+pub(crate) fn child_dir(test: &str, needs: Needs) -> Option<PathBuf> {
     if std::env::var(CHILD).as_deref() == Ok(test) {
         return Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()));
     }
-    if !super::skip::running_as_root() {
+    let root = super::skip::running_as_root();
+    if needs == Needs::Mounts && !root {
         super::skip::skip(
             test,
             "needs root, to mount file systems in a private mount namespace",
@@ -43,39 +53,20 @@ pub(crate) fn child_dir(test: &str) -> Option<PathBuf> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let scratch = Scratch(dir);
-    run_child(test, &scratch.0);
+    run_child(test, &scratch.0, root);
     None
 }
 
-/// Runs `test` of this binary in a child in a private mount namespace, and asserts that it
-/// passed: no signal, exit code 0, the test ran.
-fn run_child(test: &str, dir: &Path) {
+/// Runs `test` of this binary in a child (in a private mount namespace if `private`), and
+/// asserts that it passed: no signal, exit code 0, the test ran.
+fn run_child(test: &str, dir: &Path, private: bool) {
     let exe = std::env::current_exe().unwrap();
     let mut cmd = Command::new(exe);
     cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, test)
         .env(SCRATCH, dir);
-    // SAFETY: the closure runs in the forked child before `exec`, and makes only two system
-    // calls (async-signal-safe), with a static NUL-terminated path and null pointers.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::unshare(libc::CLONE_NEWNS) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            let flags = libc::MS_PRIVATE | libc::MS_REC;
-            let root = b"/\0".as_ptr().cast();
-            if libc::mount(
-                std::ptr::null(),
-                root,
-                std::ptr::null(),
-                flags,
-                std::ptr::null(),
-            ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
+    if private {
+        private_mounts(&mut cmd);
     }
     let out = match cmd.output() {
         Ok(out) => out,
@@ -102,6 +93,32 @@ fn run_child(test: &str, dir: &Path) {
 
 fn cstr(path: &Path) -> CString {
     CString::new(path.as_os_str().as_bytes()).unwrap()
+}
+
+/// Makes `cmd` start in a mount namespace of its own in which every mount is private.
+fn private_mounts(cmd: &mut Command) {
+    // SAFETY: the closure runs in the forked child before `exec`, and makes only two system
+    // calls (async-signal-safe), with a static NUL-terminated path and null pointers.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::unshare(libc::CLONE_NEWNS) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let flags = libc::MS_PRIVATE | libc::MS_REC;
+            let root = b"/\0".as_ptr().cast();
+            if libc::mount(
+                std::ptr::null(),
+                root,
+                std::ptr::null(),
+                flags,
+                std::ptr::null(),
+            ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }
 
 /// `mount(2)`, asserting success.
