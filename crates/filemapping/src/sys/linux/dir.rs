@@ -49,7 +49,7 @@ use super::errors::os_error;
 use super::fd::{self, cstring};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{for_message, Scope};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::io::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -66,7 +66,8 @@ struct Cached {
 impl Cached {
     fn new(root: &Path, scope: Scope, dir: Arc<OwnedFd>) -> Cached {
         let raw = dir.as_raw_fd();
-        let path = fd::path_of(raw).and_then(|p| cstring(&p.to_string_lossy()).ok());
+        let path = fd::path_of(raw)
+            .and_then(|p| std::ffi::CString::new(p.into_os_string().into_vec()).ok());
         let at = path.zip(fd::fstat(raw).ok());
         Cached {
             root: root.to_path_buf(),
