@@ -131,7 +131,8 @@
 //!   read-write whenever its permissions allow, even for a handle that only needs to read
 //!   ([`attach`]); the owner always can (every mode we create gives the owner read and write).
 //! - **Read-only handles** (the file's permissions refuse writing and the access asked for
-//!   needs no write; in practice another user's object): the descriptor can only take shared
+//!   needs no write; in practice another user's object, or a namespace root mounted read-only,
+//!   which refuses every open for writing with `EROFS`): the descriptor can only take shared
 //!   locks. It looks for a slot that no other description locks
 //!   ([`lock::byte_held_elsewhere`]) and takes a shared lock (`F_RDLCK`) on it. A shared lock
 //!   conflicts with every exclusive lock, so a read-only handle keeps the object alive for the
@@ -263,9 +264,9 @@
 //!
 //! **Open**, and **create of an existing name** (`attach`, then the type's `open_named`):
 //!
-//! 1. `openat(dir, name, O_RDWR)`; on `EACCES`, if the access asked for needs no write,
-//!    `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or on to
-//!    publication for a create). The open refused with `ELOOP`, `EISDIR`, `ENXIO` or
+//! 1. `openat(dir, name, O_RDWR)`; on `EACCES` (or `EROFS`), if the access asked for needs no
+//!    write, `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or
+//!    on to publication for a create). The open refused with `ELOOP`, `EISDIR`, `ENXIO` or
 //!    `EWOULDBLOCK` (`fstatat` says what it is): `ERROR_INVALID_HANDLE`. Whether an entry that
 //!    opened is a regular file is left to the `fstat` of step 4 (locks harm no FIFO or device,
 //!    and a lock call that such a file refuses is answered by an `fstat` at once).
@@ -347,8 +348,8 @@
 //! existing name, which is what both sides of a Windows program typically do.
 //!
 //! **Stale removal** (`gc`, and a creator that lost a race, [`clean`]): `openat(dir, name,
-//! O_RDWR)` (on `EACCES`, `O_RDONLY`), `pread` of the header (not ours: skipped, untouched),
-//! the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
+//! O_RDWR)` (on `EACCES` or `EROFS`, `O_RDONLY`), `pread` of the header (not ours: skipped,
+//! untouched), the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
 //! stale and writable `fstat`, `fstatat`, `unlinkat`, then `close`. A stale object that is only
 //! readable, or whose `unlinkat` fails (`EPERM`), is reported as not removable by this user; an
 //! entry this user may not even open is left alone silently (it may be live). `gc` goes on
@@ -690,15 +691,16 @@ enum Candidate {
     Not(Found),
 }
 
-/// Opens the object file read-write, or read-only when allowed and writing is refused, with
-/// `open` ([`open_entry`], or [`open_unchecked`] when the caller checks the type itself).
+/// Opens the object file read-write, or read-only when allowed and writing is refused (by the
+/// file's permissions, or by a namespace root mounted read-only), with `open` ([`open_entry`],
+/// or [`open_unchecked`] when the caller checks the type itself).
 fn open_object(
     place: &Place,
     need_write: bool,
     open: fn(&Place, libc::c_int) -> Sys<Opened>,
 ) -> Sys<Candidate> {
     let (opened, writable) = match open(place, libc::O_RDWR) {
-        Err(libc::EACCES) if !need_write => (open(place, libc::O_RDONLY)?, false),
+        Err(e) if !need_write && fd::refuses_writing(e) => (open(place, libc::O_RDONLY)?, false),
         other => (other?, true),
     };
     Ok(match opened {

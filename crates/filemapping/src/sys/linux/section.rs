@@ -123,8 +123,10 @@ impl SectionOps for Section {
     }
 
     fn open(req: &OpenRequest<'_>) -> Result<Section> {
-        let place = Arc::new(objfile::place_of(&req.root, req.name)?);
-        open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
+        objfile::open_named(&req.root, req.name, |place| {
+            open_named(place, req.name, req.access, req.inheritable)
+        })?
+        .ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
                 format!(
@@ -327,12 +329,12 @@ fn create_named(
     name: &ObjectName,
     mut backing: Option<FileBacking>,
 ) -> Result<(Section, Disposition)> {
-    let place = Arc::new(objfile::place_of(&req.root, name)?);
     let access = req.protection.handle_access();
     objfile::create_or_open(
-        &place,
-        || open_named(&place, name, access, req.inheritable),
-        || build(req, backing.take(), Some(&place)),
+        &req.root,
+        name,
+        |place| open_named(place, name, access, req.inheritable),
+        |place| build(req, backing.take(), Some(place)),
     )
 }
 
@@ -667,7 +669,7 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     let raw = obj.as_raw_fd();
     let (fd, writable) = match fd::reopen(raw, libc::O_RDWR) {
         Ok(fd) => (fd, true),
-        Err(libc::EACCES) if !need_write => (reopen_ro(raw)?, false),
+        Err(e) if !need_write && fd::refuses_writing(e) => (reopen_ro(raw)?, false),
         Err(e) => {
             return Err(os_error(
                 ErrorKind::AccessDenied,

@@ -126,14 +126,14 @@ pub(super) fn create<T: objfile::Unpublished>(
         }
         Some(name) => name,
     };
-    let place = Arc::new(objfile::place_of(target.root, name)?);
     objfile::create_or_open(
-        &place,
-        || match Waitable::open_named(&place, name, blueprint.kind, target.inheritable)? {
+        target.root,
+        name,
+        |place| match Waitable::open_named(place, name, blueprint.kind, target.inheritable)? {
             Some((w, header)) => open(w, header).map(Some),
             None => Ok(None),
         },
-        || build(Waitable::build(target, blueprint, Some(&place))?),
+        |place| build(Waitable::build(target, blueprint, Some(place))?),
     )
 }
 
@@ -144,8 +144,10 @@ pub(crate) fn open(
     kind: ObjectKind,
     inheritable: bool,
 ) -> Result<(Waitable, Header)> {
-    let place = Arc::new(objfile::place_of(root, name)?);
-    Waitable::open_named(&place, name, kind, inheritable)?.ok_or_else(|| {
+    objfile::open_named(root, name, |place| {
+        Waitable::open_named(place, name, kind, inheritable)
+    })?
+    .ok_or_else(|| {
         Error::new(
             ErrorKind::NotFound,
             format!(
