@@ -22,7 +22,8 @@ cargo build --release -p filemapping-ffi --manifest-path "$top/Cargo.toml"
 lib="$top/target/release"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Wine's server may still write to the prefix when the script ends: wait for it first.
+trap 'wineserver -w >/dev/null 2>&1 || true; rm -rf "$work" || true' EXIT
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all
 wineboot --init >/dev/null 2>&1 || true
 

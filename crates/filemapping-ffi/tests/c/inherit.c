@@ -26,6 +26,8 @@ enum {
     ARG_INHERITED, ARG_PRIVATE, ARG_LATER, ARG_FILE,
     ARG_EVENT, ARG_MUTEX, ARG_SEMAPHORE, ARG_OPENED_EVENT, ARG_OPENED_MUTEX, ARG_OPENED_SEMAPHORE,
     ARG_DUPLICATED_EVENT, ARG_PRIVATE_EVENT, ARG_LATER_MUTEX,
+    ARG_W_EVENT, ARG_A_MUTEX, ARG_A_SEMAPHORE, ARG_W_OPENED_EVENT, ARG_W_OPENED_MUTEX,
+    ARG_W_OPENED_SEMAPHORE,
     NARGS
 };
 static char handles_arg[NARGS][20];
@@ -108,6 +110,38 @@ static void show_flags(const char *label, HANDLE h)
 }
 
 /*
+ * The other variants of the calls: a named event created inheritable with CreateEventW, and
+ * opened again inheritable with OpenEventW (the child sets it through the second handle and
+ * sees it set through the first); mutexes from CreateMutexA and OpenMutexW, semaphores from
+ * CreateSemaphoreA and OpenSemaphoreW.
+ */
+static void child_variants(char **argv)
+{
+    HANDLE event = arg_handle(argv, ARG_W_EVENT), mutex = arg_handle(argv, ARG_A_MUTEX);
+    HANDLE semaphore = arg_handle(argv, ARG_A_SEMAPHORE);
+    HANDLE opened_event = arg_handle(argv, ARG_W_OPENED_EVENT);
+    HANDLE opened_mutex = arg_handle(argv, ARG_W_OPENED_MUTEX);
+    HANDLE opened_semaphore = arg_handle(argv, ARG_W_OPENED_SEMAPHORE);
+    LONG previous = -1;
+
+    begin("58 child variants");
+    show_flags("flags", event);
+    show_flags("opened", opened_event);
+    show_b(B(SetEvent(opened_event)));
+    wait_for("event", event, 0);
+    wait_for("mutex", mutex, 10000);
+    show_b(B(ReleaseMutex(mutex)));
+    wait_for("opened-mutex", opened_mutex, 10000);
+    show_b(B(ReleaseMutex(opened_mutex)));
+    show_b(B(ReleaseSemaphore(semaphore, 1, &previous)));
+    num("previous", (unsigned long)previous);
+    previous = -1;
+    show_b(B(ReleaseSemaphore(opened_semaphore, 1, &previous)));
+    num("previous", (unsigned long)previous);
+    end();
+}
+
+/*
  * The child's events, mutexes and semaphores: it sets the event, takes the mutex and dies
  * holding it (the second child finds it abandoned by the first), and adds to the semaphores.
  */
@@ -166,6 +200,7 @@ static void child_sync(char **argv)
     wait_for("wait", later_mutex, 10000);
     show_b(B(ReleaseMutex(later_mutex)));
     end();
+    child_variants(argv);
 }
 
 static int child(char **argv)
@@ -215,9 +250,63 @@ static int child(char **argv)
 /* The parent's events, mutexes and semaphores, made inheritable in each of the ways. */
 struct sync_handles {
     HANDLE event, mutex, semaphore;
+    HANDLE w_event, a_mutex, a_semaphore, w_opened_event, w_named_mutex, w_opened_mutex;
+    HANDLE w_named_semaphore, w_opened_semaphore;
     HANDLE named_event, opened_event, named_mutex, opened_mutex, named_semaphore, opened_semaphore;
     HANDLE private_event, duplicated, later_mutex;
 };
+
+/* The handles of child_variants. */
+static void parent_variants(struct sync_handles *s)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
+
+    begin("58 parent variants");
+    show_created(s->w_event = H(CreateEventW(&inherit, TRUE, FALSE, u"fm-inherit-w-event")));
+    show_created(s->a_mutex = H(CreateMutexA(&inherit, FALSE, NULL)));
+    show_created(s->a_semaphore = H(CreateSemaphoreA(&inherit, 0, 5, NULL)));
+    show_h(s->w_opened_event = H(OpenEventW(EVENT_MODIFY_STATE, TRUE, u"fm-inherit-w-event")));
+    s->w_named_mutex = CreateMutexW(NULL, FALSE, u"fm-inherit-w-mutex");
+    show_h(s->w_opened_mutex = H(OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, TRUE,
+                                            u"fm-inherit-w-mutex")));
+    s->w_named_semaphore = CreateSemaphoreW(NULL, 0, 5, u"fm-inherit-w-semaphore");
+    show_h(s->w_opened_semaphore = H(OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, TRUE,
+                                                    u"fm-inherit-w-semaphore")));
+    show_flags("named-mutex", s->w_named_mutex);
+    end();
+    set_arg(ARG_W_EVENT, s->w_event);
+    set_arg(ARG_A_MUTEX, s->a_mutex);
+    set_arg(ARG_A_SEMAPHORE, s->a_semaphore);
+    set_arg(ARG_W_OPENED_EVENT, s->w_opened_event);
+    set_arg(ARG_W_OPENED_MUTEX, s->w_opened_mutex);
+    set_arg(ARG_W_OPENED_SEMAPHORE, s->w_opened_semaphore);
+}
+
+/* What the children did to the handles of child_variants; closes them. */
+static void parent_variants_after(struct sync_handles *s)
+{
+    LONG a = -1, w = -1;
+
+    begin("58 parent variants after");
+    wait_for("event", s->w_event, 0);
+    wait_for("mutex", s->a_mutex, 0);
+    show_b(B(ReleaseMutex(s->a_mutex)));
+    wait_for("named-mutex", s->w_named_mutex, 0);
+    show_b(B(ReleaseMutex(s->w_named_mutex)));
+    ReleaseSemaphore(s->a_semaphore, 1, &a);
+    ReleaseSemaphore(s->w_named_semaphore, 1, &w);
+    num("semaphore", (unsigned long)a);
+    num("opened-semaphore", (unsigned long)w);
+    end();
+    CloseHandle(s->w_event);
+    CloseHandle(s->a_mutex);
+    CloseHandle(s->a_semaphore);
+    CloseHandle(s->w_opened_event);
+    CloseHandle(s->w_named_mutex);
+    CloseHandle(s->w_opened_mutex);
+    CloseHandle(s->w_named_semaphore);
+    CloseHandle(s->w_opened_semaphore);
+}
 
 static void parent_sync(struct sync_handles *s)
 {
@@ -267,6 +356,7 @@ static void parent_sync(struct sync_handles *s)
     set_arg(ARG_DUPLICATED_EVENT, s->duplicated);
     set_arg(ARG_PRIVATE_EVENT, s->private_event);
     set_arg(ARG_LATER_MUTEX, s->later_mutex);
+    parent_variants(s);
 }
 
 /* What the two children did to the parent's objects. */
@@ -300,6 +390,7 @@ static void parent_sync_after(struct sync_handles *s)
     CloseHandle(s->private_event);
     CloseHandle(s->duplicated);
     CloseHandle(s->later_mutex);
+    parent_variants_after(s);
 }
 
 static int parent(void)
