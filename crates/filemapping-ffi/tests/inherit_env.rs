@@ -93,12 +93,10 @@ fn peer_entry() {
     let plain_fd = plain.as_raw_fd();
     // A regular file that a child would inherit, listed as an event.
     let inheritable_plain = std::fs::File::open(&path).unwrap();
-    // SAFETY: clears only the close-on-exec flag of this process's own descriptor.
-    assert_eq!(
-        unsafe { libc::fcntl(inheritable_plain.as_raw_fd(), libc::F_SETFD, 0) },
-        0
-    );
     let inheritable_plain_fd = inheritable_plain.as_raw_fd();
+    // SAFETY: clears only the close-on-exec flag of this process's own descriptor.
+    let cleared = unsafe { libc::fcntl(inheritable_plain_fd, libc::F_SETFD, 0) };
+    assert_eq!(cleared, 0);
 
     let garbage = "x".repeat(10_000);
     let bad_sum = {
