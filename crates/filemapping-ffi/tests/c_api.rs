@@ -194,9 +194,9 @@ fn ring_buffers_from_placeholders_match_windows() {
     check("ring", Link::Shared);
 }
 
-/// Handle inheritance (spec row 58): a parent's inheritable mapping and file handles work in
-/// children started with fork+execv and with posix_spawn, under the same values; the others do
-/// not. (Windows: CreateProcess with bInheritHandles, compared by `scripts/test-ffi-wine.sh`.)
+/// Handle inheritance (spec row 58): a parent's inheritable mapping, file, event, mutex and
+/// semaphore handles work in children started with fork+execv and with posix_spawn, under the
+/// same values, with the same rights and on the same objects; the others do not. (Windows: CreateProcess with bInheritHandles, compared by `scripts/test-ffi-wine.sh`.)
 #[test]
 fn children_inherit_inheritable_handles() {
     check("inherit", Link::Shared);
