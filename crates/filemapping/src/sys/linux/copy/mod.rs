@@ -261,6 +261,7 @@ unsafe fn fixup_copy(_: *mut u8, _: *const u8, _: usize) -> bool {
     unreachable!("no fixup routine on this architecture")
 }
 
+#[inline]
 fn done_or_error(moved: bool, done: &str) -> Result<()> {
     if moved {
         Ok(())
@@ -278,4 +279,65 @@ fn in_page_error(done: &str) -> crate::error::Error {
         ),
         libc::EFAULT,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two private pages, the second without access: a copy that reaches it raises `SIGSEGV`
+    /// (as a page whose protection another thread changed during the copy would).
+    struct Guarded(*mut u8, usize);
+
+    impl Guarded {
+        fn new() -> Guarded {
+            let page = super::super::page_size();
+            // SAFETY: a fresh anonymous mapping; nothing else refers to it.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    2 * page,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                    -1,
+                    0,
+                )
+            };
+            assert_ne!(ptr, libc::MAP_FAILED);
+            let ptr = ptr.cast::<u8>();
+            // SAFETY: the second page of the mapping just made.
+            let ok = unsafe { libc::mprotect(ptr.add(page).cast(), page, libc::PROT_NONE) };
+            assert_eq!(ok, 0);
+            Guarded(ptr, page)
+        }
+    }
+
+    impl Drop for Guarded {
+        fn drop(&mut self) {
+            // SAFETY: the mapping made by `new`, unmapped once.
+            unsafe { libc::munmap(self.0.cast(), 2 * self.1) };
+        }
+    }
+
+    #[test]
+    fn a_sigsegv_inside_a_copy_is_an_in_page_error() {
+        let guarded = Guarded::new();
+        let page = guarded.1;
+        let mut buf = vec![1u8; 300];
+        // SAFETY: the range is in the mapping, which stays mapped; its second page faults,
+        // which the copy must report.
+        let at = unsafe { guarded.0.add(page - 100) };
+        // SAFETY: as above.
+        let err = unsafe { read(at, &mut buf) }.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InPageError, "{err}");
+        // SAFETY: as above.
+        let err = unsafe { write(at, &buf) }.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InPageError, "{err}");
+        // SAFETY: the first page alone is readable and writable.
+        unsafe { write(guarded.0, &[1u8; 100]) }.unwrap();
+        let mut back = [0u8; 100];
+        // SAFETY: as above.
+        unsafe { read(guarded.0, &mut back) }.unwrap();
+        assert_eq!(back, [1u8; 100]);
+    }
 }
