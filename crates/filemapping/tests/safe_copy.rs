@@ -91,10 +91,8 @@ fn disposition(signal: libc::c_int) -> libc::sighandler_t {
     // SAFETY: all-zero is a valid `sigaction`; a null new action only queries.
     let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
     // SAFETY: as above; the kernel writes `action`.
-    assert_eq!(
-        unsafe { libc::sigaction(signal, std::ptr::null(), &mut action) },
-        0
-    );
+    let ok = unsafe { libc::sigaction(signal, std::ptr::null(), &mut action) };
+    assert_eq!(ok, 0);
     action.sa_sigaction
 }
 
@@ -122,10 +120,8 @@ fn install_app_handler(with_info: bool) {
         action.sa_sigaction = app_handler as *const () as usize;
     }
     // SAFETY: a complete action whose handler is a function above with the matching type.
-    assert_eq!(
-        unsafe { libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) },
-        0
-    );
+    let ok = unsafe { libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) };
+    assert_eq!(ok, 0);
 }
 
 #[test]

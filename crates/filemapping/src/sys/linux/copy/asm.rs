@@ -73,7 +73,7 @@ pub(super) fn fixup(ip: usize) -> Option<usize> {
     let end = filemapping_safe_copy_fault_end as *const () as usize;
     (begin..end)
         .contains(&ip)
-        .then(|| filemapping_safe_copy_fixup as *const () as usize)
+        .then_some(filemapping_safe_copy_fixup as *const () as usize)
 }
 
 /// Makes the interrupted thread whose machine context is `context` resume at the fixup, if it

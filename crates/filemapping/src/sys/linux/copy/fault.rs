@@ -129,8 +129,8 @@ fn query_previous() -> bool {
 
 /// Puts back the dispositions of the signals before `failed`, and `theirs` for `failed`.
 fn back_out(failed: usize, theirs: Option<&libc::sigaction>) {
-    for i in 0..failed {
-        restore(SIGNALS[i], previous(i));
+    for (i, &signal) in SIGNALS.iter().enumerate().take(failed) {
+        restore(signal, previous(i));
     }
     if let Some(theirs) = theirs {
         restore(SIGNALS[failed], theirs);
