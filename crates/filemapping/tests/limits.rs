@@ -13,21 +13,17 @@
 
 #[path = "support/child.rs"]
 mod child;
+#[path = "support/cut_short.rs"]
+mod cut_short;
 #[path = "support/skip.rs"]
 mod skip;
 
 use child::child_dir;
+use cut_short::{assert_in_page_error, cut, file_view};
 use filemapping::{
-    CreateOptions, ErrorKind, FileMapAccess, FileMapping, Namespace, OpenOptions,
-    SectionAttributes, ERROR_SWAPERROR, ERROR_TOO_MANY_OPEN_FILES,
+    CreateOptions, FileMapAccess, FileMapping, Namespace, OpenOptions, SectionAttributes,
+    ERROR_SWAPERROR, ERROR_TOO_MANY_OPEN_FILES,
 };
-use std::process::Command;
-
-fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
-    let err = result.expect_err(what);
-    assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
-    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
-}
 
 #[test]
 fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
@@ -36,26 +32,13 @@ fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
         Some(dir) => dir,
         None => return,
     };
-    let path = dir.join("data");
-    std::fs::write(&path, vec![7u8; 3 * 4096]).unwrap();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
-    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    let (path, _map, view) = file_view(&dir, 3 * 4096);
     let mut buf = [0u8; 8];
     view.read_at(4096, &mut buf).unwrap();
     assert_eq!(buf, [7; 8]);
 
     // Another program cuts the file to one page under the view.
-    let status = Command::new("truncate")
-        .args(["-s", "4096"])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    cut(&path, 4096);
 
     view.read_at(0, &mut buf).unwrap();
     assert_eq!(buf, [7; 8], "the page that is left still reads");

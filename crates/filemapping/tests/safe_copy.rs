@@ -13,15 +13,14 @@
 
 #[path = "support/child.rs"]
 mod child;
+#[path = "support/cut_short.rs"]
+mod cut_short;
 
 use child::{Ended, Scratch};
-use filemapping::{
-    CreateOptions, ErrorKind, FileMapAccess, FileMapping, Namespace, View, ViewProtection,
-    ERROR_SWAPERROR,
-};
+use cut_short::{assert_in_page_error, cut, file_view};
+use filemapping::{CreateOptions, ErrorKind, FileMapAccess, Namespace, View, ViewProtection};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const PAGE: usize = 4096;
 /// The variable that chooses the copies.
@@ -41,37 +40,6 @@ fn child_or_run(test: &str, env: &[(&str, &str)]) -> Result<PathBuf, Ended> {
 
 /// The default copies, whatever the environment of the test run says.
 const DEFAULT: &[(&str, &str)] = &[(CHOICE, "default")];
-
-/// A file of `len` bytes of 7 in `dir`, a mapping of it and a writable view of all of it.
-fn file_view(dir: &Path, len: usize) -> (PathBuf, FileMapping, View) {
-    let path = dir.join("data");
-    std::fs::write(&path, vec![7u8; len]).unwrap();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
-    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
-    (path, map, view)
-}
-
-/// Another program cuts the file at `path` to `len` bytes.
-fn cut(path: &Path, len: usize) {
-    let status = Command::new("truncate")
-        .arg("-s")
-        .arg(len.to_string())
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
-    let err = result.expect_err(what);
-    assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
-    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
-}
 
 /// Says on standard error (never captured in the child) how far the child got.
 fn mark(what: &str) {
@@ -237,21 +205,34 @@ fn a_fault_in_the_middle_of_a_large_copy_is_an_error_and_the_process_lives() {
 #[test]
 fn a_sigbus_outside_the_copies_still_kills_the_process() {
     let test = "a_sigbus_outside_the_copies_still_kills_the_process";
-    let dir = match child_or_run(test, DEFAULT) {
-        Ok(dir) => dir,
-        Err(ended) => {
-            assert_eq!(ended.status.signal(), Some(libc::SIGBUS), "{}", ended.text);
-            assert!(ended.text.contains("MARK touching"), "{}", ended.text);
-            return;
-        }
-    };
-    let (path, _map, view) = file_view(&dir, 3 * PAGE);
+    match child_or_run(test, DEFAULT) {
+        Ok(dir) => copy_then_touch_a_lost_page(&dir),
+        Err(ended) => assert_killed(&ended, libc::SIGBUS),
+    }
+}
+
+/// In the child: copies of a cut-short file's lost pages fail cleanly, then the program's own
+/// access to such a page faults.
+fn copy_then_touch_a_lost_page(dir: &Path) {
+    let (path, _map, view) = file_view(dir, 3 * PAGE);
     cut(&path, PAGE);
-    let mut buf = [0u8; 8];
-    assert_in_page_error(view.read_at(2 * PAGE, &mut buf), "a read past the end");
+    let mut buf = vec![0u8; 2 * PAGE];
+    assert_in_page_error(view.read_at(0, &mut buf), "a read across the end");
+    assert_in_page_error(view.write_at(PAGE, &buf), "a write past the end");
+    touch_fatally(&view, 2 * PAGE);
+}
+
+/// Reads the view's byte at `offset` through its pointer, which must fault.
+fn touch_fatally(view: &View, offset: usize) {
     mark("touching");
-    touch(&view, 2 * PAGE);
+    touch(view, offset);
     mark("survived");
+}
+
+/// In the parent: the child got to its fatal access and died of `signal`.
+fn assert_killed(ended: &Ended, signal: libc::c_int) {
+    assert_eq!(ended.status.signal(), Some(signal), "{}", ended.text);
+    assert!(ended.text.contains("MARK touching"), "{}", ended.text);
 }
 
 #[test]
@@ -259,11 +240,7 @@ fn a_sigsegv_outside_the_copies_still_kills_the_process() {
     let test = "a_sigsegv_outside_the_copies_still_kills_the_process";
     let dir = match child_or_run(test, DEFAULT) {
         Ok(dir) => dir,
-        Err(ended) => {
-            assert_eq!(ended.status.signal(), Some(libc::SIGSEGV), "{}", ended.text);
-            assert!(ended.text.contains("MARK touching"), "{}", ended.text);
-            return;
-        }
+        Err(ended) => return assert_killed(&ended, libc::SIGSEGV),
     };
     let (_path, _map, mut view) = file_view(&dir, 2 * PAGE);
     let mut buf = [0u8; 8];
@@ -271,9 +248,7 @@ fn a_sigsegv_outside_the_copies_still_kills_the_process() {
     view.protect(PAGE, PAGE, ViewProtection::NoAccess).unwrap();
     let err = view.read_at(PAGE, &mut buf).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
-    mark("touching");
-    touch(&view, PAGE);
-    mark("survived");
+    touch_fatally(&view, PAGE);
 }
 
 #[test]
@@ -305,14 +280,7 @@ fn application_handler_before(test: &str, with_info: bool) {
         }
     };
     install_app_handler(with_info);
-    let (path, _map, view) = file_view(&dir, 3 * PAGE);
-    cut(&path, PAGE);
-    let mut buf = vec![0u8; 2 * PAGE];
-    assert_in_page_error(view.read_at(0, &mut buf), "a read across the end");
-    assert_in_page_error(view.write_at(PAGE, &buf), "a write past the end");
-    mark("touching");
-    touch(&view, 2 * PAGE);
-    mark("survived");
+    copy_then_touch_a_lost_page(&dir);
 }
 
 #[test]

@@ -114,29 +114,8 @@ const REFUSED: u8 = 3;
 /// `[at, at + buf.len())` lies inside a readable mapping of this process that stays mapped
 /// during the call.
 pub(crate) unsafe fn read(at: *const u8, buf: &mut [u8]) -> Result<()> {
-    let moved = match mode() {
-        // SAFETY: the caller's promise, and the handler is installed: a page that faults ends
-        // the copy early.
-        FIXUP => unsafe { fixup_copy(buf.as_mut_ptr(), at, buf.len()) },
-        // SAFETY: `buf` is this process's own writable buffer.
-        CROSS_MEMORY => match unsafe {
-            syscall::transfer(Direction::Read, at as usize, buf.as_mut_ptr(), buf.len())
-        } {
-            Outcome::Done => true,
-            Outcome::Failed => false,
-            Outcome::Refused => {
-                MODE.store(REFUSED, Ordering::Relaxed);
-                // SAFETY: the caller's promise, for a direct copy.
-                unsafe { crate::sys::volatile::copy_from(at, buf) };
-                true
-            }
-        },
-        _ => {
-            // SAFETY: the caller's promise, for a direct copy.
-            unsafe { crate::sys::volatile::copy_from(at, buf) };
-            true
-        }
-    };
+    // SAFETY: the caller's promise for the view; `buf` is writable and held for the call.
+    let moved = unsafe { transfer(Direction::Read, at as *mut u8, buf.as_mut_ptr(), buf.len()) };
     done_or_error(moved, "read")
 }
 
@@ -147,34 +126,66 @@ pub(crate) unsafe fn read(at: *const u8, buf: &mut [u8]) -> Result<()> {
 /// `[at, at + data.len())` lies inside a writable mapping of this process that stays mapped
 /// during the call.
 pub(crate) unsafe fn write(at: *mut u8, data: &[u8]) -> Result<()> {
-    let moved = match mode() {
-        // SAFETY: as in `read`.
-        FIXUP => unsafe { fixup_copy(at, data.as_ptr(), data.len()) },
-        // SAFETY: the kernel only reads the local side of a `process_vm_writev`.
-        CROSS_MEMORY => match unsafe {
-            syscall::transfer(
-                Direction::Write,
-                at as usize,
-                data.as_ptr() as *mut u8,
-                data.len(),
-            )
-        } {
-            Outcome::Done => true,
-            Outcome::Failed => false,
-            Outcome::Refused => {
-                MODE.store(REFUSED, Ordering::Relaxed);
-                // SAFETY: the caller's promise, for a direct copy.
-                unsafe { crate::sys::volatile::copy_to(at, data) };
-                true
-            }
-        },
-        _ => {
+    // SAFETY: the caller's promise for the view; `data` is only read.
+    let moved = unsafe { transfer(Direction::Write, at, data.as_ptr() as *mut u8, data.len()) };
+    done_or_error(moved, "written")
+}
+
+/// Moves `len` bytes between the view bytes at `view` and the private buffer `local`, the way
+/// this process copies; returns whether every byte moved.
+///
+/// # Safety
+///
+/// `[view, view + len)` lies inside a mapping of this process that stays mapped during the
+/// call, readable for [`Direction::Read`] and writable for [`Direction::Write`]; `local` is a
+/// private buffer of `len` bytes held for the call: writable (from a `&mut [u8]`) for a read,
+/// readable (from a `&[u8]`, never written) for a write.
+unsafe fn transfer(direction: Direction, view: *mut u8, local: *mut u8, len: usize) -> bool {
+    let (dst, src) = match direction {
+        Direction::Read => (local, view as *const u8),
+        Direction::Write => (view, local as *const u8),
+    };
+    let outcome = match mode() {
+        // SAFETY: the caller's promise, and the handler is installed: a page that faults ends
+        // the copy early.
+        FIXUP => return unsafe { fixup_copy(dst, src, len) },
+        // SAFETY: the caller's promise; the kernel checks the view's pages itself.
+        CROSS_MEMORY => unsafe { syscall::transfer(direction, view as usize, local, len) },
+        _ => Outcome::Refused,
+    };
+    match outcome {
+        Outcome::Done => true,
+        Outcome::Failed => false,
+        Outcome::Refused => {
+            MODE.store(REFUSED, Ordering::Relaxed);
             // SAFETY: the caller's promise, for a direct copy.
-            unsafe { crate::sys::volatile::copy_to(at, data) };
+            unsafe { volatile_copy(direction, view, local, len) };
             true
         }
-    };
-    done_or_error(moved, "written")
+    }
+}
+
+/// Copies with volatile accesses to the view, as [`transfer`] says.
+///
+/// # Safety
+///
+/// As [`transfer`].
+unsafe fn volatile_copy(direction: Direction, view: *mut u8, local: *mut u8, len: usize) {
+    match direction {
+        Direction::Read => {
+            // SAFETY: for a read, `local` came from a `&mut [u8]` of `len` bytes held for the
+            // call (the caller's promise).
+            let buf = unsafe { std::slice::from_raw_parts_mut(local, len) };
+            // SAFETY: the caller's promise for the view.
+            unsafe { crate::sys::volatile::copy_from(view, buf) };
+        }
+        Direction::Write => {
+            // SAFETY: for a write, `local` came from a `&[u8]` of `len` bytes.
+            let data = unsafe { std::slice::from_raw_parts(local as *const u8, len) };
+            // SAFETY: the caller's promise for the view.
+            unsafe { crate::sys::volatile::copy_to(view, data) };
+        }
+    }
 }
 
 /// Copies from view bytes whose pages cannot fail (a sealed, fully committed memfd) into `buf`.
