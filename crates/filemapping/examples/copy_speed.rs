@@ -1,12 +1,13 @@
 //! How fast [`View::read_at`] and [`View::write_at`] copy, next to `memcpy` through
-//! [`View::as_ptr`], at 256 bytes, 4 KiB, 64 KiB and 1 MiB, into and out of an already touched view.
+//! [`View::as_ptr`], at 256 bytes, 4 KiB, 64 KiB and 1 MiB, into and out of an already
+//! touched view.
 //!
 //! Two views: one of a named section (its file could be cut short by another program, so its
 //! copies must survive a fault) and one of an unnamed section (whose pages cannot fail). Each
-//! figure is the best of many short bursts, taking turns with `memcpy`; a ratio is `memcpy` time over the copy's time, so 1.0
-//! is as fast as `memcpy`. On Linux the program runs itself a second time with
-//! `FILEMAPPING_SAFE_COPY=syscall` for the cross-memory copies; on x86-64 it also times a
-//! plain SSE2 loop (16 bytes at a time, four per round) next to `memcpy`.
+//! figure is the best of many short bursts, taking turns with `memcpy`; a ratio is `memcpy`
+//! time over the copy's time, so 1.0 is as fast as `memcpy`. On Linux the program runs itself
+//! a second time with `FILEMAPPING_SAFE_COPY=syscall` for the cross-memory copies; on x86-64
+//! it also times a plain SSE2 loop (16 bytes at a time, four per round) next to `memcpy`.
 //!
 //! ```sh
 //! cargo run --release -p filemapping --example copy_speed

@@ -2,8 +2,8 @@
 //! that a signal fails the test with the signal named instead of killing the test harness, and
 //! a changed limit or signal disposition stays in the child.
 //!
-//! Shared through `#[path = "support/child.rs"] mod child;` (Unix only), so each test binary
-//! may use only part of it.
+//! Shared through `#[path = "support/child.rs"] mod child;` (Unix only; the test binary
+//! allows `unsafe_code`), so each test binary may use only part of it.
 #![allow(dead_code)]
 
 use std::os::unix::process::ExitStatusExt;
@@ -14,6 +14,8 @@ use std::process::{Command, ExitStatus};
 pub(crate) const CHILD: &str = "FILEMAPPING_TEST_CHILD";
 /// Set in the child: its scratch directory.
 pub(crate) const SCRATCH: &str = "FILEMAPPING_TEST_SCRATCH";
+/// How long a child may run before its watchdog ends it.
+const WATCHDOG_SECONDS: u32 = 300;
 
 /// A scratch directory of one test, removed on drop.
 pub(crate) struct Scratch(pub(crate) PathBuf);
@@ -81,12 +83,16 @@ pub(crate) fn run(test: &str, dir: &Path, prefix: &[&str], env: &[(&str, &str)])
     }
 }
 
-/// In the child running `test`: its scratch directory.
+/// In the child running `test`: its scratch directory. The child also arms its watchdog: a
+/// `SIGALRM` ends it if it hangs (never a timing assertion: each child here finishes in well
+/// under a second, and the alarm is minutes away).
 pub(crate) fn in_child(test: &str) -> Option<PathBuf> {
-    if std::env::var(CHILD).as_deref() == Ok(test) {
-        return Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()));
+    if std::env::var(CHILD).as_deref() != Ok(test) {
+        return None;
     }
-    None
+    // SAFETY: alarm has no preconditions; SIGALRM keeps its default action (termination).
+    unsafe { libc::alarm(WATCHDOG_SECONDS) };
+    Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()))
 }
 
 /// In the child: the scratch directory. In the parent: `None` after running the child (with

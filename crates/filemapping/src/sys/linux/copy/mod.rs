@@ -12,7 +12,8 @@
 //!    fault at that very instruction resumes the routine at a fixup that returns the bytes
 //!    not copied; every other fault goes on to the handler it replaced, exactly as the kernel
 //!    would have delivered it. With fast-string microcode (ERMS/FSRM) `rep movsb` is what
-//!    glibc's `memcpy` itself runs for these sizes.
+//!    glibc's `memcpy` itself switches to from a few KiB (8 KiB on the machine below) up to
+//!    about the size of the caches.
 //! 2. **Cross-memory calls**: `process_vm_readv`/`process_vm_writev` on this very process
 //!    ([`syscall`]), which report such a page as `EFAULT`. Used where there is no fixup routine
 //!    (other architectures), where the handler could not be installed, when the handler is
@@ -35,9 +36,9 @@
 //!   is an ordinary `&mut [u8]`/`&[u8]` that the caller holds exclusively (or shared, only
 //!   read) for the call.
 //! - *The fault is precise and restartable.* `rep movsb` is the only instruction of the routine
-//!   that touches memory; on a fault the processor stops at the faulting byte with `rsi`,
-//!   `rdi` and `rcx` describing the rest of the copy, and the handler changes nothing but the
-//!   instruction pointer of the saved context. The fixup, `mov rax, rcx; ret`, then returns
+//!   that touches the copy's memory; on a fault the processor stops at the faulting byte with
+//!   `rsi`, `rdi` and `rcx` describing the rest of the copy, and the handler changes nothing
+//!   but the instruction pointer of the saved context. The fixup, `mov rax, rcx; ret`, then returns
 //!   the remaining count to the caller as an ordinary return (the routine saves no registers
 //!   and keeps no stack frame, so the return address is still on top of the stack), and every
 //!   callee-saved register is as the caller left it. The copy reports the error; the bytes
@@ -47,8 +48,9 @@
 //!   instruction, whose address is a link-time constant; nothing else in the process runs
 //!   there. Every other `SIGBUS`/`SIGSEGV` (a genuine crash, a stack overflow, a `kill`) goes
 //!   to the previous disposition ([`fault`] says how, exactly).
-//! - *Async-signal safety.* The handler reads state written before it was installed and calls
-//!   only async-signal-safe functions; a thread interrupted in the routine holds no lock.
+//! - *Async-signal safety.* The handler reads state written before it was installed, calls
+//!   only async-signal-safe functions and takes no lock, so it cannot deadlock with the
+//!   thread it interrupted.
 //!
 //! What the handler cannot help: an application that installs its own `SIGBUS`/`SIGSEGV`
 //! handler after the first copy and does not chain to the one it replaces takes those faults
@@ -72,12 +74,13 @@
 //! | 1 MiB   | 1.00        | 1.00         | 0.64          | 0.64           |
 //!
 //! Views of unnamed sections (the routine without the handler) measure the same (0.94-0.98 at
-//! 4 KiB; the volatile word loop they used before read at 0.09 at 4 KiB). Below a few KiB the fixed cost
-//! of the call (the range and protection checks, `rep movsb`'s start-up) dominates: at 256
-//! bytes `memcpy` takes 4 ns. Alternatives timed on the same machine: an SSE2 loop (four
-//! unaligned 16-byte moves a round) copies at 0.9-1.0 of `memcpy` from 4 KiB on, no better
-//! than `rep movsb`; aligning the destination to 64 bytes before `rep movsb` gained nothing.
-//!
+//! 4 KiB, where the volatile word loop they used before read at 0.09). Below a few KiB the
+//! fixed cost of the call (the range and protection checks, `rep movsb`'s start-up)
+//! dominates: at 256 bytes `memcpy` takes 4 ns. Alternatives timed on the same machine: an
+//! SSE2 loop (four unaligned 16-byte moves a round) copies at 0.9-1.0 of `memcpy` from 4 KiB
+//! on, no better than `rep movsb`; aligning the destination to 64 bytes before `rep movsb`
+//! gained nothing.
+
 #![allow(unsafe_code)]
 
 #[cfg(target_arch = "x86_64")]
