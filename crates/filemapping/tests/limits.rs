@@ -4,99 +4,34 @@
 //! access would raise `SIGBUS`, whatever another program does to the file; running out of
 //! descriptors is `ERROR_TOO_MANY_OPEN_FILES` on every path that opens one.
 //!
-//! Every case runs in a child process (this test binary, re-executed for one test), so that a
-//! `SIGBUS` fails the test with the signal named instead of killing the test harness, and a
-//! lowered limit stays in the child.
+//! Every case runs in a child process (this test binary, re-executed for one test:
+//! `support/child.rs`), so that a `SIGBUS` fails the test with the signal named instead of
+//! killing the test harness, and a lowered limit stays in the child.
 
 #![cfg(target_os = "linux")]
 #![allow(unsafe_code)]
 
+#[path = "support/child.rs"]
+mod child;
+#[path = "support/cut_short.rs"]
+mod cut_short;
 #[path = "support/skip.rs"]
 mod skip;
 
 #[path = "faults/harness.rs"]
 mod harness;
 
+use child::child_dir;
+use cut_short::{assert_in_page_error, cut, file_view};
 use filemapping::{
-    CreateOptions, ErrorKind, EventAccess, EventOpenOptions, EventOptions, FileMapAccess,
-    FileMapping, MutexAccess, MutexOpenOptions, MutexOptions, Namespace, OpenOptions,
-    SectionAttributes, SemaphoreAccess, SemaphoreOpenOptions, SemaphoreOptions,
-    ERROR_FILE_NOT_FOUND, ERROR_SWAPERROR, ERROR_TOO_MANY_OPEN_FILES,
+    CreateOptions, EventAccess, EventOpenOptions, EventOptions, FileMapAccess, FileMapping,
+    MutexAccess, MutexOpenOptions, MutexOptions, Namespace, OpenOptions, SectionAttributes,
+    SemaphoreAccess, SemaphoreOpenOptions, SemaphoreOptions, ERROR_FILE_NOT_FOUND, ERROR_SWAPERROR,
+    ERROR_TOO_MANY_OPEN_FILES,
 };
 use std::any::Any;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Set in the child: the test to run as the child, and its scratch directory.
-const CHILD: &str = "FILEMAPPING_LIMITS_CHILD";
-const SCRATCH: &str = "FILEMAPPING_LIMITS_DIR";
-
-/// A scratch directory of one test, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("fm-limits-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `test` of this binary in a child with `prefix` before it (for example `unshare -m`)
-/// and asserts that it passed: no signal, exit code 0.
-fn run_child(test: &str, dir: &Path, prefix: &[&str]) {
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = match prefix.split_first() {
-        Some((program, args)) => {
-            let mut cmd = Command::new(program);
-            cmd.args(args).arg(&exe);
-            cmd
-        }
-        None => Command::new(&exe),
-    };
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, test)
-        .env(SCRATCH, dir);
-    let out = cmd.output().expect("cannot start the child");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        out.status.signal(),
-        None,
-        "the child died of a signal:\n{text}"
-    );
-    assert!(out.status.success(), "the child failed:\n{text}");
-    assert!(text.contains("1 passed"), "the child ran nothing:\n{text}");
-}
-
-/// In the child: the scratch directory. In the parent: `None` after starting the child.
-fn child_dir(test: &str, prefix: &[&str]) -> Option<PathBuf> {
-    if std::env::var(CHILD).as_deref() == Ok(test) {
-        return Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()));
-    }
-    let scratch = Scratch::new(test);
-    run_child(test, &scratch.0, prefix);
-    None
-}
-
-fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
-    let err = result.expect_err(what);
-    assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
-    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
-}
 
 #[test]
 fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
@@ -105,26 +40,13 @@ fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
         Some(dir) => dir,
         None => return,
     };
-    let path = dir.join("data");
-    std::fs::write(&path, vec![7u8; 3 * 4096]).unwrap();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
-    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    let (path, _map, view) = file_view(&dir, 3 * 4096);
     let mut buf = [0u8; 8];
     view.read_at(4096, &mut buf).unwrap();
     assert_eq!(buf, [7; 8]);
 
     // Another program cuts the file to one page under the view.
-    let status = Command::new("truncate")
-        .args(["-s", "4096"])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    cut(&path, 4096);
 
     view.read_at(0, &mut buf).unwrap();
     assert_eq!(buf, [7; 8], "the page that is left still reads");
@@ -138,7 +60,7 @@ fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
 #[test]
 fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     let test = "uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal";
-    if std::env::var(CHILD).is_err() && !skip::running_as_root() {
+    if child::in_child(test).is_none() && !skip::running_as_root() {
         skip::skip(
             test,
             "needs root to mount a small tmpfs in a private mount namespace",
@@ -147,7 +69,7 @@ fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     }
     // The child runs in a mount namespace of its own, with a 64 KiB tmpfs as the namespace
     // root, mounted over its scratch directory by `sh` before the test binary starts.
-    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_LIMITS_DIR\" && exec \"$0\" \"$@\"";
+    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_TEST_SCRATCH\" && exec \"$0\" \"$@\"";
     let dir = match child_dir(
         test,
         &[

@@ -167,6 +167,7 @@ impl View {
             // SAFETY: `[ptr, ptr + region)` is the mapping just made.
             unsafe { super::hugetlb::advise(ptr, region) };
         }
+        copy::recheck();
         Ok(View::mapped(ptr, region, m, offset))
     }
 
@@ -668,8 +669,7 @@ impl ViewOps for View {
         let at = unsafe { self.ptr.add(offset) };
         if self.direct() {
             // SAFETY: as above; and no page of a direct view can fault.
-            unsafe { crate::sys::volatile::copy_from(at, buf) };
-            return Ok(());
+            return unsafe { copy::read_unfailing(at, buf) };
         }
         // SAFETY: as above.
         unsafe { copy::read(at, buf) }
@@ -680,8 +680,7 @@ impl ViewOps for View {
         let at = unsafe { self.ptr.add(offset) };
         if self.direct() {
             // SAFETY: as above; and no page of a direct view can fault.
-            unsafe { crate::sys::volatile::copy_to(at, data) };
-            return Ok(());
+            return unsafe { copy::write_unfailing(at, data) };
         }
         // SAFETY: as above.
         unsafe { copy::write(at, data) }
