@@ -158,7 +158,14 @@ fn the_table_gives_every_new_case_a_ratio_or_a_reason() {
     }
     let output = command.output().unwrap();
     assert!(output.status.success());
-    let table = String::from_utf8(output.stdout).unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let (table, summary) = text
+        .split_once("The headline ratios")
+        .unwrap_or_else(|| panic!("no summary:\n{text}"));
+    let summary_line = summary
+        .lines()
+        .find(|l| l.starts_with("| create_map_close "));
+    assert!(summary_line.is_some_and(|l| l.contains('x')), "{summary}");
     let rows: Vec<Vec<&str>> = table
         .lines()
         .filter(|line| line.starts_with("| ") && !line.starts_with("| case"))
