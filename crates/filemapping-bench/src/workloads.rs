@@ -154,8 +154,8 @@ fn workload<S: Shm>(shm: S, id: PeerId, case: Case, ctx: &Ctx<'_>) -> Result<Box
             src: ctx.source(),
         }
         .workload(shm),
-        Case::ReadAt(bytes) => read_at(shm, &name, bytes)?,
-        Case::WriteAt(bytes) => write_at(shm, &name, bytes)?,
+        Case::ReadAt(bytes) => copies(shm, &name, bytes, true)?,
+        Case::WriteAt(bytes) => copies(shm, &name, bytes, false)?,
         Case::ScaleOpen(count) => scale(shm, id, count, ctx)?,
         Case::Race(procs) => race_workload(id, procs, &name, ctx),
     })
@@ -169,23 +169,18 @@ fn warm<S: Shm>(shm: S, name: &Name, src: Rc<Vec<u8>>) -> Result<Box<dyn Workloa
     }))
 }
 
-/// `read_at_<size>`: the implementation's copy out of a touched view into a touched buffer.
-fn read_at<S: Shm>(shm: S, name: &Name, bytes: usize) -> Result<Box<dyn Workload>> {
+/// `read_at_<size>` (`read`) and `write_at_<size>`: the implementation's copy out of or into a
+/// touched view, with a touched private buffer.
+fn copies<S: Shm>(shm: S, name: &Name, bytes: usize, read: bool) -> Result<Box<dyn Workload>> {
     let (view, object) = touched(&shm, name, bytes)?;
-    let mut dst = PageAligned::new(bytes);
+    let mut buffer = PageAligned::new(bytes);
     Ok(Box::new(move |ops: usize| {
         let _keep = &object;
-        time_batch(ops, || shm.read_at(&view, 0, black_box(dst.bytes_mut())))
-    }))
-}
-
-/// `write_at_<size>`: the implementation's copy of a touched buffer into a touched view.
-fn write_at<S: Shm>(shm: S, name: &Name, bytes: usize) -> Result<Box<dyn Workload>> {
-    let (view, object) = touched(&shm, name, bytes)?;
-    let mut src = PageAligned::new(bytes);
-    Ok(Box::new(move |ops: usize| {
-        let _keep = &object;
-        time_batch(ops, || shm.write_at(&view, 0, black_box(src.bytes_mut())))
+        let buffer = black_box(buffer.bytes_mut());
+        time_batch(ops, || match read {
+            true => shm.read_at(&view, 0, buffer),
+            false => shm.write_at(&view, 0, buffer),
+        })
     }))
 }
 
