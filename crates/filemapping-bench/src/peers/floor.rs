@@ -119,7 +119,14 @@ fn open(name: &Name, place: Place, flags: libc::c_int) -> Result<OwnedFd> {
             )
         },
     };
-    owned(fd, "open")
+    owned(
+        fd,
+        if place == Place::Shm {
+            "shm_open"
+        } else {
+            "open"
+        },
+    )
 }
 
 fn ftruncate(fd: &OwnedFd, size: usize) -> Result<()> {
