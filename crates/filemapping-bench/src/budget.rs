@@ -60,7 +60,7 @@ const fn sized(bytes: usize, plan: Plan) -> BySize {
 const KIB: usize = 1 << 10;
 const MIB: usize = 1 << 20;
 
-/// The full run, for the docs (about 3 minutes).
+/// The full run, for the docs (2-3 minutes).
 const FULL: Budget = Budget {
     lifecycle: plan(50, 5000, 4),
     // 256 MiB: about 80 ms to fallocate and as much to free, per implementation that reserves.
