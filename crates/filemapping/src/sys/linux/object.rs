@@ -85,7 +85,7 @@
 //!   `within_size` (or with `shmem_enabled=force`) gives huge pages to data on 2 MiB-aligned
 //!   file offsets that is mapped at addresses congruent to those offsets modulo 2 MiB. The
 //!   creator asks the file system (`st_blksize` of the new object file, which is 2 MiB on
-//!   `huge=always`; the mount's `huge=` option in `/proc/self/mountinfo` otherwise, found by
+//!   `huge=always`; the mount's `huge=` option in `/proc/thread-self/mountinfo` otherwise, found by
 //!   device number and cached) and puts the data at 2 MiB (see *Data offset*). Views of such an
 //!   object (any handle, by the same test on its own descriptor) are placed at an address
 //!   congruent to their file offset modulo 2 MiB, still a multiple of 64 KiB (Windows'
