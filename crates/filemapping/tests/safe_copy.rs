@@ -203,6 +203,39 @@ fn a_fault_in_the_middle_of_a_large_copy_is_an_error_and_the_process_lives() {
 }
 
 #[test]
+fn a_fault_in_a_copy_of_a_few_pages_is_an_error_at_every_size() {
+    let test = "a_fault_in_a_copy_of_a_few_pages_is_an_error_at_every_size";
+    let dir = match child_or_run(test, DEFAULT) {
+        Ok(dir) => dir,
+        Err(ended) => return ended.assert_passed(),
+    };
+    let len = 8 * PAGE;
+    let (path, _map, view) = file_view(&dir, len);
+    let end = 4 * PAGE;
+    cut(&path, end);
+    let mut buf = vec![0u8; len];
+    // Copies of a few KiB take another routine than large ones: every size from 256 bytes to
+    // 16 KiB that crosses the new end faults in it, at every distance from the end.
+    for size in [256, 300, 1000, 4096, 4097, 8191, 12_000, 16_383] {
+        for before in [1, 64, 127, 128, 129, 200] {
+            let size = size.min(len - (end - before));
+            let at = end - before;
+            let what = format!("{size} bytes from {before} before the end");
+            assert_in_page_error(view.read_at(at, &mut buf[..size]), &what);
+            assert_in_page_error(view.write_at(at, &buf[..size]), &what);
+        }
+    }
+    // What is left still reads and writes (the failed writes may have written the bytes
+    // before the end, as a copy interrupted by a fault does).
+    view.write_at(end - 4096, &[9; 4096]).unwrap();
+    view.read_at(end - 4096, &mut buf[..4096]).unwrap();
+    assert!(
+        buf[..4096].iter().all(|&b| b == 9),
+        "what is left still reads"
+    );
+}
+
+#[test]
 fn a_sigbus_outside_the_copies_still_kills_the_process() {
     let test = "a_sigbus_outside_the_copies_still_kills_the_process";
     match child_or_run(test, DEFAULT) {

@@ -8,9 +8,10 @@
 //! copy. Three ways to copy, chosen once per process at the first copy:
 //!
 //! 1. **Fault fixup** (x86-64, the default): the bytes move with one `rep movsb` in assembly
-//!    ([`asm`]), and a process-wide `SIGBUS`/`SIGSEGV` handler ([`fault`]) that finds the
-//!    fault at that very instruction resumes the routine at a fixup that returns the bytes
-//!    not copied; every other fault goes on to the handler it replaced, exactly as the kernel
+//!    ([`asm`]; copies of 256 bytes to 16 KiB, where `rep movsb` starts too slowly, with a
+//!    loop of four 32-byte AVX2 moves a round where the processor has them), and a
+//!    process-wide `SIGBUS`/`SIGSEGV` handler ([`fault`]) that finds the fault inside the
+//!    routine resumes it at a fixup that returns the bytes not copied; every other fault goes on to the handler it replaced, exactly as the kernel
 //!    would have delivered it. With fast-string microcode (ERMS/FSRM) `rep movsb` is what
 //!    glibc's `memcpy` itself switches to from a few KiB (8 KiB on the machine below) up to
 //!    about the size of the caches.
@@ -35,17 +36,20 @@
 //!   (torn), as a `memcpy` from a device or another process's memory would. The private side
 //!   is an ordinary `&mut [u8]`/`&[u8]` that the caller holds exclusively (or shared, only
 //!   read) for the call.
-//! - *The fault is precise and restartable.* `rep movsb` is the only instruction of the routine
-//!   that touches the copy's memory; on a fault the processor stops at the faulting byte with
-//!   `rsi`, `rdi` and `rcx` describing the rest of the copy, and the handler changes nothing
-//!   but the instruction pointer of the saved context. The fixup, `mov rax, rcx; ret`, then returns
-//!   the remaining count to the caller as an ordinary return (the routine saves no registers
-//!   and keeps no stack frame, so the return address is still on top of the stack), and every
-//!   callee-saved register is as the caller left it. The copy reports the error; the bytes
-//!   already copied are unspecified for the caller.
+//! - *The fault is precise and restartable.* Only the instructions between a routine's two
+//!   labels touch the copy's memory (`rep movsb`, and the loads and stores of the AVX2 loop);
+//!   a fault there stops the processor at the faulting instruction with `rcx` still counting
+//!   bytes not copied (`rep movsb` stops at the faulting byte; the loop counts down a round
+//!   only after its stores), and the handler changes nothing but the instruction pointer of
+//!   the saved context. The fixup (`mov rax, rcx; ret`, after a `vzeroupper` in the AVX2
+//!   routine) then returns that count, never 0 there, to the caller as an ordinary return (the
+//!   routines save no registers and keep no stack frame, so the return address is still on
+//!   top of the stack), and every callee-saved register is as the caller left it (the `ymm`
+//!   registers are all caller-saved). The copy reports the error; the bytes already copied
+//!   are unspecified for the caller.
 //! - *Only our faults are taken.* The handler redirects only when the signal was raised by the
-//!   kernel for a fault (`si_code > 0`) and the interrupted instruction pointer is the copy
-//!   instruction, whose address is a link-time constant; nothing else in the process runs
+//!   kernel for a fault (`si_code > 0`) and the interrupted instruction pointer lies between
+//!   a routine's labels, whose addresses are link-time constants; nothing else in the process runs
 //!   there. Every other `SIGBUS`/`SIGSEGV` (a genuine crash, a stack overflow, a `kill`) goes
 //!   to the previous disposition ([`fault`] says how, exactly).
 //! - *Async-signal safety.* The handler reads state written before it was installed, calls
@@ -64,22 +68,23 @@
 //! of an already touched view of a named section (a file in `/dev/shm`), best of 300 short
 //! bursts taking turns with `memcpy` through `View::as_ptr`; each figure is `memcpy` time over
 //! the copy's time, so 1.0 is as fast as `memcpy`. A shared 2-core x86-64 VM (ERMS, FSRM,
-//! AVX-512; glibc's `memcpy` is `__memmove_avx512_unaligned_erms`, 40 ns for 4 KiB):
+//! AVX-512; glibc's `memcpy` is `__memmove_avx512_unaligned_erms`, 28 ns for 4 KiB):
 //!
 //! | size    | read, fixup | write, fixup | read, syscall | write, syscall |
 //! |---------|-------------|--------------|---------------|----------------|
-//! | 256 B   | 0.22        | 0.20         | 0.01          | 0.01           |
-//! | 4 KiB   | 0.89        | 0.90         | 0.07          | 0.07           |
-//! | 64 KiB  | 0.98        | 1.01         | 0.47          | 0.49           |
-//! | 1 MiB   | 1.00        | 1.00         | 0.64          | 0.64           |
+//! | 256 B   | 0.33        | 0.31         | 0.01          | 0.01           |
+//! | 4 KiB   | 0.84        | 0.82         | 0.05          | 0.05           |
+//! | 64 KiB  | 0.99        | 1.00         | 0.48          | 0.50           |
+//! | 1 MiB   | 1.00        | 1.00         | 0.63          | 0.63           |
 //!
-//! Views of unnamed sections (the routine without the handler) measure the same (0.94-0.98 at
+//! Views of unnamed sections (the routine without the handler) measure the same (0.85 at
 //! 4 KiB, where the volatile word loop they used before read at 0.09). Below a few KiB the
-//! fixed cost of the call (the range and protection checks, `rep movsb`'s start-up)
-//! dominates: at 256 bytes `memcpy` takes 4 ns. Alternatives timed on the same machine: an
-//! SSE2 loop (four unaligned 16-byte moves a round) copies at 0.9-1.0 of `memcpy` from 4 KiB
-//! on, no better than `rep movsb`; aligning the destination to 64 bytes before `rep movsb`
-//! gained nothing.
+//! fixed cost of the call dominates (the range and protection checks, about 150 instructions
+//! with the dispatch; at 256 bytes `memcpy` takes 4 ns). The AVX2 loop gains 0.05-0.07 over
+//! `rep movsb` alone at 256 bytes to 4 KiB (0.78-0.80 at 4 KiB with `rep movsb`), nothing from
+//! 16 KiB on. Alternatives timed on the same machine: an SSE2 loop (four unaligned 16-byte
+//! moves a round) copies at 0.65 of `memcpy` at 4 KiB and 0.9 from 64 KiB on; aligning the
+//! destination to 64 bytes before `rep movsb` gained nothing.
 
 #![allow(unsafe_code)]
 
