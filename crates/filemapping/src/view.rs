@@ -172,6 +172,7 @@ impl View {
         self.offset
     }
 
+    #[inline]
     fn check(&self, offset: usize, len: usize, write: bool) -> Result<()> {
         // No page of a no-access view can ever be read or written; the other views' pages
         // are checked one by one below (a read-only view's page may be made copy-on-write).
@@ -235,6 +236,7 @@ impl View {
     /// assert_eq!(buf, [0; 4]); // new sections are zero-filled
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[inline]
     pub fn read_at(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
         self.check(offset, buf.len(), false)?;
         self.inner.read_into(offset, buf)
@@ -264,6 +266,7 @@ impl View {
     /// assert_eq!(ro.write_at(0, b"x").unwrap_err().kind(), ErrorKind::AccessDenied);
     /// # Ok::<(), filemapping::Error>(())
     /// ```
+    #[inline]
     pub fn write_at(&self, offset: usize, data: &[u8]) -> Result<()> {
         self.check(offset, data.len(), true)?;
         self.inner.write_from(offset, data)

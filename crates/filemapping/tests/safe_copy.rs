@@ -214,8 +214,8 @@ fn a_fault_in_a_copy_of_a_few_pages_is_an_error_at_every_size() {
     let end = 4 * PAGE;
     cut(&path, end);
     let mut buf = vec![0u8; len];
-    // Copies of a few KiB take another routine than large ones: every size from 256 bytes to
-    // 16 KiB that crosses the new end faults in it, at every distance from the end.
+    // Every size from 256 bytes to 16 KiB that crosses the new end faults, at every distance
+    // from the end, and is an error.
     for size in [256, 300, 1000, 4096, 4097, 8191, 12_000, 16_383] {
         for before in [1, 64, 127, 128, 129, 200] {
             let size = size.min(len - (end - before));

@@ -244,6 +244,7 @@ impl View {
     }
 
     /// Fails unless every page of `[offset, offset + len)` may be read (or written).
+    #[inline]
     fn check_pages(&self, offset: usize, len: usize, write: bool) -> Result<()> {
         let allowed = |protection: ViewProtection| {
             let (read, writable, _) = protection.rights();
@@ -424,6 +425,7 @@ fn entry_copied(entry: u64) -> bool {
 
 impl View {
     /// Whether no page of this view can ever fail (see [`DIRECT`]); asked of the kernel once.
+    #[inline]
     fn direct(&self) -> bool {
         if self.changed.load(Ordering::Acquire) {
             // A page may have lost its access (or, if a remap failed, its mapping).
@@ -671,10 +673,12 @@ impl ViewOps for View {
         self.len
     }
 
+    #[inline]
     fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
         self.check_pages(offset, len, write)
     }
 
+    #[inline]
     fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
         // SAFETY: the caller checked that `[offset, offset + buf.len())` is inside this
         // readable view, which stays mapped while `self` is borrowed.
@@ -687,6 +691,7 @@ impl ViewOps for View {
         unsafe { copy::read(at, buf) }
     }
 
+    #[inline]
     fn write_from(&self, offset: usize, data: &[u8]) -> Result<()> {
         // SAFETY: as in `read_into`, for a writable range.
         let at = unsafe { self.ptr.add(offset) };

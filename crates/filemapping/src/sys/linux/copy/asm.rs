@@ -1,14 +1,12 @@
-//! The copy routines that a fault may interrupt, in assembly, with known addresses.
+//! The copy routine that a fault may interrupt: `rep movsb` in assembly, with known addresses.
 //!
-//! `filemapping_safe_copy_v1(dst, src, len)` copies `len` bytes with `rep movsb` and returns how
-//! many it did *not* copy: 0, unless an instruction between the labels
-//! `filemapping_safe_copy_v1_fault_begin` and `filemapping_safe_copy_v1_fault_end` faulted and
-//! the fault handler ([`super::fault`]) moved the instruction pointer to
+//! `filemapping_safe_copy_v1(dst, src, len)` copies `len` bytes and returns how many it did *not*
+//! copy: 0, unless the one instruction that touches memory, the `rep movsb` between the labels
+//! `filemapping_safe_copy_v1_fault_begin` and `filemapping_safe_copy_v1_fault_end`, faulted and the
+//! fault handler ([`super::fault`]) moved the instruction pointer to
 //! `filemapping_safe_copy_v1_fixup`. A fault leaves `rcx` holding the bytes still to move (the
 //! instruction is restartable, so the processor reports the exact state at the faulting
-//! byte), and the fixup returns it. `filemapping_safe_copy_v1_vec` is the same with an AVX2
-//! loop before the `rep movsb`, for the sizes where that is faster ([`VECTOR`]), with labels and
-//! a fixup of its own.
+//! byte), and the fixup returns it.
 //!
 //! The symbols are hidden (never exported from a shared library built with this crate) and
 //! weak, and their names carry the version of this routine's contract (`_v1`): two versions of
@@ -44,51 +42,6 @@ core::arch::global_asm!(
     "mov rax, rcx",
     "ret",
     ".size filemapping_safe_copy_v1, . - filemapping_safe_copy_v1",
-    // The same for copies of a few KiB, where `rep movsb` starts too slowly to keep up with
-    // `memcpy`: 128 bytes a round through four 32-byte AVX registers, the rest by `rep movsb`.
-    // Only called where the processor and the system support AVX2. A fault anywhere between
-    // the two labels leaves `rcx` at the bytes of the rounds not finished (at least 128 in the
-    // loop, at least 1 in the `rep movsb`).
-    ".p2align 4",
-    ".weak filemapping_safe_copy_v1_vec",
-    ".hidden filemapping_safe_copy_v1_vec",
-    ".type filemapping_safe_copy_v1_vec,@function",
-    "filemapping_safe_copy_v1_vec:",
-    "mov rcx, rdx",
-    ".weak filemapping_safe_copy_v1_vec_fault_begin",
-    ".hidden filemapping_safe_copy_v1_vec_fault_begin",
-    "filemapping_safe_copy_v1_vec_fault_begin:",
-    "cmp rcx, 128",
-    "jb 2f",
-    "1:",
-    "vmovdqu ymm0, ymmword ptr [rsi]",
-    "vmovdqu ymm1, ymmword ptr [rsi + 32]",
-    "vmovdqu ymm2, ymmword ptr [rsi + 64]",
-    "vmovdqu ymm3, ymmword ptr [rsi + 96]",
-    "vmovdqu ymmword ptr [rdi], ymm0",
-    "vmovdqu ymmword ptr [rdi + 32], ymm1",
-    "vmovdqu ymmword ptr [rdi + 64], ymm2",
-    "vmovdqu ymmword ptr [rdi + 96], ymm3",
-    "add rsi, 128",
-    "add rdi, 128",
-    "sub rcx, 128",
-    "cmp rcx, 128",
-    "jae 1b",
-    "2:",
-    "rep movsb",
-    ".weak filemapping_safe_copy_v1_vec_fault_end",
-    ".hidden filemapping_safe_copy_v1_vec_fault_end",
-    "filemapping_safe_copy_v1_vec_fault_end:",
-    "vzeroupper",
-    "xor eax, eax",
-    "ret",
-    ".weak filemapping_safe_copy_v1_vec_fixup",
-    ".hidden filemapping_safe_copy_v1_vec_fixup",
-    "filemapping_safe_copy_v1_vec_fixup:",
-    "vzeroupper",
-    "mov rax, rcx",
-    "ret",
-    ".size filemapping_safe_copy_v1_vec, . - filemapping_safe_copy_v1_vec",
     ".popsection",
 );
 
@@ -100,16 +53,7 @@ extern "C" {
     fn filemapping_safe_copy_v1_fault_begin();
     fn filemapping_safe_copy_v1_fault_end();
     fn filemapping_safe_copy_v1_fixup();
-    /// The AVX2 routine: the same contract as `filemapping_safe_copy_v1`.
-    fn filemapping_safe_copy_v1_vec(dst: *mut u8, src: *const u8, len: usize) -> usize;
-    fn filemapping_safe_copy_v1_vec_fault_begin();
-    fn filemapping_safe_copy_v1_vec_fault_end();
-    fn filemapping_safe_copy_v1_vec_fixup();
 }
-
-/// The copies that the AVX2 routine does: from two rounds of its loop up to the size where
-/// `rep movsb` is as fast as `memcpy` (measured with `examples/copy_speed.rs`).
-const VECTOR: std::ops::Range<usize> = 256..16384;
 
 /// Copies `len` bytes from `src` to `dst`; returns the bytes not copied, 0 unless a page
 /// faulted and the fault handler was installed to resume at the fixup.
@@ -119,36 +63,22 @@ const VECTOR: std::ops::Range<usize> = 256..16384;
 /// `src` is valid for reads and `dst` for writes of `len` bytes, or the pages that are not are
 /// pages whose fault [`super::fault`] turns into an early return (it is installed); the ranges
 /// do not overlap.
+#[inline]
 pub(super) unsafe fn copy(dst: *mut u8, src: *const u8, len: usize) -> usize {
-    // SAFETY: the caller's promise; the routines touch only `[src, src + len)` and
-    // `[dst, dst + len)`, follow the C calling convention and clobber only what it lets them
-    // (rax, rcx, rsi, rdi, ymm0-ymm3); the AVX2 one runs only where the processor and the
-    // system support AVX2.
-    unsafe {
-        if VECTOR.contains(&len) && std::is_x86_feature_detected!("avx2") {
-            // The processor and the system support AVX2 (the macro checks both, and caches).
-            filemapping_safe_copy_v1_vec(dst, src, len)
-        } else {
-            filemapping_safe_copy_v1(dst, src, len)
-        }
-    }
+    // SAFETY: the caller's promise; the routine touches only `[src, src + len)` and
+    // `[dst, dst + len)`, follows the C calling convention and clobbers only what it may
+    // (rax, rcx, rsi, rdi).
+    unsafe { filemapping_safe_copy_v1(dst, src, len) }
 }
 
-/// Where to resume after a fault at instruction address `ip`: the fixup of the routine whose
-/// memory-touching instructions `ip` is one of; `None` for any other address.
+/// Where to resume after a fault at instruction address `ip`: the fixup, if `ip` is the copy
+/// instruction; `None` for any other address.
 pub(super) fn fixup(ip: usize) -> Option<usize> {
-    let address = |f: unsafe extern "C" fn()| f as *const () as usize;
-    let plain =
-        address(filemapping_safe_copy_v1_fault_begin)..address(filemapping_safe_copy_v1_fault_end);
-    let vector = address(filemapping_safe_copy_v1_vec_fault_begin)
-        ..address(filemapping_safe_copy_v1_vec_fault_end);
-    if plain.contains(&ip) {
-        Some(address(filemapping_safe_copy_v1_fixup))
-    } else if vector.contains(&ip) {
-        Some(address(filemapping_safe_copy_v1_vec_fixup))
-    } else {
-        None
-    }
+    let begin = filemapping_safe_copy_v1_fault_begin as *const () as usize;
+    let end = filemapping_safe_copy_v1_fault_end as *const () as usize;
+    (begin..end)
+        .contains(&ip)
+        .then_some(filemapping_safe_copy_v1_fixup as *const () as usize)
 }
 
 /// Makes the interrupted thread whose machine context is `context` resume at the fixup, if it

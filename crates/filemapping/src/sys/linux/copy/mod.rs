@@ -8,10 +8,9 @@
 //! copy. Three ways to copy, chosen once per process at the first copy:
 //!
 //! 1. **Fault fixup** (x86-64, the default): the bytes move with one `rep movsb` in assembly
-//!    ([`asm`]; copies of 256 bytes to 16 KiB, where `rep movsb` starts too slowly, with a
-//!    loop of four 32-byte AVX2 moves a round where the processor has them), and a
-//!    process-wide `SIGBUS`/`SIGSEGV` handler ([`fault`]) that finds the fault inside the
-//!    routine resumes it at a fixup that returns the bytes not copied; every other fault goes on to the handler it replaced, exactly as the kernel
+//!    ([`asm`]), and a process-wide `SIGBUS`/`SIGSEGV` handler ([`fault`]) that finds the
+//!    fault at that very instruction resumes the routine at a fixup that returns the bytes
+//!    not copied; every other fault goes on to the handler it replaced, exactly as the kernel
 //!    would have delivered it. With fast-string microcode (ERMS/FSRM) `rep movsb` is what
 //!    glibc's `memcpy` itself switches to from a few KiB (8 KiB on the machine below) up to
 //!    about the size of the caches.
@@ -36,20 +35,17 @@
 //!   (torn), as a `memcpy` from a device or another process's memory would. The private side
 //!   is an ordinary `&mut [u8]`/`&[u8]` that the caller holds exclusively (or shared, only
 //!   read) for the call.
-//! - *The fault is precise and restartable.* Only the instructions between a routine's two
-//!   labels touch the copy's memory (`rep movsb`, and the loads and stores of the AVX2 loop);
-//!   a fault there stops the processor at the faulting instruction with `rcx` still counting
-//!   bytes not copied (`rep movsb` stops at the faulting byte; the loop counts down a round
-//!   only after its stores), and the handler changes nothing but the instruction pointer of
-//!   the saved context. The fixup (`mov rax, rcx; ret`, after a `vzeroupper` in the AVX2
-//!   routine) then returns that count, never 0 there, to the caller as an ordinary return (the
-//!   routines save no registers and keep no stack frame, so the return address is still on
-//!   top of the stack), and every callee-saved register is as the caller left it (the `ymm`
-//!   registers are all caller-saved). The copy reports the error; the bytes already copied
-//!   are unspecified for the caller.
+//! - *The fault is precise and restartable.* `rep movsb` is the only instruction of the routine
+//!   that touches the copy's memory; on a fault the processor stops at the faulting byte with
+//!   `rsi`, `rdi` and `rcx` describing the rest of the copy, and the handler changes nothing
+//!   but the instruction pointer of the saved context. The fixup, `mov rax, rcx; ret`, then
+//!   returns the remaining count to the caller as an ordinary return (the routine saves no
+//!   registers and keeps no stack frame, so the return address is still on top of the stack),
+//!   and every callee-saved register is as the caller left it. The copy reports the error;
+//!   the bytes already copied are unspecified for the caller.
 //! - *Only our faults are taken.* The handler redirects only when the signal was raised by the
-//!   kernel for a fault (`si_code > 0`) and the interrupted instruction pointer lies between
-//!   a routine's labels, whose addresses are link-time constants; nothing else in the process runs
+//!   kernel for a fault (`si_code > 0`) and the interrupted instruction pointer is the copy
+//!   instruction, whose address is a link-time constant; nothing else in the process runs
 //!   there. Every other `SIGBUS`/`SIGSEGV` (a genuine crash, a stack overflow, a `kill`) goes
 //!   to the previous disposition ([`fault`] says how, exactly).
 //! - *Async-signal safety.* The handler reads state written before it was installed, calls
@@ -72,19 +68,23 @@
 //!
 //! | size    | read, fixup | write, fixup | read, syscall | write, syscall |
 //! |---------|-------------|--------------|---------------|----------------|
-//! | 256 B   | 0.33        | 0.31         | 0.01          | 0.01           |
-//! | 4 KiB   | 0.84        | 0.82         | 0.05          | 0.05           |
-//! | 64 KiB  | 0.99        | 1.00         | 0.48          | 0.50           |
+//! | 256 B   | 0.26        | 0.26         | 0.01          | 0.01           |
+//! | 4 KiB   | 0.78        | 0.80         | 0.05          | 0.05           |
+//! | 64 KiB  | 1.00        | 1.00         | 0.48          | 0.50           |
 //! | 1 MiB   | 1.00        | 1.00         | 0.63          | 0.63           |
 //!
-//! Views of unnamed sections (the routine without the handler) measure the same (0.85 at
-//! 4 KiB, where the volatile word loop they used before read at 0.09). Below a few KiB the
-//! fixed cost of the call dominates (the range and protection checks, about 150 instructions
-//! with the dispatch; at 256 bytes `memcpy` takes 4 ns). The AVX2 loop gains 0.05-0.07 over
-//! `rep movsb` alone at 256 bytes to 4 KiB (0.78-0.80 at 4 KiB with `rep movsb`), nothing from
-//! 16 KiB on. Alternatives timed on the same machine: an SSE2 loop (four unaligned 16-byte
-//! moves a round) copies at 0.65 of `memcpy` at 4 KiB and 0.9 from 64 KiB on; aligning the
-//! destination to 64 bytes before `rep movsb` gained nothing.
+//! Views of unnamed sections (the routine without the handler) measure the same (where the
+//! volatile word loop they used before read at 0.09 at 4 KiB). Below a few KiB the fixed cost
+//! of a call dominates: the range and protection checks and the dispatch (about 150
+//! instructions, kept free of divisions and locks while no page's protection changed) and
+//! `rep movsb`'s start-up; at 256 bytes `memcpy` takes 4 ns. The benchmark's median over
+//! interleaved batches (`read_at_4k`, with the hot path inlined) is 0.77-0.79x at 4 KiB.
+//! Alternatives timed on the same machine: an SSE2 loop (four unaligned 16-byte moves a
+//! round) copies at 0.65 of `memcpy` at 4 KiB and 0.9 from 64 KiB on; aligning the
+//! destination to 64 bytes before `rep movsb` gained nothing; an AVX2 loop (four 32-byte
+//! moves a round) for 256 bytes to 16 KiB measured 0.84 at 4 KiB alone but 0.45 in the
+//! benchmark, where it takes turns with glibc's AVX-512 `memcpy` (it slowed that `memcpy`
+//! down as well, from 26 to 37 ns), so it was left out.
 
 #![allow(unsafe_code)]
 
@@ -121,6 +121,7 @@ const REFUSED: u8 = 3;
 ///
 /// `[at, at + buf.len())` lies inside a readable mapping of this process that stays mapped
 /// during the call.
+#[inline]
 pub(crate) unsafe fn read(at: *const u8, buf: &mut [u8]) -> Result<()> {
     // SAFETY: the caller's promise for the view; `buf` is writable and held for the call.
     let moved = unsafe { transfer(Direction::Read, at as *mut u8, buf.as_mut_ptr(), buf.len()) };
@@ -133,6 +134,7 @@ pub(crate) unsafe fn read(at: *const u8, buf: &mut [u8]) -> Result<()> {
 ///
 /// `[at, at + data.len())` lies inside a writable mapping of this process that stays mapped
 /// during the call.
+#[inline]
 pub(crate) unsafe fn write(at: *mut u8, data: &[u8]) -> Result<()> {
     // SAFETY: the caller's promise for the view; `data` is only read.
     let moved = unsafe { transfer(Direction::Write, at, data.as_ptr() as *mut u8, data.len()) };
@@ -148,6 +150,7 @@ pub(crate) unsafe fn write(at: *mut u8, data: &[u8]) -> Result<()> {
 /// call, readable for [`Direction::Read`] and writable for [`Direction::Write`]; `local` is a
 /// private buffer of `len` bytes held for the call: writable (from a `&mut [u8]`) for a read,
 /// readable (from a `&[u8]`, never written) for a write.
+#[inline]
 unsafe fn transfer(direction: Direction, view: *mut u8, local: *mut u8, len: usize) -> bool {
     let (dst, src) = match direction {
         Direction::Read => (local, view as *const u8),
@@ -246,6 +249,7 @@ pub(crate) fn recheck() {
 }
 
 /// The process's way to copy, chosen at the first call.
+#[inline]
 fn mode() -> u8 {
     match MODE.load(Ordering::Relaxed) {
         UNDECIDED => {
@@ -281,6 +285,7 @@ fn install_handler() -> bool {
 ///
 /// As [`asm::copy`]; only with the handler installed ([`FIXUP`]).
 #[cfg(target_arch = "x86_64")]
+#[inline]
 unsafe fn fixup_copy(dst: *mut u8, src: *const u8, len: usize) -> bool {
     // SAFETY: the caller's promise.
     unsafe { asm::copy(dst, src, len) == 0 }
