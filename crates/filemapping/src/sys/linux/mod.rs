@@ -18,6 +18,8 @@ mod lock;
 mod mutex;
 mod object;
 mod objfile;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod probe;
 mod section;
 mod semaphore;
 mod view;
