@@ -47,6 +47,8 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     buf.truncate(got);
     let header = match Header::decode(&buf) {
         Ok(header) => header,
+        // A header that would end past its file is no header of ours.
+        Err(Bad::Short(n)) if n as u64 > st.st_size as u64 => return Err(wrong_type(kind)),
         Err(Bad::Short(n)) if n > buf.len() && n <= MAX_HEADER => {
             buf.resize(n, 0);
             fd::pread_exact(raw, &mut buf, 0).map_err(read_error)?;
