@@ -57,6 +57,10 @@ pub(crate) fn header_decoder(data: &[u8]) {
         HeaderProbe::Foreign => {}
         HeaderProbe::Short(n) => {
             assert!(n > data.len(), "short, but {n} bytes were given");
+            if n > 1 << 20 {
+                // A name or path length no header has (a 2 GiB buffer helps nobody).
+                return;
+            }
             let mut padded = data.to_vec();
             padded.resize(n, 0);
             assert!(!matches!(decode_header(&padded), HeaderProbe::Short(_)));
@@ -501,8 +505,9 @@ pub(crate) fn options(data: &[u8], scratch: &std::path::Path) {
         (Err(e), Ok(())) => panic!("create failed: {e:?}"),
     };
     let section_size = map.info().unwrap().size();
+    let file_backed = file.is_some();
     for _ in 0..3 {
-        map_one(&map, raw, section_size, &mut input);
+        map_one(&map, (raw, file_backed), section_size, &mut input);
     }
 }
 
@@ -559,9 +564,9 @@ fn spec_create(
     Ok(())
 }
 
-/// One view of `map` (a section of protection `raw` and `size` bytes), with an access, offset
-/// and length from the input, against spec §5.1-5.4.
-fn map_one(map: &FileMapping, raw: u32, size: u64, input: &mut Bytes<'_>) {
+/// One view of `map` (a section of protection `raw`, of a file or not, and `size` bytes), with
+/// an access, offset and length from the input, against spec §5.1-5.4.
+fn map_one(map: &FileMapping, (raw, file_backed): (u32, bool), size: u64, input: &mut Bytes<'_>) {
     use filemapping::ErrorKind;
     let access = input.pick(
         &[
@@ -602,8 +607,12 @@ fn map_one(map: &FileMapping, raw: u32, size: u64, input: &mut Bytes<'_>) {
     // The size is checked against the page-rounded section for the system's memory, the exact
     // one for files; either way, a view past the end, or from it, fails (spec §5.4).
     let page = filemapping::page_size() as u64;
-    let rounded = size.div_ceil(page) * page;
-    if offset >= size || end.map_or(true, |end| end > rounded) {
+    let limit = if file_backed {
+        size
+    } else {
+        size.div_ceil(page) * page
+    };
+    if offset >= size || end.map_or(true, |end| end > limit) {
         allowed.extend([ErrorKind::AccessDenied, ErrorKind::InvalidParameter]);
     }
     // A view that would not fit in the address space.
