@@ -54,6 +54,7 @@ const MAX_CALLS: usize = 64;
 const ERROR_INVALID_HANDLE: u32 = 6;
 const ERROR_GEN_FAILURE: u32 = 31;
 const ERROR_INVALID_PARAMETER: u32 = 87;
+const ERROR_PRIVILEGE_NOT_HELD: u32 = 1314;
 const MEM_COMMIT: u32 = 0x1000;
 const MEM_RESERVE: u32 = 0x2000;
 const MEM_DECOMMIT: u32 = 0x4000;
@@ -375,10 +376,16 @@ fn create_mapping(state: &mut State, input: &mut Bytes<'_>) {
     };
     if handle.is_null() {
         let code = failed("CreateFileMapping");
-        // The protection and attributes are checked before the file (spec §2.1).
+        // The protection and attributes are checked before the file (spec §2.1), and a large
+        // page section may fail for want of the privilege first.
         if file != INVALID_HANDLE_VALUE && state.certainly_invalid(file) {
             assert!(
-                code == ERROR_INVALID_HANDLE || code == ERROR_INVALID_PARAMETER,
+                [
+                    ERROR_INVALID_HANDLE,
+                    ERROR_INVALID_PARAMETER,
+                    ERROR_PRIVILEGE_NOT_HELD
+                ]
+                .contains(&code),
                 "CreateFileMapping of a bad file: error {code}"
             );
         }
