@@ -6,7 +6,7 @@
 
 use filemapping::{
     name_from_utf16, name_to_utf16, CreateOptions, ErrorKind, FileMapAccess, Namespace,
-    OpenOptions, Protection, Scope, SectionAttributes,
+    OpenOptions, Protection, SectionAttributes,
 };
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -385,6 +385,7 @@ fn granularity_is_a_page_multiple() {
 mod files {
     use super::*;
     use filemapping::fuzzing::{entry_path, file_name, leaf_name};
+    use filemapping::Scope;
 
     /// A leaf name: any text without NUL or backslash, not empty.
     fn leaf() -> impl Strategy<Value = String> {

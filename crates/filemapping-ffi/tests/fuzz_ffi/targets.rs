@@ -483,8 +483,8 @@ fn query(state: &mut State, input: &mut Bytes<'_>) {
     } else {
         null_mut()
     };
-    // SAFETY: NULL or the harness's structure, which is at least `len` bytes when given.
     let len = len.min(size_of::<MEMORY_BASIC_INFORMATION>());
+    // SAFETY: NULL or the harness's structure, which is `len` bytes when given.
     let got = unsafe { VirtualQuery(addr, buffer, len) };
     if got == 0 {
         failed("VirtualQuery");
