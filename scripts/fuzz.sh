@@ -10,6 +10,8 @@ if cargo +nightly --version >/dev/null 2>&1 && cargo +nightly fuzz --version >/d
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
   cd fuzz
+  # Known, bounded allocations that are never freed by design (see the file).
+  export LSAN_OPTIONS="suppressions=$top/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
   for target in $(cargo +nightly fuzz list); do
     echo "== fuzz $target for ${secs}s"
     mkdir -p "$scratch/$target"
