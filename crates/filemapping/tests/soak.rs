@@ -591,9 +591,10 @@ fn soak_child() {
     };
     let parts: Vec<&str> = spec.splitn(3, ' ').collect();
     let nonce: u64 = parts[0].parse().unwrap();
-    // The parent soak waits for every child it finds here, orphans of killed workers too.
-    let markers = Path::new(parts[2]);
-    std::fs::write(markers.join(std::process::id().to_string()), b"").unwrap();
+    // The parent soak waits for every child that has a marker there, orphans of killed
+    // workers too; the marker goes when this ends (a panic unwinds through `_marker` too).
+    let _marker = Marker(Path::new(parts[2]).join(std::process::id().to_string()));
+    std::fs::write(&_marker.0, b"").unwrap();
     // SAFETY: the worker passed the token of an inheritable handle, open when this process
     // started; this is its only adoption.
     let map = unsafe { FileMapping::from_inherit_token(parts[1]) }.unwrap();
@@ -607,8 +608,18 @@ fn soak_child() {
         .store(!nonce, Ordering::Release);
 }
 
-/// Waits (ten seconds at most) until every child process that left a marker in `markers` has
-/// ended; returns how many had not.
+/// A child's marker file, removed when the child ends.
+struct Marker(PathBuf);
+
+impl Drop for Marker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Waits (ten seconds at most) until every child process whose marker is in `markers` has
+/// ended; returns how many had not. A marker stays only if its child died without unwinding:
+/// its pid then counts while a process has it (pids are reused, so this errs on waiting).
 fn wait_for_children(markers: &Path) -> usize {
     let until = Instant::now() + Duration::from_secs(10);
     let running = |pid: &str| {
