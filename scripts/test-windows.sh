@@ -14,16 +14,17 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$top/scripts/scratch.sh"
+scratch_dir work
 . "$top/scripts/minimal-crate.sh"
 minimal_crate "$top" "$work"
 mkdir -p "$work/tests"
 # The portable suites: the scenario-table suite (conformance/), the multi-process tests,
 # mutexes and semaphores (sync/), multi-object waits (waits/), access rights (rights.rs), page
-# protections (protect.rs), ring buffers (ring.rs), and the helpers they share (support/).
-# Linux-only test files are left out.
-for dir in conformance multiprocess support sync waits rights.rs protect.rs ring.rs; do
+# protections (protect.rs), ring buffers (ring.rs), inherited events, mutexes and semaphores
+# (inherit_sync.rs), and the helpers they share (support/). Linux-only test files are left out.
+for dir in conformance multiprocess support sync waits rights.rs protect.rs ring.rs \
+  inherit_sync.rs; do
   cp -r "$top/crates/filemapping/tests/$dir" "$work/tests/"
 done
 

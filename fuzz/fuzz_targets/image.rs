@@ -1,4 +1,5 @@
-//! The PE parser (`ImageLayout::parse`) on any bytes.
+//! The PE parser (`ImageLayout::parse`) and the base relocation parser and fixer
+//! (`ImageLayout::parse_relocations`, `ImageLayout::relocate`) on any bytes.
 #![no_main]
 
 #[path = "../../crates/filemapping/tests/fuzz_corpus/targets.rs"]

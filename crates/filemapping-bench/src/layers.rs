@@ -184,13 +184,13 @@ fn resolve(
 fn the_scanner_sees_every_kind_of_import() {
     let graph = graph(&sources());
     let has = |module: &str, target: &str| graph[module].contains(target);
-    assert!(has("cases", "race"), "use crate::race;");
-    assert!(has("cases", "peers::shm"), "use crate::peers::shm::{{…}};");
+    assert!(has("workloads", "race"), "use crate::race;");
+    assert!(has("cases", "peers::shm"), "use crate::peers::shm::Need;");
     assert!(has("peers::ours", "peers::shm"), "use super::shm::{{…}};");
     assert!(has("peers", "peers::floor"), "floor::Floor in code");
     assert!(
-        has("crate", "cases") && has("wine", "wine::cases"),
-        "use cases::{{…}};"
+        has("crate", "workloads") && has("wine", "wine::cases"),
+        "use workloads::{{…}};"
     );
     assert!(
         has("wine", "report") && has("wine", "wine::report"),

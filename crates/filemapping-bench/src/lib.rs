@@ -2,12 +2,15 @@
 //! the raw-syscall floor, the `shared_memory` crate and `memmap2` over a `/dev/shm` file, every
 //! case in one run with the implementations interleaved.
 //!
-//! - [`cases`], [`ops`]: what each case does (its operations written once, over
-//!   [`peers::shm::Shm`]) and how long it runs.
+//! - [`cases`], [`budget`], [`workloads`], [`ops`]: what each case measures and with which
+//!   implementations, how long it runs, how it is set up and timed (its operations written
+//!   once, over [`peers::shm::Shm`]).
 //! - [`peers`]: the implementations.
 //! - [`runner`]: `Instant` around batches, round-robin over the implementations.
 //! - [`race`], [`holders`], [`workers`]: `race_create`'s racing processes and the processes
 //!   that hold `scale_open`'s names (this binary, started again, with the [`args`] it is given).
+//! - [`huge`]: the `huge=always` tmpfs of `first_touch_huge_tmpfs`, in a private mount
+//!   namespace.
 //! - [`options`], [`cli`]: what a run is asked to do, and the command line that says it.
 //! - [`stats`], [`report`]: median, p99, ratios to the floor.
 //! - [`output`], [`plot`]: the table, the JSON, the SVG chart.
@@ -27,20 +30,23 @@
 //!
 //! 1. Plain types, and pure functions of them: `error`, `options`, `args`, `peers::id`, `stats`,
 //!    `wine::protocol`; and `layers`, the test, which imports nothing.
-//! 2. The work: `workspace`, `workers`, `runner`, `peers::shm`, `sync`, the implementations
-//!    (`peers::ffi`, `peers::floor`, `peers::memmap`, `peers::ours`, `peers::shmem`), `peers`
-//!    (which picks one), `ops`, `holders`, `race`, `cases`, `report`, `output`, `plot`,
-//!    `wine::cases`, `wine::toolchain`, `wine::worker`, `wine::report`.
+//! 2. The work: `workspace`, `workers`, `runner`, `huge`, `peers::shm`, `sync`, the
+//!    implementations (`peers::ffi`, `peers::floor`, `peers::memmap`, `peers::ours`,
+//!    `peers::shmem`), `peers` (which picks one), `ops`, `holders`, `race`, `cases`, `budget`,
+//!    `workloads`, `report`, `output`, `plot`, `wine::cases`, `wine::toolchain`,
+//!    `wine::worker`, `wine::report`.
 //! 3. The runs: `crate` (its [`run`]) and `wine` (its [`wine::run`]).
 //! 4. The command line: `cli`; above it only the binary (main.rs).
 
 #![cfg(target_os = "linux")]
 
 pub mod args;
+pub mod budget;
 pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod holders;
+pub mod huge;
 #[cfg(test)]
 mod layers;
 pub mod ops;
@@ -55,13 +61,16 @@ pub mod stats;
 pub mod sync;
 pub mod wine;
 pub mod workers;
+pub mod workloads;
 pub mod workspace;
 
-use cases::{run_group, Budget, Case, Ctx};
+use budget::Budget;
+use cases::Case;
 use error::Result;
 use options::Options;
 use report::Report;
 use std::path::PathBuf;
+use workloads::{run_group, Ctx};
 use workspace::Workspace;
 
 /// Runs the cases `options` select; `exe` is this binary (started again for `race_create`).

@@ -90,3 +90,32 @@ pub fn first_touch<S: Shm>(shm: &S, name: &Name, src: &[u8]) -> Result<(S::View,
     shm.copy_in(&view, src)?;
     Ok((view, object))
 }
+
+/// `first_touch_huge_tmpfs`: create a fresh named section of `src.len()` bytes (its file where
+/// the implementation keeps named ones), map it and write `src` with the implementation's own
+/// copy ([`Shm::write_at`]). Returns the view and the handle, for the caller to drop untimed.
+///
+/// # Errors
+///
+/// The first failure.
+pub fn first_write<S: Shm>(shm: &S, name: &Name, src: &[u8]) -> Result<(S::View, S::Object)> {
+    let object = shm.create(name, src.len())?;
+    let view = shm.map(&object, true)?;
+    shm.write_at(&view, 0, src)?;
+    Ok((view, object))
+}
+
+/// The section of `read_at_*` and `write_at_*`: named, `bytes` long, mapped writable, and every
+/// page touched (written, then read) before anything is timed.
+///
+/// # Errors
+///
+/// The first failure.
+pub fn touched<S: Shm>(shm: &S, name: &Name, bytes: usize) -> Result<(S::View, S::Object)> {
+    let object = shm.create(name, bytes)?;
+    let view = shm.map(&object, true)?;
+    let mut buf = vec![0xA5; bytes];
+    shm.copy_in(&view, &buf)?;
+    shm.read_at(&view, 0, &mut buf)?;
+    Ok((view, object))
+}

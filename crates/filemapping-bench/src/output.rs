@@ -1,9 +1,26 @@
-//! The results as a table (Markdown, readable in a terminal and pasteable into the README) and
-//! as JSON: `{"cases": [{"case", "impl", "median_ns", "p99_ns", "ratio_to_floor"}, ...]}`, with
+//! The results as a table (Markdown, readable in a terminal and pasteable into the docs), with
+//! the headline ratios after it in a short table of their own, and as JSON: `{"cases": [{"case", "impl", "median_ns", "p99_ns", "ratio_to_floor"}, ...]}`, with
 //! `"gb_per_s"` for the bandwidth cases and `"na"` (why) or `"error"` where there is no number.
 
+use crate::peers::id::PeerId;
 use crate::report::{Outcome, Report, Row};
 use serde_json::{json, Map, Value};
+
+/// The cases of the short table of ratios ([`summary`]), in its order.
+pub const HEADLINE: [&str; 12] = [
+    "create_map_close",
+    "open_map_close",
+    "create_close_256m/create",
+    "create_close_256m/close",
+    "first_touch_bandwidth",
+    "first_touch_huge_tmpfs",
+    "warm_bandwidth",
+    "read_at_4k",
+    "read_at_1m",
+    "write_at_1m",
+    "scale_open_100000",
+    "race_create_8",
+];
 
 const LEGEND: &str = "median, p99: of the time per operation in each timed batch; \
 ratio: median / the floor's median (lower is better)";
@@ -24,26 +41,83 @@ pub fn table(report: &Report) -> String {
     }
     out += "\n";
     out += &markdown(&HEADER, &cells);
+    if let Some(summary) = summary(&report.rows) {
+        out += "\nThe headline ratios to the floor (time; lower is better):\n\n";
+        out += &summary;
+    }
     out
+}
+
+/// The short table: one line per headline case that was run ([`HEADLINE`]), one column per
+/// implementation with a ratio in any of them, each cell its ratio to the floor (or `n/a`,
+/// `error`, `skipped`); `None` if no headline case was run beside its floor.
+pub fn summary(rows: &[Row]) -> Option<String> {
+    let headline: Vec<&str> = HEADLINE
+        .into_iter()
+        .filter(|case| rows.iter().any(|row| row.case == *case))
+        .collect();
+    let in_headline = |row: &&Row| headline.contains(&row.case.as_str());
+    let peers: Vec<PeerId> = PeerId::ALL
+        .into_iter()
+        .filter(|&peer| peer != PeerId::Floor)
+        .filter(|&peer| rows.iter().filter(in_headline).any(|row| row.peer == peer))
+        .collect();
+    if headline.is_empty() || peers.is_empty() {
+        return None;
+    }
+    let header: Vec<String> = ["case".to_owned()]
+        .into_iter()
+        .chain(peers.iter().map(|peer| peer.label().to_owned()))
+        .collect();
+    let lines: Vec<Vec<String>> = headline
+        .iter()
+        .map(|&case| {
+            let cell = |&peer: &PeerId| {
+                let row = rows.iter().find(|row| row.case == case && row.peer == peer);
+                row.map_or(String::new(), summary_cell)
+            };
+            [case.to_owned()]
+                .into_iter()
+                .chain(peers.iter().map(cell))
+                .collect()
+        })
+        .collect();
+    Some(markdown_rows(&header, &lines))
+}
+
+fn summary_cell(row: &Row) -> String {
+    match &row.outcome {
+        Outcome::Measured { ratio, .. } => ratio.map_or(String::new(), |r| format!("{r:.2}x")),
+        Outcome::Unavailable(why) if why.starts_with("skipped") => "skipped".into(),
+        Outcome::Unavailable(_) => "n/a".into(),
+        Outcome::Failed(_) => "error".into(),
+    }
 }
 
 /// A Markdown table of `rows` under `header`, every column padded to its widest cell.
 pub fn markdown<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
-    let mut widths = header.map(str::len);
+    let rows: Vec<Vec<String>> = rows.iter().map(|row| row.to_vec()).collect();
+    markdown_rows(&header.map(String::from), &rows)
+}
+
+/// [`markdown`], for rows whose length is known at run time (each as long as `header`).
+pub fn markdown_rows(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = line(&header.map(String::from), &widths);
-    out += &line(&widths.map(|w| "-".repeat(w)), &widths);
+    let mut out = line(header, &widths);
+    let rules: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    out += &line(&rules, &widths);
     for row in rows {
         out += &line(row, &widths);
     }
     out
 }
 
-fn line<const N: usize>(cells: &[String; N], widths: &[usize; N]) -> String {
+fn line(cells: &[String], widths: &[usize]) -> String {
     let padded: Vec<String> = cells
         .iter()
         .zip(widths)
@@ -173,12 +247,50 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_has_a_column_per_implementation_and_a_line_per_headline_case() {
+        let mut rows = report().rows;
+        rows.push(Row {
+            case: "first_touch_huge_tmpfs".into(),
+            peer: PeerId::Ours,
+            outcome: Outcome::Unavailable("skipped: needs root".into()),
+            bytes: None,
+        });
+        let ratio = |case: &str, peer, ratio| Row {
+            outcome: Outcome::Measured {
+                summary: Summary {
+                    median_ns: 1.0,
+                    p99_ns: 1.0,
+                    samples: 1,
+                },
+                ratio: Some(ratio),
+            },
+            case: case.into(),
+            peer,
+            bytes: None,
+        };
+        rows.push(ratio("create_map_close", PeerId::FloorFallocate, 1.5));
+        rows.push(ratio("create_map_close", PeerId::Ours, 2.25));
+        rows.push(ratio("map_unmap", PeerId::Ours, 9.0));
+        let text = summary(&rows).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(lines[0].starts_with("| case") && lines[0].contains("| floor+fallocate |"));
+        assert!(!lines[0].contains("| floor |") && !lines[0].contains("shared_memory"));
+        assert!(lines[2].starts_with("| create_map_close ") && lines[2].contains("| 2.25x"));
+        assert!(lines[3].starts_with("| first_touch_bandwidth"));
+        assert!(lines[4].contains("| skipped"), "{text}");
+        assert!(!text.contains("9.00x"), "map_unmap is not a headline case");
+        assert_eq!(summary(&report().rows[1..]), None);
+    }
+
+    #[test]
     fn the_table_is_markdown_with_units() {
         let table = table(&report());
         assert!(table.contains("| first_touch_bandwidth | floor"));
         assert!(table.contains("268.4 ms"));
         assert!(table.contains("| n/a "));
         assert!(table.contains("no views |"));
+        assert!(!table.contains("headline"), "no headline case was run");
         assert_eq!(duration(812.0), "812 ns");
         assert_eq!(duration(18_260.0), "18.3 µs");
     }

@@ -53,6 +53,23 @@ pub fn time_before_drop<T>(ops: usize, mut op: impl FnMut() -> Result<T>) -> Res
     Ok(per_op(total, ops))
 }
 
+/// Times only the dropping: `ops` times, `make` makes something with the clock stopped, and
+/// the clock runs while it drops (closing a section, say).
+///
+/// # Errors
+///
+/// The first error of `make`.
+pub fn time_drop<T>(ops: usize, mut make: impl FnMut() -> Result<T>) -> Result<f64> {
+    let mut total = Duration::ZERO;
+    for _ in 0..ops {
+        let made = make()?;
+        let start = Instant::now();
+        drop(made);
+        total += start.elapsed();
+    }
+    Ok(per_op(total, ops))
+}
+
 fn per_op(elapsed: Duration, ops: usize) -> f64 {
     elapsed.as_nanos() as f64 / ops.max(1) as f64
 }
@@ -173,5 +190,28 @@ mod tests {
         assert_eq!(count, 10);
         assert!(ns >= 0.0);
         assert!(time_batch(1, || Err(BenchError::new("x"))).is_err());
+    }
+
+    /// Counts its drops.
+    struct Dropped<'a>(&'a std::cell::Cell<usize>);
+
+    impl Drop for Dropped<'_> {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    #[test]
+    fn drops_are_timed_apart_from_making() {
+        let (made, dropped) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let make = || {
+            made.set(made.get() + 1);
+            Ok(Dropped(&dropped))
+        };
+        assert!(time_drop(5, make).unwrap() >= 0.0);
+        assert_eq!((made.get(), dropped.get()), (5, 5));
+        assert!(time_before_drop(3, || Ok(Dropped(&dropped))).unwrap() >= 0.0);
+        assert_eq!(dropped.get(), 8, "time_before_drop drops each too");
+        assert!(time_drop(1, || Err::<(), _>(BenchError::new("x"))).is_err());
     }
 }

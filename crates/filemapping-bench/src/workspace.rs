@@ -51,6 +51,12 @@ impl Workspace {
     pub fn name(&self, what: &str) -> Name {
         Name::new(format!("{PREFIX}{}-{what}", self.pid))
     }
+
+    /// A path of this run in `/dev/shm`, `/dev/shm/fmbench-<pid>-<what>`, swept with the rest
+    /// (a mount point, say).
+    pub fn path(&self, what: &str) -> PathBuf {
+        self.name(what).path
+    }
 }
 
 impl Drop for Workspace {
@@ -119,6 +125,15 @@ impl Name {
         let shm = CString::new(format!("/{text}")).expect("names have no NUL");
         let path = Path::new(SHM_DIR).join(&text);
         Name { text, c, shm, path }
+    }
+
+    /// `text` as a name whose file is in `dir` instead of `/dev/shm` ([`Name::path`]).
+    pub fn in_dir(dir: &Path, text: String) -> Name {
+        let path = dir.join(&text);
+        Name {
+            path,
+            ..Name::new(text)
+        }
     }
 
     /// The plain name (our library, shared_memory's `os_id`).
@@ -194,5 +209,8 @@ mod tests {
         assert_eq!(name.text(), "fmbench-1-a");
         assert_eq!(name.shm().to_bytes(), b"/fmbench-1-a");
         assert_eq!(name.path(), Path::new("/dev/shm/fmbench-1-a"));
+        let elsewhere = Name::in_dir(Path::new("/mnt/x"), "fmbench-1-a".into());
+        assert_eq!(elsewhere.path(), Path::new("/mnt/x/fmbench-1-a"));
+        assert_eq!(elsewhere.text(), "fmbench-1-a");
     }
 }

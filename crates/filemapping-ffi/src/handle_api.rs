@@ -183,12 +183,6 @@ fn handle_information(handle: HANDLE) -> Result<u32, Win32Error> {
 /// Stores the flags of `hObject` in `*lpdwFlags`: `HANDLE_FLAG_INHERIT` (child processes
 /// inherit it) and `HANDLE_FLAG_PROTECT_FROM_CLOSE` (`CloseHandle` refuses it).
 ///
-/// # Platform notes
-///
-/// Events, mutexes and semaphores created or opened with `bInheritHandle` report no
-/// `HANDLE_FLAG_INHERIT` until `SetHandleInformation` sets it (children cannot adopt them yet:
-/// see [`SetHandleInformation`]).
-///
 /// # Safety
 ///
 /// `lpdwFlags` is NULL (nothing is stored) or valid for writing a `DWORD`.
@@ -213,12 +207,12 @@ pub unsafe extern "C" fn GetHandleInformation(hObject: HANDLE, lpdwFlags: *mut D
 /// # Platform notes
 ///
 /// A child process started with `fork` and `exec`, or with `posix_spawn`, adopts the
-/// inheritable mapping and file handles of its parent at its first call that uses a handle,
-/// with the same handle values and access, as a child `CreateProcess` starts with
-/// `bInheritHandles = TRUE` does on Windows. The parent keeps the list in the environment
-/// variable `FILEMAPPING_HANDLES`, so the child must be started with the parent's environment
-/// (`execv`, `execvp`, `posix_spawn` with `environ`). Events, mutexes and semaphores can be made
-/// inheritable but are not adopted yet.
+/// inheritable handles of its parent (file mappings, files, events, mutexes and semaphores) at
+/// its first call that uses a handle, with the same handle values and access, and naming the
+/// same objects, as a child `CreateProcess` starts with `bInheritHandles = TRUE` does on
+/// Windows. The parent keeps the list in the environment variable `FILEMAPPING_HANDLES`, so the
+/// child must be started with the parent's environment (`execv`, `execvp`, `posix_spawn` with
+/// `environ`).
 ///
 /// # Safety
 ///

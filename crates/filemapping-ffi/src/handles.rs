@@ -159,6 +159,12 @@ pub(crate) fn remove(handle: HANDLE) -> Result<Arc<Object>, Win32Error> {
     Ok(entry.object)
 }
 
+/// Whether `handle` is a value [`insert`] can hand out (a multiple of 4 in `[FIRST, LIMIT)`):
+/// the only values an inherited handle is adopted at.
+pub(crate) fn is_handle_value(handle: usize) -> bool {
+    (FIRST..LIMIT).contains(&handle) && handle % STEP == 0
+}
+
 /// Puts an inherited object in the table at the handle value the parent gave it (adoption,
 /// before any other handle exists here).
 pub(crate) fn adopt_at(table: &mut Table, handle: usize, object: Object) {

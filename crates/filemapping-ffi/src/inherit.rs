@@ -1,6 +1,7 @@
 //! Handle inheritance for C programs (spec §7, row 58): a handle made inheritable
-//! (`bInheritHandle`, `SECURITY_ATTRIBUTES`, `SetHandleInformation`) is there, with the same
-//! value and access, in a child process started with `fork` and `exec` or `posix_spawn`.
+//! (`bInheritHandle`, `SECURITY_ATTRIBUTES`, `DuplicateHandle`, `SetHandleInformation`) is
+//! there, with the same value, access and object, in a child process started with `fork` and
+//! `exec` or `posix_spawn`.
 //!
 //! Windows copies inheritable handles into the child that `CreateProcess` starts with
 //! `bInheritHandles = TRUE`. Linux has no such call, so the porting layer does it with what
@@ -9,31 +10,36 @@
 //! - **descriptors**: an inheritable handle's descriptors are open without `FD_CLOEXEC`, so
 //!   they survive `exec` (a handle that is not inheritable keeps `FD_CLOEXEC`);
 //! - **the environment**: the variable [`VAR`] (`FILEMAPPING_HANDLES`) always lists this
-//!   process's inheritable mapping and file handles, each with its value, its descriptors and
-//!   what they are; every create, close or `SetHandleInformation` that changes the list
-//!   rewrites it, so a child started with the current environment (`execv`, `posix_spawn` with
-//!   `environ`) gets the list of what it inherits;
+//!   process's inheritable handles (mappings, files, events, mutexes and semaphores), each with
+//!   its value, its descriptors and what they are; every create, close or
+//!   `SetHandleInformation` that changes the list rewrites it, so a child started with the
+//!   current environment (`execv`, `posix_spawn` with `environ`) gets the list of what it
+//!   inherits;
 //! - **adoption**: the child's first call that uses a handle takes each listed handle whose
 //!   descriptor is still open and is still the very object listed (device and inode), under
 //!   the same handle value. Entries that do not check out (a program that closed or reused the
-//!   descriptor, text from an unrelated process) are skipped. A `fork` without `exec` needs
-//!   none of this: the child has a copy of the whole table.
+//!   descriptor, text from an unrelated process, a kind this version does not know) are
+//!   skipped. A `fork` without `exec` needs none of this: the child has a copy of the whole
+//!   table.
 //!
-//! Limits: events, mutexes and semaphores can be made inheritable (their descriptors are
-//! inherited, and they stay alive while the child lives) but a child cannot adopt them yet,
-//! because the library has no inherit token for them. A child started with an environment of
-//! its own (`execve` with a made-up `envp`) must be given the variable's value to adopt
-//! anything. The variable is written in place (two buffers, alternately, so that a reader of the
-//! previous value is not torn); the first inheritable handle of a process adds it to the
-//! environment, as `setenv` would: like every change to the environment, that is unsafe while
-//! another thread reads the environment.
+//! The list is entries separated by `;`, each `value/kind/dev/ino/rest/sum` ([`entry`]). Kinds
+//! are `m` (mapping), `f` (file), `e` (event), `x` (mutex) and `s` (semaphore); a reader skips
+//! the kinds it does not know, so a child built before a kind was added still adopts the
+//! others.
+//!
+//! Limits: a child started with an environment of its own (`execve` with a made-up `envp`)
+//! must be given the variable's value to adopt anything. The variable is written in place (two
+//! buffers, alternately, so that a reader of the previous value is not torn); the first
+//! inheritable handle of a process adds it to the environment, as `setenv` would: like every
+//! change to the environment, that is unsafe while another thread reads the environment.
 
 #![allow(unsafe_code)]
 
 use crate::error::Win32Error;
 use crate::handles::{self, Table};
 use crate::objects::{FileAccess, FileObject, MappingObject, Object};
-use filemapping::FileMapping;
+use filemapping::{Event, FileMapping, Mutex as SyncMutex, Semaphore};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::os::unix::io::{AsRawFd, FromRawFd, RawFd};
@@ -43,12 +49,22 @@ use std::sync::{Mutex, MutexGuard};
 pub(crate) const VAR: &str = "FILEMAPPING_HANDLES";
 
 /// Whether `object`'s descriptors are inheritable (for the handle's `HANDLE_FLAG_INHERIT`).
-/// Events, mutexes and semaphores report no flag: the library does not say.
 pub(crate) fn is_inheritable(object: &Object) -> bool {
     match object {
-        Object::Mapping(m) => m.map.inherit_token().is_some(),
         Object::File(f) => fd_inheritable(f.file.as_raw_fd()),
-        _ => false,
+        _ => token(object).is_some(),
+    }
+}
+
+/// The kind letter of an entry for `object`, and the library's inherit token of the handle if
+/// it is inheritable (files have none: their entry is made here).
+fn token(object: &Object) -> Option<(char, String)> {
+    match object {
+        Object::Mapping(m) => Some(('m', m.map.inherit_token()?)),
+        Object::Event(e) => Some(('e', e.inherit_token()?)),
+        Object::Mutex(m) => Some(('x', m.inherit_token()?)),
+        Object::Semaphore(s) => Some(('s', s.inherit_token()?)),
+        Object::File(_) => None,
     }
 }
 
@@ -109,17 +125,18 @@ fn access_bits(access: FileAccess) -> u32 {
     u32::from(access.read) | u32::from(access.write) << 1 | u32::from(access.execute) << 2
 }
 
-/// The entry for one handle: `value/kind/dev/ino/rest/sum`, where `kind` is `m` (rest: the
-/// library's inherit token, whose first field is the object's descriptor) or `f` (rest:
-/// `descriptor,access`), and `dev/ino` identify that first descriptor.
+/// The entry for one handle: `value/kind/dev/ino/rest/sum`, where `kind` is `f` (rest:
+/// `descriptor,access`) or `m`, `e`, `x`, `s` (rest: the library's inherit token of the
+/// mapping, event, mutex or semaphore, whose first field is the object's descriptor), and
+/// `dev/ino` identify that first descriptor. All numbers are hex but the descriptors.
 fn entry(handle: usize, object: &Object) -> Option<String> {
     let (kind, rest) = match object {
-        Object::Mapping(m) => ('m', m.map.inherit_token()?),
         Object::File(f) if fd_inheritable(f.file.as_raw_fd()) => {
             let fd = f.file.as_raw_fd();
             ('f', format!("{fd},{:x}", access_bits(f.access)))
         }
-        _ => return None,
+        Object::File(_) => return None,
+        _ => token(object)?,
     };
     let fd = first_fd(&rest)?;
     let (dev, ino) = identity(fd)?;
@@ -238,20 +255,37 @@ fn parse(entry: &str) -> Option<Listed<'_>> {
     })
 }
 
-/// The object for an entry whose first descriptor is open and is the object listed.
+/// The object for an entry whose first descriptor is still the object listed. The caller
+/// ([`adopt`]) checked that the entry's descriptors are inheritable and that no other entry
+/// names them.
 fn adopt_one(listed: &Listed<'_>) -> Option<Object> {
     let fd = first_fd(listed.rest)?;
-    if !fd_inheritable(fd) || identity(fd)? != listed.identity {
+    if identity(fd)? != listed.identity {
         return None;
     }
+    // SAFETY (for the four kinds whose rest is a library token): the token's descriptors were
+    // inherited (open, without FD_CLOEXEC, the object listed), adoption runs once, before this
+    // process made any handle, and no other entry names them, so nothing here owns them. The
+    // library checks that the descriptor is an object of the kind it adopts.
+    let token = listed.rest;
     match listed.kind {
         "m" => {
-            // SAFETY: the token's descriptors were inherited (open, without FD_CLOEXEC, the
-            // object listed), and adoption runs once, before this process made any handle, so
-            // nothing here owns them; each entry is adopted once.
-            let map = unsafe { FileMapping::from_inherit_token(listed.rest) }.ok()?;
+            // SAFETY: see above.
+            let map = unsafe { FileMapping::from_inherit_token(token) }.ok()?;
             Some(Object::Mapping(MappingObject::new(map)))
         }
+        // SAFETY: see above.
+        "e" => unsafe { Event::from_inherit_token(token) }
+            .ok()
+            .map(Object::Event),
+        // SAFETY: see above.
+        "x" => unsafe { SyncMutex::from_inherit_token(token) }
+            .ok()
+            .map(Object::Mutex),
+        // SAFETY: see above.
+        "s" => unsafe { Semaphore::from_inherit_token(token) }
+            .ok()
+            .map(Object::Semaphore),
         "f" => {
             let bits = u32::from_str_radix(listed.rest.split(',').nth(1)?, 16).ok()?;
             let access = FileAccess {
@@ -260,7 +294,7 @@ fn adopt_one(listed: &Listed<'_>) -> Option<Object> {
                 execute: bits & 4 != 0,
             };
             // SAFETY: as above: an inherited descriptor of the file listed, owned by nothing
-            // else here, adopted once.
+            // else here, named by no other entry.
             let file = unsafe { File::from_raw_fd(fd) };
             Some(Object::File(FileObject { file, access }))
         }
@@ -268,14 +302,44 @@ fn adopt_one(listed: &Listed<'_>) -> Option<Object> {
     }
 }
 
+/// The descriptors an entry names: the first, and a mapping's backing file (its token's second
+/// field, `-1` for none). `None` if a field is not a descriptor.
+fn descriptors(listed: &Listed<'_>) -> Option<Vec<RawFd>> {
+    let mut fds = vec![first_fd(listed.rest)?];
+    if listed.kind == "m" {
+        let file: RawFd = listed.rest.split(',').nth(1)?.parse().ok()?;
+        if file >= 0 {
+            fds.push(file);
+        }
+    }
+    Some(fds)
+}
+
 /// Adopts the handles the variable lists (once per process, before any other handle exists),
-/// then lists this process's own.
+/// then lists this process's own. Whatever the text says, a handle value is taken once (the
+/// first entry for it wins), only at a value this table hands out, and a descriptor belongs to
+/// one entry at most: an entry that names a descriptor an earlier entry named, or one that is
+/// not inheritable, is skipped, so no descriptor ends up with two owners.
 pub(crate) fn adopt(table: &mut Table) {
     let Some(value) = std::env::var_os(VAR) else {
         return;
     };
     let value = value.to_string_lossy().into_owned();
+    let mut claimed = BTreeSet::new();
     for listed in value.split(';').filter_map(parse) {
+        if !handles::is_handle_value(listed.handle) || table.contains_key(&listed.handle) {
+            continue;
+        }
+        let Some(fds) = descriptors(&listed) else {
+            continue;
+        };
+        let fresh = fds
+            .iter()
+            .all(|fd| fd_inheritable(*fd) && !claimed.contains(fd));
+        claimed.extend(fds.iter().copied());
+        if !fresh {
+            continue;
+        }
         if let Some(object) = adopt_one(&listed) {
             handles::adopt_at(table, listed.handle, object);
         }

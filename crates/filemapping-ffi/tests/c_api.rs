@@ -194,9 +194,9 @@ fn ring_buffers_from_placeholders_match_windows() {
     check("ring", Link::Shared);
 }
 
-/// Handle inheritance (spec row 58): a parent's inheritable mapping and file handles work in
-/// children started with fork+execv and with posix_spawn, under the same values; the others do
-/// not. (Windows: CreateProcess with bInheritHandles, compared by `scripts/test-ffi-wine.sh`.)
+/// Handle inheritance (spec row 58): a parent's inheritable mapping, file, event, mutex and
+/// semaphore handles work in children started with fork+execv and with posix_spawn, under the
+/// same values, with the same rights and on the same objects; the others do not. (Windows: CreateProcess with bInheritHandles, compared by `scripts/test-ffi-wine.sh`.)
 #[test]
 fn children_inherit_inheritable_handles() {
     check("inherit", Link::Shared);
@@ -217,22 +217,26 @@ fn api_promises_hold_with_the_static_library() {
 }
 
 /// `SEC_IMAGE` views of DLLs built now with MinGW (`filemapping/tests/image/image_dll.c`): the
-/// regions `VirtualQuery` reports. The bytes' hashes depend on the MinGW build, so they are
+/// regions `VirtualQuery` reports, and where views away from the image's base lie and what
+/// they were relocated for. The bytes' hashes depend on the MinGW build, so they are
 /// left out here; `scripts/test-ffi-wine.sh` compares them with Wine's.
 #[test]
 fn image_views_match_windows() {
     let dir = scratch("image");
     let src = crate_dir().join("../filemapping/tests/image/image_dll.c");
-    let builds: [(&str, &[&str]); 3] = [
-        ("image-basic.dll", &[]),
-        ("image-bss.dll", &["-DBSS_SIZE=0x800000"]),
+    let fixed = "-Wl,--disable-dynamicbase";
+    let builds: [(&str, &[&str]); 4] = [
+        ("image-basic.dll", &[fixed]),
+        ("image-bss.dll", &[fixed, "-DBSS_SIZE=0x800000"]),
         (
             "image-align.dll",
             &[
+                fixed,
                 "-Wl,--file-alignment,0x1000",
                 "-Wl,--section-alignment,0x10000",
             ],
         ),
+        ("image-dynamic.dll", &["-Wl,--dynamicbase"]),
     ];
     for (dll, flags) in builds {
         let built = Command::new("x86_64-w64-mingw32-gcc")

@@ -4,7 +4,12 @@
 //! and the library from the prefix) links against `libfilemapping_ffi.so.0` and prints what it
 //! prints when built in the crate (`tests/c/generic-unicode.expected`).
 //!
-//! Skipped, with the reason printed, where `pkg-config`, `readelf` or `cc` is missing.
+//! And the README's CMake way: its `CMakeLists.txt` and its `app.c`, taken from the README
+//! itself, configured and built by `cmake` against the same kind of prefix; the program runs
+//! without `LD_LIBRARY_PATH` and prints what the README says it prints.
+//!
+//! Skipped, with the reason printed, where `pkg-config`, `readelf`, `cc`, `cmake` or `make` is
+//! missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,16 +48,21 @@ fn dynamic_section(file: &Path) -> String {
     output(Command::new("readelf").arg("-d").arg(file))
 }
 
-#[test]
-fn installs_under_a_prefix_and_builds_with_pkg_config() {
-    if let Some(missing) = ["pkg-config", "readelf", "cc"]
-        .into_iter()
-        .find(|t| !have(t))
-    {
-        eprintln!("skipped: `{missing}` is not installed");
-        return;
+/// Whether a tool of `tools` is not installed; if so, prints that `test` is skipped.
+fn missing(test: &str, tools: &[&str]) -> bool {
+    match tools.iter().find(|t| !have(t)) {
+        Some(tool) => {
+            println!("skipped: {test}: `{tool}` is not installed");
+            true
+        }
+        None => false,
     }
-    let work = std::env::temp_dir().join(format!("fm-ffi-install-{}", std::process::id()));
+}
+
+/// A fresh work directory for `test` (with a namespace `ns/`), and the install script's run
+/// into its `prefix/`.
+fn install(test: &str) -> (PathBuf, PathBuf) {
+    let work = std::env::temp_dir().join(format!("fm-ffi-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let prefix = work.join("prefix");
     std::fs::create_dir_all(work.join("ns")).unwrap();
@@ -64,6 +74,15 @@ fn installs_under_a_prefix_and_builds_with_pkg_config() {
             .arg(library_dir())
             .arg(&prefix),
     );
+    (work, prefix)
+}
+
+#[test]
+fn installs_under_a_prefix_and_builds_with_pkg_config() {
+    if missing("install", &["pkg-config", "readelf", "cc"]) {
+        return;
+    }
+    let (work, prefix) = install("install");
 
     let version = env!("CARGO_PKG_VERSION");
     let major = env!("CARGO_PKG_VERSION_MAJOR");
@@ -138,6 +157,73 @@ fn installs_under_a_prefix_and_builds_with_pkg_config() {
     assert!(
         printed == expected,
         "the installed build prints:\n{printed}"
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// The body of the README's first fenced block of `lang` after the line that starts with
+/// `after`.
+fn readme_block(readme: &str, after: &str, lang: &str) -> String {
+    let from = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("README: no {after:?}"));
+    let fence = format!("```{lang}\n");
+    let start = from + readme[from..].find(&fence).expect("README: no block") + fence.len();
+    let len = readme[start..].find("```").expect("README: an open block");
+    readme[start..start + len].to_owned()
+}
+
+#[test]
+fn the_readme_cmake_project_builds_against_the_installed_library() {
+    if missing("cmake", &["pkg-config", "cc", "cmake", "make"]) {
+        return;
+    }
+    let readme = std::fs::read_to_string(crate_dir().join("../../README.md")).unwrap();
+    let lists = readme_block(&readme, "CMake finds it", "cmake");
+    let app = readme_block(&readme, "declares them with the types", "c");
+    assert!(
+        lists.contains("add_executable(app app.c)") && app.starts_with("/* app.c */"),
+        "README:\n{lists}\n{app}"
+    );
+    let (work, prefix) = install("cmake");
+    let source = work.join("app");
+    std::fs::create_dir_all(&source).unwrap();
+    std::fs::write(source.join("CMakeLists.txt"), lists).unwrap();
+    std::fs::write(source.join("app.c"), app).unwrap();
+    let build = source.join("build");
+    let pkgconfig = prefix.join("lib/pkgconfig");
+    output(
+        Command::new("cmake")
+            .args(["-S", ".", "-B", "build"])
+            .current_dir(&source)
+            .env("PKG_CONFIG_PATH", &pkgconfig),
+    );
+    output(
+        Command::new("cmake")
+            .args(["--build", "build"])
+            .current_dir(&source),
+    );
+    // Found through the run path CMake recorded, not through the environment.
+    let printed = output(
+        Command::new(build.join("app"))
+            .current_dir(&work)
+            .env("FILEMAPPING_DIR", work.join("ns"))
+            .env_remove("LD_LIBRARY_PATH"),
+    );
+    assert_eq!(printed, "created Message from first process.\n");
+    let maps = output(
+        Command::new("ldd")
+            .arg(build.join("app"))
+            .env_remove("LD_LIBRARY_PATH"),
+    );
+    assert!(
+        maps.contains(
+            &prefix
+                .join("lib/libfilemapping_ffi.so")
+                .display()
+                .to_string()
+        ),
+        "the program does not load the prefix's library:\n{maps}"
     );
     std::fs::remove_dir_all(&work).unwrap();
 }

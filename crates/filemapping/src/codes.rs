@@ -151,6 +151,9 @@ pub(crate) enum Reading {
 pub(crate) const ERRNO: &[(i32, u32, Reading)] = &[
     (libc::EACCES, ERROR_ACCESS_DENIED, Reading::Always),
     (libc::EPERM, ERROR_ACCESS_DENIED, Reading::Always),
+    // A read-only file system: a namespace root that refuses new objects, which Windows reports
+    // as a namespace the caller may not create in (STATUS_ACCESS_DENIED), not as a medium
+    // (ERROR_WRITE_PROTECT is for files on a write-protected disk; named objects are not files).
     (libc::EROFS, ERROR_ACCESS_DENIED, Reading::Always),
     // A descriptor that is not open: Windows' bad handle (STATUS_INVALID_HANDLE).
     (libc::EBADF, ERROR_INVALID_HANDLE, Reading::Always),

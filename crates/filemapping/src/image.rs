@@ -20,8 +20,12 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::ViewProtection;
 use object::pe;
-use object::read::pe::{ImageNtHeaders, ImageOptionalHeader};
+use object::read::pe::{DataDirectories, ImageNtHeaders, ImageOptionalHeader};
 use object::LittleEndian as LE;
+
+mod relocation;
+
+pub use relocation::{Relocation, RelocationKind};
 
 /// How much of the start of a file the parser reads: the DOS header, the NT headers and the
 /// section table must lie in it.
@@ -55,6 +59,13 @@ pub struct ImageLayout {
     file_alignment: u32,
     entry_point: u32,
     flat: bool,
+    file_characteristics: u16,
+    dll_characteristics: u16,
+    /// The base relocation directory `(RVA, size)`, when it lies inside the image.
+    relocation_directory: Option<(u32, u32)>,
+    /// Where the optional header's `ImageBase` field lies (an offset in the file and view).
+    image_base_offset: u32,
+    dynamically_relocated: bool,
     sections: Vec<ImageSection>,
 }
 
@@ -262,6 +273,127 @@ impl ImageLayout {
         &self.sections
     }
 
+    /// The file header's `IMAGE_FILE_*` characteristics.
+    #[must_use]
+    pub fn file_characteristics(&self) -> u16 {
+        self.file_characteristics
+    }
+
+    /// The optional header's `IMAGE_DLLCHARACTERISTICS_*`.
+    #[must_use]
+    pub fn dll_characteristics(&self) -> u16 {
+        self.dll_characteristics
+    }
+
+    /// Whether the image is a DLL (`IMAGE_FILE_DLL`).
+    #[must_use]
+    pub fn is_dll(&self) -> bool {
+        self.file_characteristics & pe::IMAGE_FILE_DLL != 0
+    }
+
+    /// Whether the file says its relocations were stripped (`IMAGE_FILE_RELOCS_STRIPPED`).
+    #[must_use]
+    pub fn relocations_stripped(&self) -> bool {
+        self.file_characteristics & pe::IMAGE_FILE_RELOCS_STRIPPED != 0
+    }
+
+    /// Whether the memory manager moves the image to a base of its own choosing
+    /// (`ImageDynamicallyRelocated` of `SECTION_IMAGE_INFORMATION`): an image with
+    /// `IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE` that is not mapped flat, has relocations or
+    /// code, and is not a .NET image. A DLL such as this is relocated, once, for a base the
+    /// system picks, and every view of it shows that copy (spec §6.1).
+    #[must_use]
+    pub fn is_dynamically_relocated(&self) -> bool {
+        self.dynamically_relocated
+    }
+
+    /// The base relocation directory as `(RVA, size)`, when the image has one inside
+    /// `SizeOfImage`.
+    #[must_use]
+    pub fn relocation_directory(&self) -> Option<(u32, u32)> {
+        self.relocation_directory
+    }
+
+    /// Where the optional header's `ImageBase` field lies in the file and in a view, and how
+    /// many bytes it has (8 for PE32+, 4 for PE32).
+    #[must_use]
+    pub fn image_base_field(&self) -> (u32, usize) {
+        (self.image_base_offset, if self.pe32_plus { 8 } else { 4 })
+    }
+
+    /// Parses the base relocation directory `dir` (its bytes as a view of the image shows
+    /// them) of an image of `size_of_image` bytes.
+    ///
+    /// A block whose `SizeOfBlock` is 0, or fewer than 8 bytes after the last block, end the
+    /// directory.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::BadExeFormat`] for a block whose size is below its header's or runs past
+    /// `dir`, a page or a fixed-up field outside `size_of_image`, a relocation type other
+    /// than `ABSOLUTE`, `HIGH`, `LOW`, `HIGHLOW`, `HIGHADJ` and `DIR64`, or a `HIGHADJ`
+    /// without the entry that follows it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, ImageLayout};
+    ///
+    /// let mut dir = 0x1000u32.to_le_bytes().to_vec();
+    /// dir.extend_from_slice(&10u32.to_le_bytes());
+    /// dir.extend_from_slice(&0x5000u16.to_le_bytes()); // type 5: not an x86/x64 type
+    /// let err = ImageLayout::parse_relocations(&dir, 0x2000).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BadExeFormat);
+    /// ```
+    pub fn parse_relocations(dir: &[u8], size_of_image: u32) -> Result<Vec<Relocation>> {
+        relocation::parse(dir, size_of_image)
+    }
+
+    /// Relocates `image`, a whole view's bytes laid out as [`ImageLayout::file_pieces`] says,
+    /// from the image's `ImageBase` to `base`: every relocation applied and the headers'
+    /// `ImageBase` set to `base`, as the memory manager does for a dynamically relocated
+    /// image. Nothing changes when `base` is the image's own base, nor in a flat image (which
+    /// is never relocated).
+    ///
+    /// # Errors
+    ///
+    /// As [`ImageLayout::parse_relocations`], and [`ErrorKind::BadExeFormat`] if `image` is
+    /// shorter than `SizeOfImage`; `image` is unchanged then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use filemapping::{ErrorKind, ImageLayout};
+    ///
+    /// let err = ImageLayout::parse(b"MZ", 2).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BadExeFormat);
+    /// ```
+    pub fn relocate(&self, image: &mut [u8], base: u64) -> Result<()> {
+        let delta = base.wrapping_sub(self.image_base) as i64;
+        if delta == 0 || self.flat {
+            return Ok(());
+        }
+        if image.len() < self.size_of_image as usize {
+            return Err(bad("the image is shorter than SizeOfImage"));
+        }
+        let relocations = match self.relocation_directory {
+            Some((va, size)) => {
+                let dir = &image[va as usize..(va + size) as usize];
+                relocation::parse(dir, self.size_of_image)?
+            }
+            None => Vec::new(),
+        };
+        for r in &relocations {
+            // parse() kept every field inside SizeOfImage, which `image` covers.
+            let _ = r.apply(image, r.rva() as usize, delta);
+        }
+        let (at, width) = self.image_base_field();
+        if let Some(field) = image.get_mut(at as usize..at as usize + width) {
+            field.copy_from_slice(&base.to_le_bytes()[..width]);
+        }
+        Ok(())
+    }
+
     /// The protection of each page (of `page` bytes, a power of two) of a view of the image;
     /// `no_execute` drops execute from all of them (`SEC_IMAGE_NO_EXECUTE`).
     #[must_use]
@@ -317,7 +449,8 @@ impl ImageLayout {
 fn parse_as<H: ImageNtHeaders>(head: &[u8], file_len: u64) -> Result<ImageLayout> {
     let dos = pe::ImageDosHeader::parse(head).map_err(|_| bad("no MZ header"))?;
     let mut offset = u64::from(dos.nt_headers_offset());
-    let (nt, _) = H::parse(head, &mut offset).map_err(|_| bad("bad NT headers"))?;
+    let nt_offset = offset;
+    let (nt, dirs) = H::parse(head, &mut offset).map_err(|_| bad("bad NT headers"))?;
     let table = nt
         .sections(head, offset)
         .map_err(|_| bad("the section table is outside the headers"))?;
@@ -398,6 +531,25 @@ fn parse_as<H: ImageNtHeaders>(head: &[u8], file_len: u64) -> Result<ImageLayout
     if flat && image > round_up(file_len, 4096) {
         return Err(bad("a flat image is larger than its file"));
     }
+    let file_characteristics = nt.file_header().characteristics.get(LE);
+    let dll_characteristics = opt.dll_characteristics();
+    let relocation_directory = directory(&dirs, pe::IMAGE_DIRECTORY_ENTRY_BASERELOC, size_of_image);
+    let contains_code = opt.size_of_code() != 0
+        || opt.address_of_entry_point() != 0
+        || sections
+            .iter()
+            .any(|s| s.characteristics & SCN_MEM_EXECUTE != 0);
+    let has_relocations = relocation_directory.is_some()
+        && file_characteristics & pe::IMAGE_FILE_RELOCS_STRIPPED == 0;
+    let clr = directory(&dirs, pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR, u32::MAX).is_some();
+    // Wine's get_image_params (server/mapping.c) sets ImageDynamicallyRelocated on these
+    // terms, which its loader tests check against Windows' NtQuerySection.
+    let dynamically_relocated = !flat
+        && dll_characteristics & pe::IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE != 0
+        && (has_relocations || contains_code)
+        && !clr;
+    // The NT headers lie inside `head` (H::parse checked it), so the offset fits in 32 bits.
+    let image_base_offset = nt_offset as u32 + 4 + 20 + if nt.is_type_64() { 24 } else { 28 };
     Ok(ImageLayout {
         machine: nt.file_header().machine.get(LE),
         pe32_plus: nt.is_type_64(),
@@ -408,8 +560,21 @@ fn parse_as<H: ImageNtHeaders>(head: &[u8], file_len: u64) -> Result<ImageLayout
         file_alignment,
         entry_point: opt.address_of_entry_point(),
         flat,
+        file_characteristics,
+        dll_characteristics,
+        relocation_directory,
+        image_base_offset,
+        dynamically_relocated,
         sections,
     })
+}
+
+/// Data directory `index` as `(RVA, size)`, if it is present and lies inside `limit` bytes
+/// (Wine's `get_data_dir` in `dlls/ntdll/unix/virtual.c` ignores any other).
+fn directory(dirs: &DataDirectories<'_>, index: usize, limit: u32) -> Option<(u32, u32)> {
+    let dir = dirs.get(index)?;
+    let (va, size) = (dir.virtual_address.get(LE), dir.size.get(LE));
+    (va != 0 && size != 0 && va < limit && size <= limit - va).then_some((va, size))
 }
 
 /// The same protection with execute (the section that holds the entry point).

@@ -69,7 +69,7 @@ pub use codes::*;
 pub use error::{Error, ErrorKind, Result};
 pub use event::{Event, EventOpenOptions, EventOptions};
 pub use granularity::ALLOCATION_GRANULARITY;
-pub use image::{ImageLayout, ImageSection, HEADER_LIMIT};
+pub use image::{ImageLayout, ImageSection, Relocation, RelocationKind, HEADER_LIMIT};
 pub use mapping::FileMapping;
 pub use mutex::{Mutex, MutexOpenOptions, MutexOptions};
 pub use name::{name_from_utf16, name_to_utf16, Scope};

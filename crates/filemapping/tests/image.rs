@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MINGW: &str = "x86_64-w64-mingw32-gcc";
+/// The linker flag for an image that keeps its own base (no `DYNAMIC_BASE`).
+const FIXED: &str = "-Wl,--disable-dynamicbase";
+/// The linker flag for an image the system moves to a base of its choosing.
+const DYNAMIC: &str = "-Wl,--dynamicbase";
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fm-image-{name}-{}", std::process::id()));
@@ -144,19 +148,21 @@ fn check_view(dll: &Path, no_execute: bool) {
 fn images_of_every_layout_map_as_windows_lays_them_out() {
     let test = "images_of_every_layout_map_as_windows_lays_them_out";
     let dir = scratch("layouts");
+    // Without DYNAMIC_BASE: these keep their own base, so a view shows the file's bytes.
     let variants: [(&str, &str, &[&str]); 4] = [
-        (MINGW, "basic", &[]),
-        (MINGW, "bss", &["-DBSS_SIZE=0x800000"]),
+        (MINGW, "basic", &[FIXED]),
+        (MINGW, "bss", &[FIXED, "-DBSS_SIZE=0x800000"]),
         (
             MINGW,
             "align",
             &[
+                FIXED,
                 "-Wl,--file-alignment,0x1000",
                 "-Wl,--section-alignment,0x10000",
             ],
         ),
         // PE32, where the 32-bit MinGW compiler is installed.
-        ("i686-w64-mingw32-gcc", "pe32", &[]),
+        ("i686-w64-mingw32-gcc", "pe32", &[FIXED]),
     ];
     for (cc, name, flags) in variants {
         let dll = match build_with(cc, test, &dir, name, flags) {
@@ -174,7 +180,7 @@ fn images_of_every_layout_map_as_windows_lays_them_out() {
 fn a_named_image_opens_by_name_with_the_same_layout() {
     let test = "a_named_image_opens_by_name_with_the_same_layout";
     let dir = scratch("named");
-    let dll = match build_dll(test, &dir, "named", &[]) {
+    let dll = match build_dll(test, &dir, "named", &[DYNAMIC]) {
         Some(dll) => dll,
         None => return,
     };
@@ -234,6 +240,205 @@ fn files_that_are_not_images_are_bad_exe_format() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Where the DLL's pointer from `.data` to `.rdata` lies and what it points to, as RVAs,
+/// found in the file: the `.rdata` string, and the `.data` word that holds its address for the
+/// file's `ImageBase`.
+fn pointer_rvas(bytes: &[u8], layout: &ImageLayout) -> (usize, usize) {
+    let mut image = vec![0u8; layout.size_of_image() as usize];
+    for (at, from, len) in layout.file_pieces() {
+        let (at, from) = (at as usize, from as usize);
+        let end = (from + len as usize).min(bytes.len());
+        image[at..at + (end - from)].copy_from_slice(&bytes[from..end]);
+    }
+    let text = b"filemapping SEC_IMAGE .rdata";
+    let target = image.windows(text.len()).position(|w| w == text).unwrap();
+    let value = (layout.image_base() + target as u64).to_le_bytes();
+    let data = layout
+        .sections()
+        .iter()
+        .find(|s| s.name() == ".data")
+        .unwrap();
+    let start = data.virtual_address() as usize;
+    let end = start + data.virtual_size() as usize;
+    let pointer = start
+        + image[start..end]
+            .windows(8)
+            .position(|w| w == value)
+            .unwrap();
+    (pointer, target)
+}
+
+fn u64_at(view: &filemapping::View, at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    view.read_at(at, &mut b).unwrap();
+    u64::from_le_bytes(b)
+}
+
+/// Every readable byte of `view`, unreadable pages as zero.
+fn readable_bytes(view: &filemapping::View) -> Vec<u8> {
+    let mut out = vec![0u8; view.len()];
+    let mut at = 0;
+    while at < view.len() {
+        let (p, run) = view.protection_at(at).unwrap();
+        let end = (at + run).min(view.len());
+        if p.rights().0 {
+            view.read_at(at, &mut out[at..end]).unwrap();
+        }
+        at = end;
+    }
+    out
+}
+
+#[test]
+fn a_dynamic_base_dll_is_relocated_once_and_every_view_shows_that_copy() {
+    let test = "a_dynamic_base_dll_is_relocated_once_and_every_view_shows_that_copy";
+    let dir = scratch("dynamic");
+    let dll = match build_dll(test, &dir, "dynamic", &[DYNAMIC]) {
+        Some(dll) => dll,
+        None => return,
+    };
+    let bytes = std::fs::read(&dll).unwrap();
+    let layout = ImageLayout::parse(&bytes, bytes.len() as u64).unwrap();
+    assert!(layout.is_dll() && layout.is_dynamically_relocated());
+    let (pointer, target) = pointer_rvas(&bytes, &layout);
+    let (field, _) = layout.image_base_field();
+    let file = std::fs::File::open(&dll).unwrap();
+    let (map, _) = image_options(&file).create().unwrap();
+    let first = map.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    let base = u64_at(&first, field as usize);
+    assert_ne!(base, layout.image_base(), "moved away from the file's base");
+    assert_eq!(base % 0x10000, 0);
+    assert_eq!(
+        first.as_ptr() as u64,
+        base,
+        "the first view lies at that base"
+    );
+    assert_eq!(u64_at(&first, pointer), base + target as u64);
+    // A second view, and one at an address of the caller's choosing, show the same bytes:
+    // relocated for the section's base, not for where they lie.
+    let second = map.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    assert_ne!(second.as_ptr(), first.as_ptr());
+    assert_eq!(u64_at(&second, pointer), base + target as u64);
+    assert!(readable_bytes(&second) == readable_bytes(&first));
+    let hole = map.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    let at = hole.as_ptr() as usize;
+    drop(hole);
+    let placed = map.map_view_at(FileMapAccess::READ, 0, 0, at).unwrap();
+    assert_eq!(placed.as_ptr() as usize, at);
+    assert_eq!(u64_at(&placed, pointer), base + target as u64);
+    assert_eq!(
+        placed.protection_at(pointer).unwrap().0,
+        ViewProtection::WriteCopy,
+        "relocated pages are still the image's, not written ones"
+    );
+    // Another section of the same file picks the same base; the file is untouched.
+    let (again, _) = image_options(&file).create().unwrap();
+    let other = again.map_view(FileMapAccess::READ, 0, 0).unwrap();
+    assert_eq!(u64_at(&other, field as usize), base);
+    assert_eq!(std::fs::read(&dll).unwrap(), bytes);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn images_without_dynamic_base_or_relocations_keep_their_own_base() {
+    let test = "images_without_dynamic_base_or_relocations_keep_their_own_base";
+    let dir = scratch("fixed");
+    let dll = match build_dll(test, &dir, "fixed", &[FIXED]) {
+        Some(dll) => dll,
+        None => return,
+    };
+    let bytes = std::fs::read(&dll).unwrap();
+    // The same image marked IMAGE_FILE_RELOCS_STRIPPED, its relocation directory emptied.
+    let mut stripped = bytes.clone();
+    let layout = ImageLayout::parse(&bytes, bytes.len() as u64).unwrap();
+    let (field, _) = layout.image_base_field();
+    let opt = field as usize - 24;
+    stripped[opt - 2] |= 1;
+    stripped[opt + 112 + 5 * 8..opt + 112 + 6 * 8].fill(0);
+    let stripped_path = dir.join("stripped.dll");
+    std::fs::write(&stripped_path, &stripped).unwrap();
+    for (path, image) in [(&dll, &bytes), (&stripped_path, &stripped)] {
+        let layout = ImageLayout::parse(image, image.len() as u64).unwrap();
+        assert!(!layout.is_dynamically_relocated());
+        let (pointer, target) = pointer_rvas(image, &layout);
+        let file = std::fs::File::open(path).unwrap();
+        let (map, _) = image_options(&file).create().unwrap();
+        let views: Vec<_> = (0..2)
+            .map(|_| map.map_view(FileMapAccess::READ, 0, 0).unwrap())
+            .collect();
+        assert_ne!(views[0].as_ptr(), views[1].as_ptr());
+        for view in &views {
+            assert_eq!(u64_at(view, field as usize), layout.image_base());
+            assert_eq!(u64_at(view, pointer), layout.image_base() + target as u64);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn malformed_relocation_blocks_fail_the_view_with_bad_exe_format() {
+    let test = "malformed_relocation_blocks_fail_the_view_with_bad_exe_format";
+    let dir = scratch("badreloc");
+    let dll = match build_dll(test, &dir, "dynamic", &[DYNAMIC]) {
+        Some(dll) => dll,
+        None => return,
+    };
+    let bytes = std::fs::read(&dll).unwrap();
+    let layout = ImageLayout::parse(&bytes, bytes.len() as u64).unwrap();
+    let reloc = layout
+        .sections()
+        .iter()
+        .find(|s| s.name() == ".reloc")
+        .unwrap();
+    let at = reloc.file_offset() as usize;
+    let put = |image: &mut Vec<u8>, off: usize, v: u32| {
+        image[at + off..at + off + 4].copy_from_slice(&v.to_le_bytes())
+    };
+    type Patch = fn(&mut Vec<u8>, &dyn Fn(&mut Vec<u8>, usize, u32));
+    let cases: [(&str, Patch, bool); 5] = [
+        (
+            "a block smaller than its header",
+            |i, put| put(i, 4, 4),
+            false,
+        ),
+        (
+            "a block past the directory",
+            |i, put| put(i, 4, 0x10_0000),
+            false,
+        ),
+        (
+            "a page outside the image",
+            |i, put| put(i, 0, 0x7fff_0000),
+            false,
+        ),
+        ("an unknown type", |i, put| put(i, 8, 0x5000_5000), false),
+        // SizeOfBlock 0 ends the directory: nothing is fixed up, and the view maps.
+        ("an empty first block", |i, put| put(i, 4, 0), true),
+    ];
+    for (what, patch, maps) in cases {
+        let mut image = bytes.clone();
+        patch(&mut image, &put);
+        let path = dir.join("patched.dll");
+        std::fs::write(&path, &image).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let (map, _) = image_options(&file).create().unwrap();
+        match map.map_view(FileMapAccess::READ, 0, 0) {
+            Ok(view) => {
+                assert!(maps, "{what}: mapped");
+                let (pointer, target) = pointer_rvas(&image, &layout);
+                let (field, _) = layout.image_base_field();
+                assert_ne!(u64_at(&view, field as usize), layout.image_base());
+                assert_eq!(u64_at(&view, pointer), layout.image_base() + target as u64);
+            }
+            Err(e) => {
+                assert!(!maps, "{what}: {e}");
+                assert_eq!(e.kind(), ErrorKind::BadExeFormat, "{what}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// xorshift64*: a deterministic PRNG, so a failure reproduces.
 struct Rng(u64);
 
@@ -249,7 +454,7 @@ impl Rng {
 #[test]
 fn mutated_images_give_a_layout_or_a_clean_error() {
     let dir = scratch("fuzz");
-    let seed = match build_dll("mutated_images", &dir, "seed", &[]) {
+    let seed = match build_dll("mutated_images", &dir, "seed", &[DYNAMIC]) {
         Some(dll) => std::fs::read(dll).unwrap(),
         None => tiny_image(),
     };
@@ -319,4 +524,49 @@ fn tiny_image() -> Vec<u8> {
     put(&mut f, sec + 20, &0x200u32.to_le_bytes());
     put(&mut f, sec + 36, &0x6000_0020u32.to_le_bytes());
     f
+}
+
+/// The fuzz corpus's hand-made images with one relocation each (`fuzz/corpus/image/
+/// pe32plus-reloc`: a DIR64; `pe32-reloc`: a HIGHLOW), relocated by the parser's own
+/// `relocate`: the pointer and the headers' `ImageBase` move by the same distance, nothing
+/// else changes.
+#[test]
+fn hand_made_pe32_and_pe32_plus_images_relocate_their_pointer() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/image");
+    for (seed, width) in [("pe32plus-reloc", 8), ("pe32-reloc", 4)] {
+        let bytes = std::fs::read(corpus.join(seed)).unwrap();
+        let layout = ImageLayout::parse(&bytes, bytes.len() as u64).unwrap();
+        assert!(
+            layout.is_dll() && layout.is_dynamically_relocated(),
+            "{seed}"
+        );
+        let mut image = vec![0u8; layout.size_of_image() as usize];
+        for (at, from, len) in layout.file_pieces() {
+            let (at, from) = (at as usize, from as usize);
+            let end = (from + len as usize).min(bytes.len());
+            image[at..at + (end - from)].copy_from_slice(&bytes[from..end]);
+        }
+        let before = image.clone();
+        let base = layout.image_base() + 0x20_0000;
+        layout.relocate(&mut image, base).unwrap();
+        let read = |img: &[u8], at: usize| {
+            let mut b = [0u8; 8];
+            b[..width].copy_from_slice(&img[at..at + width]);
+            u64::from_le_bytes(b)
+        };
+        assert_eq!(read(&image, 0x1000), base + 0x1008, "{seed}: the pointer");
+        let (field, w) = layout.image_base_field();
+        assert_eq!(w, width);
+        assert_eq!(read(&image, field as usize), base, "{seed}: ImageBase");
+        let changed: Vec<usize> = (0..image.len())
+            .filter(|&i| image[i] != before[i])
+            .collect();
+        assert!(
+            changed
+                .iter()
+                .all(|&i| (0x1000..0x1000 + width).contains(&i)
+                    || (field as usize..field as usize + width).contains(&i)),
+            "{seed}: only the pointer and ImageBase change"
+        );
+    }
 }

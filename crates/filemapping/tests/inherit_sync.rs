@@ -151,40 +151,60 @@ fn a_bogus_token_is_an_invalid_handle() {
     }
 }
 
-/// A descriptor that is no object file, or an object of another kind, is refused, and left
-/// open for its owner (Linux checks the object file's header before it adopts).
-#[cfg(target_os = "linux")]
+/// The token of a handle this process has open that is no event, mutex, semaphore or mapping:
+/// a file's (a descriptor on Linux, a `HANDLE` on Windows).
+fn token_of_a_file(file: &std::fs::File) -> String {
+    #[cfg(unix)]
+    let raw = std::os::unix::io::AsRawFd::as_raw_fd(file) as u64;
+    #[cfg(windows)]
+    let raw = std::os::windows::io::AsRawHandle::as_raw_handle(file) as usize as u64;
+    format!("{raw},1f0003")
+}
+
+/// A handle that is no object of the library, or an object of another kind, is refused, and
+/// left open for its owner (Linux checks the object file's header before it adopts, Windows the
+/// kernel's name of the handle's object type).
 #[test]
 fn a_token_of_the_wrong_kind_is_an_invalid_handle() {
-    use std::os::unix::io::AsRawFd;
-
-    let file = std::fs::File::open("/proc/self/exe").unwrap();
-    let not_ours = format!("{},1f0003", file.as_raw_fd());
-    let (event, _) = EventOptions::new().create().unwrap();
-    let event = event.duplicate(event.access(), true).unwrap();
-    let an_event = event.inherit_token().unwrap();
-    for token in [&not_ours, &an_event] {
-        // SAFETY: the descriptors are this process's own; adopting them must fail and leave
-        // them to their owners.
-        let mutex = unsafe { Mutex::from_inherit_token(token) };
-        assert_eq!(
-            mutex.unwrap_err().kind(),
-            ErrorKind::InvalidHandle,
-            "{token:?}"
-        );
-        // SAFETY: as above.
-        let sem = unsafe { Semaphore::from_inherit_token(token) };
-        assert_eq!(
-            sem.unwrap_err().kind(),
-            ErrorKind::InvalidHandle,
-            "{token:?}"
-        );
+    let file = std::fs::File::open(std::env::current_exe().unwrap()).unwrap();
+    let not_ours = token_of_a_file(&file);
+    let (event, _) = EventOptions::new().inheritable(true).create().unwrap();
+    let (mutex, _) = MutexOptions::new().inheritable(true).create().unwrap();
+    let (sem, _) = SemaphoreOptions::new().inheritable(true).create().unwrap();
+    let (an_event, a_mutex) = (
+        event.inherit_token().unwrap(),
+        mutex.inherit_token().unwrap(),
+    );
+    let a_semaphore = sem.inherit_token().unwrap();
+    let check = |what: &str, token: &str, result: Option<ErrorKind>| {
+        assert_eq!(result, Some(ErrorKind::InvalidHandle), "{what} {token:?}");
+    };
+    for token in [&not_ours, &a_mutex, &a_semaphore] {
+        // SAFETY: the handles are this process's own (here and below); adopting them as an
+        // object of another kind must fail and leave them to their owners.
+        let wrong = unsafe { Event::from_inherit_token(token) };
+        check("event", token, wrong.err().map(|e| e.kind()));
     }
-    // SAFETY: as above.
-    let wrong = unsafe { Event::from_inherit_token(&not_ours) };
-    assert_eq!(wrong.unwrap_err().kind(), ErrorKind::InvalidHandle);
-    // Both descriptors are still open and working.
+    for token in [&not_ours, &an_event, &a_semaphore] {
+        // SAFETY: see above.
+        let wrong = unsafe { Mutex::from_inherit_token(token) };
+        check("mutex", token, wrong.err().map(|e| e.kind()));
+    }
+    for token in [&not_ours, &an_event, &a_mutex] {
+        // SAFETY: see above.
+        let wrong = unsafe { Semaphore::from_inherit_token(token) };
+        check("semaphore", token, wrong.err().map(|e| e.kind()));
+    }
+    for token in [&not_ours, &an_event, &a_mutex, &a_semaphore] {
+        // SAFETY: see above.
+        let wrong = unsafe { filemapping::FileMapping::from_inherit_token(token) };
+        check("mapping", token, wrong.err().map(|e| e.kind()));
+    }
+    // All of them are still open and working.
     event.set().unwrap();
     assert!(event.wait(Some(Duration::ZERO)).unwrap());
+    assert!(mutex.wait(Some(Duration::ZERO)).unwrap().is_acquired());
+    mutex.release().unwrap();
+    assert_eq!(sem.release(1).unwrap(), 0);
     assert!(file.metadata().is_ok());
 }

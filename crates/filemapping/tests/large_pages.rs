@@ -334,3 +334,76 @@ fn child_maps_on_a_huge_tmpfs() {
     // Huge pages depend on free contiguous memory, so their number is reported, not asserted.
     println!("PMD-mapped: {pmd} kB");
 }
+
+#[test]
+fn a_thread_with_its_own_mount_namespace_sees_its_huge_tmpfs() {
+    let test = "a_thread_with_its_own_mount_namespace_sees_its_huge_tmpfs";
+    if !skip::running_as_root() {
+        skip::skip(
+            test,
+            "needs root, to mount a tmpfs in a thread's own mount namespace",
+        );
+        return;
+    }
+    let root = PathBuf::from(format!("/tmp/fm-thread-thp-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    let inside = root.clone();
+    // Only this thread sees the mount: the main thread's /proc/self/mountinfo does not list it.
+    let len = std::thread::spawn(move || data_end_in_own_namespace(&inside))
+        .join()
+        .unwrap();
+    let _ = std::fs::remove_dir(&root);
+    let len = match len {
+        Some(len) => len,
+        None => {
+            skip::skip(test, "this kernel refuses a mount namespace to a thread");
+            return;
+        }
+    };
+    // `huge=within_size` is found in the mount options (st_blksize shows 4 KiB there), so the
+    // data starts at 2 MiB, after the header page.
+    assert_eq!(len, (2 << 20) + (4 << 20), "data at 2 MiB");
+}
+
+/// In a mount namespace of this thread's own, with a `huge=within_size` tmpfs at `root`: the
+/// length of a new 4 MiB section's object file. `None` if the thread cannot have the namespace.
+fn data_end_in_own_namespace(root: &std::path::Path) -> Option<u64> {
+    // SAFETY: unshare and mount take no pointers but the NUL-terminated strings built here.
+    unsafe {
+        if libc::unshare(libc::CLONE_NEWNS) != 0 {
+            return None;
+        }
+        let slash = b"/\0".as_ptr().cast();
+        let private = libc::MS_PRIVATE | libc::MS_REC;
+        assert_eq!(
+            libc::mount(
+                std::ptr::null(),
+                slash,
+                std::ptr::null(),
+                private,
+                std::ptr::null()
+            ),
+            0
+        );
+        let target = std::ffi::CString::new(root.as_os_str().to_str().unwrap()).unwrap();
+        let fstype = b"tmpfs\0".as_ptr().cast();
+        let options = b"huge=within_size,size=64m\0".as_ptr().cast();
+        assert_eq!(libc::mount(fstype, target.as_ptr(), fstype, 0, options), 0);
+    }
+    let ns = Namespace::at(root);
+    let (map, _) = CreateOptions::new()
+        .namespace(&ns)
+        .name("thread-thp")
+        .size(4 << 20)
+        .create()
+        .unwrap();
+    let entry = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_type().map_or(false, |t| t.is_dir()))
+        .and_then(|dir| std::fs::read_dir(dir.path()).ok()?.flatten().next())
+        .expect("the object file");
+    let len = entry.metadata().unwrap().len();
+    drop(map);
+    Some(len)
+}

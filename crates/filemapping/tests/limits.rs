@@ -4,91 +4,34 @@
 //! access would raise `SIGBUS`, whatever another program does to the file; running out of
 //! descriptors is `ERROR_TOO_MANY_OPEN_FILES` on every path that opens one.
 //!
-//! Every case runs in a child process (this test binary, re-executed for one test), so that a
-//! `SIGBUS` fails the test with the signal named instead of killing the test harness, and a
-//! lowered limit stays in the child.
+//! Every case runs in a child process (this test binary, re-executed for one test:
+//! `support/child.rs`), so that a `SIGBUS` fails the test with the signal named instead of
+//! killing the test harness, and a lowered limit stays in the child.
 
 #![cfg(target_os = "linux")]
 #![allow(unsafe_code)]
 
+#[path = "support/child.rs"]
+mod child;
+#[path = "support/cut_short.rs"]
+mod cut_short;
 #[path = "support/skip.rs"]
 mod skip;
 
+#[path = "faults/harness.rs"]
+mod harness;
+
+use child::child_dir;
+use cut_short::{assert_in_page_error, cut, file_view};
 use filemapping::{
-    CreateOptions, ErrorKind, FileMapAccess, FileMapping, Namespace, OpenOptions,
-    SectionAttributes, ERROR_SWAPERROR, ERROR_TOO_MANY_OPEN_FILES,
+    CreateOptions, EventAccess, EventOpenOptions, EventOptions, FileMapAccess, FileMapping,
+    MutexAccess, MutexOpenOptions, MutexOptions, Namespace, OpenOptions, SectionAttributes,
+    SemaphoreAccess, SemaphoreOpenOptions, SemaphoreOptions, ERROR_FILE_NOT_FOUND, ERROR_SWAPERROR,
+    ERROR_TOO_MANY_OPEN_FILES,
 };
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Set in the child: the test to run as the child, and its scratch directory.
-const CHILD: &str = "FILEMAPPING_LIMITS_CHILD";
-const SCRATCH: &str = "FILEMAPPING_LIMITS_DIR";
-
-/// A scratch directory of one test, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("fm-limits-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `test` of this binary in a child with `prefix` before it (for example `unshare -m`)
-/// and asserts that it passed: no signal, exit code 0.
-fn run_child(test: &str, dir: &Path, prefix: &[&str]) {
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = match prefix.split_first() {
-        Some((program, args)) => {
-            let mut cmd = Command::new(program);
-            cmd.args(args).arg(&exe);
-            cmd
-        }
-        None => Command::new(&exe),
-    };
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, test)
-        .env(SCRATCH, dir);
-    let out = cmd.output().expect("cannot start the child");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        out.status.signal(),
-        None,
-        "the child died of a signal:\n{text}"
-    );
-    assert!(out.status.success(), "the child failed:\n{text}");
-    assert!(text.contains("1 passed"), "the child ran nothing:\n{text}");
-}
-
-/// In the child: the scratch directory. In the parent: `None` after starting the child.
-fn child_dir(test: &str, prefix: &[&str]) -> Option<PathBuf> {
-    if std::env::var(CHILD).as_deref() == Ok(test) {
-        return Some(PathBuf::from(std::env::var_os(SCRATCH).unwrap()));
-    }
-    let scratch = Scratch::new(test);
-    run_child(test, &scratch.0, prefix);
-    None
-}
-
-fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
-    let err = result.expect_err(what);
-    assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
-    assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
-}
+use std::any::Any;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 
 #[test]
 fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
@@ -97,26 +40,13 @@ fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
         Some(dir) => dir,
         None => return,
     };
-    let path = dir.join("data");
-    std::fs::write(&path, vec![7u8; 3 * 4096]).unwrap();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    let (map, _) = CreateOptions::new().file(&file).create().unwrap();
-    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    let (path, _map, view) = file_view(&dir, 3 * 4096);
     let mut buf = [0u8; 8];
     view.read_at(4096, &mut buf).unwrap();
     assert_eq!(buf, [7; 8]);
 
     // Another program cuts the file to one page under the view.
-    let status = Command::new("truncate")
-        .args(["-s", "4096"])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    cut(&path, 4096);
 
     view.read_at(0, &mut buf).unwrap();
     assert_eq!(buf, [7; 8], "the page that is left still reads");
@@ -130,7 +60,7 @@ fn a_file_cut_short_by_another_program_is_an_error_not_a_signal() {
 #[test]
 fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     let test = "uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal";
-    if std::env::var(CHILD).is_err() && !skip::running_as_root() {
+    if child::in_child(test).is_none() && !skip::running_as_root() {
         skip::skip(
             test,
             "needs root to mount a small tmpfs in a private mount namespace",
@@ -139,7 +69,7 @@ fn uncommitted_pages_on_a_full_file_system_are_an_error_not_a_signal() {
     }
     // The child runs in a mount namespace of its own, with a 64 KiB tmpfs as the namespace
     // root, mounted over its scratch directory by `sh` before the test binary starts.
-    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_LIMITS_DIR\" && exec \"$0\" \"$@\"";
+    let mount = "mount -t tmpfs -o size=64k filemapping-test \"$FILEMAPPING_TEST_SCRATCH\" && exec \"$0\" \"$@\"";
     let dir = match child_dir(
         test,
         &[
@@ -247,4 +177,211 @@ fn running_out_of_descriptors_is_too_many_open_files_on_every_path() {
         ns.list(filemapping::Scope::Local).unwrap().is_empty(),
         "no name is left"
     );
+}
+
+#[test]
+#[ignore = "the opener in another process that the descriptor case starts"]
+fn probe() {
+    harness::probe();
+}
+
+/// Descriptors that fill the process's table up to its limit, so that the next call gets
+/// exactly as many as the test leaves free.
+struct Fillers(Vec<File>);
+
+impl Fillers {
+    /// Fills the table, then frees `free` descriptors.
+    fn leave(&mut self, free: usize) {
+        while let Ok(file) = File::open("/dev/null") {
+            self.0.push(file);
+        }
+        for _ in 0..free {
+            self.0.pop();
+        }
+    }
+}
+
+/// What a failed call must not leave behind, counted without opening anything (the table may
+/// be full): the open descriptors (`fcntl(F_GETFD)` on each number below `limit`, as
+/// `/proc/self/fd` lists them) and the mappings (lines of `/proc/self/maps`, read again
+/// through `maps`, opened beforehand).
+fn census(limit: u64, maps: &File) -> (usize, usize) {
+    // SAFETY: F_GETFD takes no argument and only asks whether the descriptor is open.
+    let fds = (0..limit as i32)
+        .filter(|&fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1)
+        .count();
+    let mut text = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = maps.read_at(&mut chunk, text.len() as u64).unwrap();
+        if n == 0 {
+            break;
+        }
+        text.extend_from_slice(&chunk[..n]);
+    }
+    (fds, text.iter().filter(|&&b| b == b'\n').count())
+}
+
+type Op<'a> = Box<dyn Fn() -> filemapping::Result<Box<dyn Any>> + 'a>;
+
+/// A call of the descriptor case: what it is, the `kind:name` it creates (if any), the call.
+fn op<'a, T: 'static>(
+    what: &'static str,
+    creates: &'static str,
+    call: impl Fn() -> filemapping::Result<T> + 'a,
+) -> (&'static str, &'static str, Op<'a>) {
+    let boxed: Op<'a> = Box::new(move || call().map(|made| Box::new(made) as Box<dyn Any>));
+    (what, creates, boxed)
+}
+
+#[test]
+fn every_call_that_needs_a_descriptor_fails_cleanly_without_one() {
+    let test = "every_call_that_needs_a_descriptor_fails_cleanly_without_one";
+    let dir = match child_dir(test, &[]) {
+        Some(dir) => dir,
+        None => return,
+    };
+    let ns = Namespace::at(&dir);
+    let (held, _) = CreateOptions::new()
+        .name("held")
+        .size(4096)
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    let (event, _) = EventOptions::new()
+        .name("ev")
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    let (mutex, _) = MutexOptions::new()
+        .name("mx")
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    let (semaphore, _) = SemaphoreOptions::new()
+        .name("sem")
+        .maximum(1)
+        .namespace(&ns)
+        .create()
+        .unwrap();
+    std::fs::write(dir.join("data"), vec![1u8; 4096]).unwrap();
+    let data = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join("data"))
+        .unwrap();
+    let before = harness::entries(&dir);
+    let ops = vec![
+        op("section create", "section:new", || {
+            CreateOptions::new()
+                .name("new")
+                .size(4096)
+                .namespace(&ns)
+                .create()
+        }),
+        op("unnamed section create", "", || {
+            CreateOptions::new().size(4096).create()
+        }),
+        op("file-backed create", "section:onfile", || {
+            CreateOptions::new()
+                .file(&data)
+                .name("onfile")
+                .namespace(&ns)
+                .create()
+        }),
+        op("section open", "", || {
+            OpenOptions::new(FileMapAccess::READ)
+                .namespace(&ns)
+                .open("held")
+        }),
+        op("section duplicate", "", || held.try_clone()),
+        // An inheritable handle's first view opens a description of its own.
+        op("map", "", || {
+            let (map, _) = CreateOptions::new().size(4096).inheritable(true).create()?;
+            map.map_view(FileMapAccess::READ, 0, 0)
+        }),
+        op("event create", "event:new-ev", || {
+            EventOptions::new().name("new-ev").namespace(&ns).create()
+        }),
+        op("event open", "", || {
+            EventOpenOptions::new(EventAccess::SYNCHRONIZE)
+                .namespace(&ns)
+                .open("ev")
+        }),
+        op("event duplicate", "", || event.try_clone()),
+        op("mutex create", "mutex:new-mx", || {
+            MutexOptions::new().name("new-mx").namespace(&ns).create()
+        }),
+        op("mutex open", "", || {
+            MutexOpenOptions::new(MutexAccess::SYNCHRONIZE)
+                .namespace(&ns)
+                .open("mx")
+        }),
+        op("mutex duplicate", "", || mutex.try_clone()),
+        op("semaphore create", "semaphore:new-sem", || {
+            SemaphoreOptions::new()
+                .name("new-sem")
+                .maximum(1)
+                .namespace(&ns)
+                .create()
+        }),
+        op("semaphore open", "", || {
+            SemaphoreOpenOptions::new(SemaphoreAccess::SYNCHRONIZE)
+                .namespace(&ns)
+                .open("sem")
+        }),
+        op("semaphore duplicate", "", || semaphore.try_clone()),
+    ];
+    // Each call once with descriptors to spare, so that what it caches for the process (the
+    // namespace directory) is there before the counting starts.
+    for (what, _, call) in &ops {
+        drop(call().unwrap_or_else(|e| panic!("{what}: {e}")));
+    }
+
+    // The child alone lowers its limit; the table is then kept full but for a few.
+    let maps = File::open("/proc/self/maps").unwrap();
+    let open = std::fs::read_dir("/proc/self/fd").unwrap().count() as u64;
+    let limit = open + 16;
+    let rlimit = libc::rlimit {
+        rlim_cur: limit,
+        rlim_max: limit,
+    };
+    // SAFETY: setrlimit reads the struct it is given, which lives for the call.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) }, 0);
+    let mut fillers = Fillers(Vec::new());
+    for (what, _, call) in &ops {
+        // With no descriptor free, then one, two, …: every failure is EMFILE and leaves
+        // nothing; once the call has what it needs, it works.
+        let mut failures = 0;
+        for free in 0..8 {
+            fillers.leave(free);
+            let counted = census(limit, &maps);
+            match call() {
+                Ok(made) => {
+                    drop(made);
+                    break;
+                }
+                Err(err) => {
+                    assert_eq!(err.win32_code(), ERROR_TOO_MANY_OPEN_FILES, "{what}: {err}");
+                    assert_eq!(census(limit, &maps), counted, "{what} with {free} free");
+                    failures += 1;
+                }
+            }
+            assert!(free < 7, "{what} failed with 7 descriptors free");
+        }
+        assert!(failures > 0, "{what} needs no descriptor");
+    }
+    drop(fillers);
+
+    // No name was left half-created: the directory holds what it held, and an opener in
+    // another process finds none of the new names.
+    assert_eq!(harness::entries(&dir), before, "a name was left");
+    for (what, creates, _) in &ops {
+        if !creates.is_empty() {
+            let code = harness::opener_sees(&dir, creates);
+            assert_eq!(code, ERROR_FILE_NOT_FOUND, "{what}: {creates} is visible");
+        }
+    }
+    drop(ops);
+    drop((held, event, mutex, semaphore));
 }

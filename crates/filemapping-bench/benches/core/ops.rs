@@ -43,7 +43,7 @@ impl Make for Ffi {
 impl Make for Floor {
     const LABEL: &'static str = "floor";
     fn make() -> Floor {
-        Floor
+        Floor::SPARSE
     }
 }
 

@@ -2,10 +2,12 @@
 //! every case is written once and run against all of them (as iceoryx2's conformance tests
 //! are); [`with_peer`] picks the one an [`id::PeerId`] names.
 //!
-//! - [`ours::Ours`]: our library through its Rust API.
+//! - [`ours::Ours`]: our library through its Rust API (also with `SEC_RESERVE` sections, and
+//!   copying through `View::as_ptr`).
 //! - [`ffi::Ffi`]: our library through its C API (`filemapping-ffi`), called directly.
-//! - [`floor::Floor`]: raw syscalls with no semantics: `shm_open`, `ftruncate`, `mmap`,
-//!   `munmap`, `close`, `shm_unlink`, and `memfd_create` for unnamed sections.
+//! - [`floor::Floor`]: raw syscalls with no semantics: `shm_open`, `ftruncate` (or
+//!   `fallocate`), `mmap`, `munmap`, `close`, `shm_unlink`, and `memfd_create` for unnamed
+//!   sections.
 //! - [`shmem::SharedMemory`]: the `shared_memory` crate (persistent, non-counted names).
 //! - [`memmap::Memmap2`]: `memmap2` over a `/dev/shm` file.
 
@@ -17,7 +19,9 @@ pub mod ours;
 pub mod shm;
 pub mod shmem;
 
+use floor::{Floor, Place, Sizing};
 use id::PeerId;
+use ours::Ours;
 use shm::Shm;
 use std::path::Path;
 
@@ -32,9 +36,18 @@ pub trait PeerFn {
 
 /// Calls `f` with the implementation `id`; `root` is our library's namespace root.
 pub fn with_peer<F: PeerFn>(id: PeerId, root: &Path, f: F) -> F::Out {
+    with_peer_in(id, root, Place::Shm, f)
+}
+
+/// [`with_peer`], with the floor's names in `place` (plain files where the case's names have
+/// their paths in our namespace root, say).
+pub fn with_peer_in<F: PeerFn>(id: PeerId, root: &Path, place: Place, f: F) -> F::Out {
     match id {
-        PeerId::Floor => f.call(id, floor::Floor),
-        PeerId::Ours => f.call(id, ours::Ours::new(root)),
+        PeerId::Floor => f.call(id, Floor::new(Sizing::Truncate, place)),
+        PeerId::FloorFallocate => f.call(id, Floor::new(Sizing::Fallocate, place)),
+        PeerId::Ours => f.call(id, Ours::new(root)),
+        PeerId::OursReserve => f.call(id, Ours::new(root).reserving()),
+        PeerId::OursPtr => f.call(id, Ours::new(root).copying_raw()),
         PeerId::Ffi => f.call(id, ffi::Ffi),
         PeerId::SharedMemory => f.call(id, shmem::SharedMemory),
         PeerId::Memmap2 => f.call(id, memmap::Memmap2),

@@ -1,12 +1,15 @@
-//! Our library through its Rust API, in a private namespace root.
+//! Our library through its Rust API, in a private namespace root: with `SEC_COMMIT` sections
+//! (the default) or `SEC_RESERVE` ones, copying through the safe `View::read_at` and
+//! `View::write_at` or with `memcpy` through `View::as_ptr`.
 
 #![allow(unsafe_code)]
 
-use super::shm::{Region, Shm};
+use super::shm::{memcpy_in, memcpy_out, Region, Shm};
 use crate::error::{BenchError, Result};
 use crate::workspace::Name;
 use filemapping::{
-    CreateOptions, Disposition, FileMapAccess, FileMapping, Namespace, OpenOptions, View,
+    CreateOptions, Disposition, FileMapAccess, FileMapping, Namespace, OpenOptions,
+    SectionAttributes, View,
 };
 use std::path::Path;
 
@@ -14,19 +17,42 @@ use std::path::Path;
 #[derive(Clone, Debug)]
 pub struct Ours {
     namespace: Namespace,
+    attributes: SectionAttributes,
+    raw_copies: bool,
 }
 
 impl Ours {
-    /// Ours, with names under `root`.
+    /// Ours, with names under `root`: `SEC_COMMIT` sections (no attribute: the default), safe
+    /// copies.
     pub fn new(root: &Path) -> Ours {
         Ours {
             namespace: Namespace::at(root),
+            attributes: SectionAttributes::NONE,
+            raw_copies: false,
+        }
+    }
+
+    /// The same with `SEC_RESERVE` sections.
+    pub fn reserving(self) -> Ours {
+        Ours {
+            attributes: SectionAttributes::RESERVE,
+            ..self
+        }
+    }
+
+    /// The same copying with `memcpy` through `View::as_ptr` in [`Shm::read_at`] and
+    /// [`Shm::write_at`].
+    pub fn copying_raw(self) -> Ours {
+        Ours {
+            raw_copies: true,
+            ..self
         }
     }
 
     fn options(&self, size: usize) -> CreateOptions<'static> {
         CreateOptions::new()
             .size(size as u64)
+            .attributes(self.attributes)
             .namespace(&self.namespace)
     }
 }
@@ -93,5 +119,21 @@ unsafe impl Shm for Ours {
         let mut byte = [0];
         view.read_at(0, &mut byte)?;
         Ok(byte[0])
+    }
+
+    /// `View::write_at`, or `memcpy` through `View::as_ptr` when copying raw.
+    fn write_at(&self, view: &View, offset: usize, src: &[u8]) -> Result<()> {
+        if self.raw_copies {
+            return memcpy_in(self.region(view), offset, src);
+        }
+        Ok(view.write_at(offset, src)?)
+    }
+
+    /// `View::read_at`, or `memcpy` through `View::as_ptr` when copying raw.
+    fn read_at(&self, view: &View, offset: usize, dst: &mut [u8]) -> Result<()> {
+        if self.raw_copies {
+            return memcpy_out(self.region(view), offset, dst);
+        }
+        Ok(view.read_at(offset, dst)?)
     }
 }

@@ -130,15 +130,63 @@ pub unsafe trait Shm: 'static {
     ///
     /// If the view is read-only or shorter than `src`.
     fn copy_in(&self, view: &Self::View, src: &[u8]) -> Result<()> {
-        let region = writable(self.region(view))?;
-        if region.len < src.len() {
-            return Err(BenchError::new("the view is shorter than the data"));
-        }
-        // SAFETY: the region is mapped and writable for `region.len >= src.len()` bytes (the
-        // trait's contract), and a private buffer cannot overlap a fresh mapping.
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), region.ptr, src.len()) };
-        Ok(())
+        memcpy_in(self.region(view), 0, src)
     }
+
+    /// Copies `src` into the view at `offset`, as a user of the implementation would (the
+    /// safe-copy cases): a plain `memcpy` by default.
+    ///
+    /// # Errors
+    ///
+    /// If the view is read-only or the range is outside it.
+    fn write_at(&self, view: &Self::View, offset: usize, src: &[u8]) -> Result<()> {
+        memcpy_in(self.region(view), offset, src)
+    }
+
+    /// Copies bytes of the view from `offset` into `dst`, as a user of the implementation
+    /// would: a plain `memcpy` by default.
+    ///
+    /// # Errors
+    ///
+    /// If the range is outside the view.
+    fn read_at(&self, view: &Self::View, offset: usize, dst: &mut [u8]) -> Result<()> {
+        memcpy_out(self.region(view), offset, dst)
+    }
+}
+
+/// `[offset, offset + len)` if it lies inside `region`.
+fn inside(region: Region, offset: usize, len: usize) -> Result<()> {
+    match offset.checked_add(len) {
+        Some(end) if end <= region.len => Ok(()),
+        _ => Err(BenchError::new("the range is outside the view")),
+    }
+}
+
+/// `memcpy` of `src` into `region` at `offset`.
+///
+/// # Errors
+///
+/// If the region is read-only or shorter than `offset + src.len()`.
+pub fn memcpy_in(region: Region, offset: usize, src: &[u8]) -> Result<()> {
+    let region = writable(region)?;
+    inside(region, offset, src.len())?;
+    // SAFETY: the region is mapped and writable for `region.len >= offset + src.len()` bytes
+    // (the `Shm` contract of whoever made it), and a private buffer cannot overlap a mapping.
+    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), region.ptr.add(offset), src.len()) };
+    Ok(())
+}
+
+/// `memcpy` from `region` at `offset` into `dst`.
+///
+/// # Errors
+///
+/// If the region is shorter than `offset + dst.len()`.
+pub fn memcpy_out(region: Region, offset: usize, dst: &mut [u8]) -> Result<()> {
+    inside(region, offset, dst.len())?;
+    // SAFETY: the region is mapped for `region.len >= offset + dst.len()` bytes (the `Shm`
+    // contract of whoever made it), and a private buffer cannot overlap a mapping.
+    unsafe { std::ptr::copy_nonoverlapping(region.ptr.add(offset), dst.as_mut_ptr(), dst.len()) };
+    Ok(())
 }
 
 /// A persistent POSIX shared-memory name, removed (`shm_unlink`) when this drops.

@@ -136,7 +136,7 @@ static void rows_attributes(void)
     show_created(H(ANON(PAGE_READWRITE | SEC_RESERVE | SEC_LARGE_PAGES, 4096, NULL)));
     end();
     /* Without SeLockMemoryPrivilege Windows fails, code unverified (evidence X). Wine creates
-     * the section (it checks no privilege; not yet listed in spec §13). */
+     * the section (it checks no privilege: spec §13, Wine deviation 13). */
     if (!wine_differs("26", "failed", "no SeLockMemoryPrivilege check")) {
         begin("26");
         show_fail_only(keep(H(ANON(PAGE_READWRITE | SEC_COMMIT | SEC_LARGE_PAGES, 0x200000, NULL))));

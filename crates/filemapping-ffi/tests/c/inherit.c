@@ -1,8 +1,11 @@
 /*
- * Handle inheritance (spec §7, row 58): a parent makes mapping and file handles inheritable
- * (SECURITY_ATTRIBUTES.bInheritHandle, SetHandleInformation) or not, and starts this program
- * again with the argument "child" and the handle values. The child uses the same values: the
- * inheritable ones work, the others are ERROR_INVALID_HANDLE. On Windows the child comes from
+ * Handle inheritance (spec §7, row 58): a parent makes mapping, file, event, mutex and
+ * semaphore handles inheritable (SECURITY_ATTRIBUTES.bInheritHandle, the bInheritHandle of the
+ * Open calls, DuplicateHandle, SetHandleInformation) or not, and starts this program again with
+ * the argument "child" and the handle values. The child uses the same values: the inheritable
+ * ones work, with the rights the parent's handles have, on the very objects the parent has (an
+ * event the child sets is set for the parent, a mutex the child dies holding is abandoned, a
+ * semaphore's count is one count); the others are ERROR_INVALID_HANDLE. On Windows the child comes from
  * CreateProcess(bInheritHandles = TRUE); on Linux from fork and execv the first time and from
  * posix_spawn the second, both with the parent's environment. The children print their lines
  * while the parent waits; the parent prints its own afterwards.
@@ -18,21 +21,33 @@ extern char **environ;
 
 #define TEXT_AT 256
 
-static char handles_arg[4][32];
+/* The handle values the child gets on its command line, in this order. */
+enum {
+    ARG_INHERITED, ARG_PRIVATE, ARG_LATER, ARG_FILE,
+    ARG_EVENT, ARG_MUTEX, ARG_SEMAPHORE, ARG_OPENED_EVENT, ARG_OPENED_MUTEX, ARG_OPENED_SEMAPHORE,
+    ARG_DUPLICATED_EVENT, ARG_PRIVATE_EVENT, ARG_LATER_MUTEX,
+    ARG_W_EVENT, ARG_A_MUTEX, ARG_A_SEMAPHORE, ARG_W_OPENED_EVENT, ARG_W_OPENED_MUTEX,
+    ARG_W_OPENED_SEMAPHORE,
+    NARGS
+};
+static char handles_arg[NARGS][20];
 
 #ifdef _WIN32
 static int run_child(int second)
 {
-    char self[MAX_PATH], cmd[MAX_PATH + 160];
+    char self[MAX_PATH], cmd[MAX_PATH + 16 + NARGS * 21];
     STARTUPINFOA si;
     PROCESS_INFORMATION pi;
     DWORD code = 99;
+    int i;
+    size_t at;
     (void)second;
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
     GetModuleFileNameA(NULL, self, sizeof self);
-    snprintf(cmd, sizeof cmd, "\"%s\" child %s %s %s %s", self, handles_arg[0], handles_arg[1],
-             handles_arg[2], handles_arg[3]);
+    at = (size_t)snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+    for (i = 0; i < NARGS && at < sizeof cmd; i++)
+        at += (size_t)snprintf(cmd + at, sizeof cmd - at, " %s", handles_arg[i]);
     if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) return 95;
     WaitForSingleObject(pi.hProcess, INFINITE);
     GetExitCodeProcess(pi.hProcess, &code);
@@ -43,10 +58,13 @@ static int run_child(int second)
 #else
 static int run_child(int second)
 {
-    char *args[] = {"inherit", "child", handles_arg[0], handles_arg[1], handles_arg[2],
-                    handles_arg[3], NULL};
-    int status = 0;
+    char *args[NARGS + 3];
+    int status = 0, i;
     pid_t pid;
+    args[0] = "inherit";
+    args[1] = "child";
+    for (i = 0; i < NARGS; i++) args[i + 2] = handles_arg[i];
+    args[NARGS + 2] = NULL;
     if (!second) {
         pid = fork();
         if (pid == 0) {
@@ -63,10 +81,133 @@ static int run_child(int second)
 
 static HANDLE parse_handle(const char *text) { return (HANDLE)(uintptr_t)strtoull(text, NULL, 16); }
 
+/* Passes `h` to the children as argument `which` (ARG_*). */
+static void set_arg(int which, HANDLE h)
+{
+    snprintf(handles_arg[which], sizeof handles_arg[which], "%llx", (unsigned long long)(uintptr_t)h);
+}
+
+/* The handle value the parent passed as argument `which` (ARG_*). */
+static HANDLE arg_handle(char **argv, int which) { return parse_handle(argv[2 + which]); }
+
+/* Prints `label` and what waiting `ms` milliseconds for `h` returned (and why, if it failed). */
+static void wait_for(const char *label, HANDLE h, DWORD ms)
+{
+    DWORD got;
+    SetLastError(0xdeadbeef);
+    got = WaitForSingleObject(h, ms);
+    err = GetLastError();
+    if (got == WAIT_FAILED) printf(" %s failed %lu", label, (unsigned long)err);
+    else num(label, got);
+}
+
+/* The flags of `h`, labelled. */
+static void show_flags(const char *label, HANDLE h)
+{
+    DWORD flags = 0;
+    if (GetHandleInformation(h, &flags)) num(label, flags);
+    else printf(" %s failed %lu", label, (unsigned long)GetLastError());
+}
+
+/*
+ * The other variants of the calls: a named event created inheritable with CreateEventW, and
+ * opened again inheritable with OpenEventW (the child sets it through the second handle and
+ * sees it set through the first); mutexes from CreateMutexA and OpenMutexW, semaphores from
+ * CreateSemaphoreA and OpenSemaphoreW.
+ */
+static void child_variants(char **argv)
+{
+    HANDLE event = arg_handle(argv, ARG_W_EVENT), mutex = arg_handle(argv, ARG_A_MUTEX);
+    HANDLE semaphore = arg_handle(argv, ARG_A_SEMAPHORE);
+    HANDLE opened_event = arg_handle(argv, ARG_W_OPENED_EVENT);
+    HANDLE opened_mutex = arg_handle(argv, ARG_W_OPENED_MUTEX);
+    HANDLE opened_semaphore = arg_handle(argv, ARG_W_OPENED_SEMAPHORE);
+    LONG previous = -1;
+
+    begin("58 child variants");
+    show_flags("flags", event);
+    show_flags("opened", opened_event);
+    show_b(B(SetEvent(opened_event)));
+    wait_for("event", event, 0);
+    wait_for("mutex", mutex, 10000);
+    show_b(B(ReleaseMutex(mutex)));
+    wait_for("opened-mutex", opened_mutex, 10000);
+    show_b(B(ReleaseMutex(opened_mutex)));
+    show_b(B(ReleaseSemaphore(semaphore, 1, &previous)));
+    num("previous", (unsigned long)previous);
+    previous = -1;
+    show_b(B(ReleaseSemaphore(opened_semaphore, 1, &previous)));
+    num("previous", (unsigned long)previous);
+    end();
+}
+
+/*
+ * The child's events, mutexes and semaphores: it sets the event, takes the mutex and dies
+ * holding it (the second child finds it abandoned by the first), and adds to the semaphores.
+ */
+static void child_sync(char **argv)
+{
+    HANDLE event = arg_handle(argv, ARG_EVENT), mutex = arg_handle(argv, ARG_MUTEX);
+    HANDLE semaphore = arg_handle(argv, ARG_SEMAPHORE);
+    HANDLE opened_event = arg_handle(argv, ARG_OPENED_EVENT);
+    HANDLE opened_mutex = arg_handle(argv, ARG_OPENED_MUTEX);
+    HANDLE opened_semaphore = arg_handle(argv, ARG_OPENED_SEMAPHORE);
+    HANDLE duplicated = arg_handle(argv, ARG_DUPLICATED_EVENT);
+    HANDLE private_event = arg_handle(argv, ARG_PRIVATE_EVENT);
+    HANDLE later_mutex = arg_handle(argv, ARG_LATER_MUTEX);
+    LONG previous = -1;
+
+    begin("58 child event");
+    show_flags("flags", event);
+    show_b(B(SetEvent(event)));
+    end();
+
+    /* Not released: this process ends owning it. */
+    begin("58 child mutex");
+    show_flags("flags", mutex);
+    wait_for("wait", mutex, 10000);
+    end();
+
+    begin("58 child semaphore");
+    show_flags("flags", semaphore);
+    show_b(B(ReleaseSemaphore(semaphore, 2, &previous)));
+    num("previous", (unsigned long)previous);
+    end();
+
+    /* Opened with SYNCHRONIZE (event, mutex) and SEMAPHORE_MODIFY_STATE (semaphore) only. */
+    begin("58 child opened");
+    wait_for("event-wait", opened_event, 0);
+    show_b(B(SetEvent(opened_event)));
+    wait_for("mutex-wait", opened_mutex, 10000);
+    show_b(B(ReleaseMutex(opened_mutex)));
+    previous = -1;
+    show_b(B(ReleaseSemaphore(opened_semaphore, 1, &previous)));
+    num("previous", (unsigned long)previous);
+    wait_for("semaphore-wait", opened_semaphore, 0);
+    end();
+
+    /* A copy with EVENT_MODIFY_STATE only, made inheritable by DuplicateHandle; its source
+     * is not inheritable. */
+    begin("58 child duplicated");
+    show_b(B(SetEvent(duplicated)));
+    wait_for("wait", duplicated, 0);
+    wait_for("source", private_event, 0);
+    show_b(B(SetEvent(private_event)));
+    end();
+
+    begin("58 child set-later mutex");
+    show_flags("flags", later_mutex);
+    wait_for("wait", later_mutex, 10000);
+    show_b(B(ReleaseMutex(later_mutex)));
+    end();
+    child_variants(argv);
+}
+
 static int child(char **argv)
 {
-    HANDLE inherited = parse_handle(argv[2]), private_map = parse_handle(argv[3]);
-    HANDLE later = parse_handle(argv[4]), file = parse_handle(argv[5]);
+    HANDLE inherited = arg_handle(argv, ARG_INHERITED);
+    HANDLE private_map = arg_handle(argv, ARG_PRIVATE);
+    HANDLE later = arg_handle(argv, ARG_LATER), file = arg_handle(argv, ARG_FILE);
     DWORD flags = 0, got = 0;
     char buf[8] = {0};
     char *v;
@@ -101,12 +242,161 @@ static int child(char **argv)
     show_b(B(ReadFile(file, buf, 5, &got, NULL)));
     printf(" %lu \"%s\"", (unsigned long)got, buf);
     end();
+
+    child_sync(argv);
     return 0;
+}
+
+/* The parent's events, mutexes and semaphores, made inheritable in each of the ways. */
+struct sync_handles {
+    HANDLE event, mutex, semaphore;
+    HANDLE w_event, a_mutex, a_semaphore, w_opened_event, w_named_mutex, w_opened_mutex;
+    HANDLE w_named_semaphore, w_opened_semaphore;
+    HANDLE named_event, opened_event, named_mutex, opened_mutex, named_semaphore, opened_semaphore;
+    HANDLE private_event, duplicated, later_mutex;
+};
+
+/* The handles of child_variants. */
+static void parent_variants(struct sync_handles *s)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
+
+    begin("58 parent variants");
+    show_created(s->w_event = H(CreateEventW(&inherit, TRUE, FALSE, u"fm-inherit-w-event")));
+    show_created(s->a_mutex = H(CreateMutexA(&inherit, FALSE, NULL)));
+    show_created(s->a_semaphore = H(CreateSemaphoreA(&inherit, 0, 5, NULL)));
+    show_h(s->w_opened_event = H(OpenEventW(EVENT_MODIFY_STATE, TRUE, u"fm-inherit-w-event")));
+    s->w_named_mutex = CreateMutexW(NULL, FALSE, u"fm-inherit-w-mutex");
+    show_h(s->w_opened_mutex = H(OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, TRUE,
+                                            u"fm-inherit-w-mutex")));
+    s->w_named_semaphore = CreateSemaphoreW(NULL, 0, 5, u"fm-inherit-w-semaphore");
+    show_h(s->w_opened_semaphore = H(OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, TRUE,
+                                                    u"fm-inherit-w-semaphore")));
+    show_flags("named-mutex", s->w_named_mutex);
+    end();
+    set_arg(ARG_W_EVENT, s->w_event);
+    set_arg(ARG_A_MUTEX, s->a_mutex);
+    set_arg(ARG_A_SEMAPHORE, s->a_semaphore);
+    set_arg(ARG_W_OPENED_EVENT, s->w_opened_event);
+    set_arg(ARG_W_OPENED_MUTEX, s->w_opened_mutex);
+    set_arg(ARG_W_OPENED_SEMAPHORE, s->w_opened_semaphore);
+}
+
+/* What the children did to the handles of child_variants; closes them. */
+static void parent_variants_after(struct sync_handles *s)
+{
+    LONG a = -1, w = -1;
+
+    begin("58 parent variants after");
+    wait_for("event", s->w_event, 0);
+    wait_for("mutex", s->a_mutex, 0);
+    show_b(B(ReleaseMutex(s->a_mutex)));
+    wait_for("named-mutex", s->w_named_mutex, 0);
+    show_b(B(ReleaseMutex(s->w_named_mutex)));
+    ReleaseSemaphore(s->a_semaphore, 1, &a);
+    ReleaseSemaphore(s->w_named_semaphore, 1, &w);
+    num("semaphore", (unsigned long)a);
+    num("opened-semaphore", (unsigned long)w);
+    end();
+    CloseHandle(s->w_event);
+    CloseHandle(s->a_mutex);
+    CloseHandle(s->a_semaphore);
+    CloseHandle(s->w_opened_event);
+    CloseHandle(s->w_named_mutex);
+    CloseHandle(s->w_opened_mutex);
+    CloseHandle(s->w_named_semaphore);
+    CloseHandle(s->w_opened_semaphore);
+}
+
+static void parent_sync(struct sync_handles *s)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
+
+    begin("58 parent sync");
+    s->event = H(CreateEventA(&inherit, TRUE, FALSE, NULL));
+    show_created(s->event);
+    s->mutex = H(CreateMutexW(&inherit, FALSE, NULL));
+    show_created(s->mutex);
+    s->semaphore = H(CreateSemaphoreW(&inherit, 1, 10, NULL));
+    show_created(s->semaphore);
+    s->named_event = CreateEventA(NULL, TRUE, TRUE, "fm-inherit-event");
+    s->opened_event = H(OpenEventA(SYNCHRONIZE, TRUE, "fm-inherit-event"));
+    show_h(s->opened_event);
+    s->named_mutex = CreateMutexA(NULL, FALSE, "fm-inherit-mutex");
+    s->opened_mutex = H(OpenMutexA(SYNCHRONIZE, TRUE, "fm-inherit-mutex"));
+    show_h(s->opened_mutex);
+    s->named_semaphore = CreateSemaphoreA(NULL, 0, 5, "fm-inherit-semaphore");
+    s->opened_semaphore = H(OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, TRUE, "fm-inherit-semaphore"));
+    show_h(s->opened_semaphore);
+    s->private_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    s->duplicated = NULL;
+    show_b(B(DuplicateHandle(GetCurrentProcess(), s->private_event, GetCurrentProcess(),
+                             &s->duplicated, EVENT_MODIFY_STATE, TRUE, 0)));
+    s->later_mutex = CreateMutexA(NULL, FALSE, NULL);
+    show_b(B(SetHandleInformation(s->later_mutex, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT)));
+    end();
+
+    begin("sync-handle-information");
+    show_flags("event", s->event);
+    show_flags("mutex", s->mutex);
+    show_flags("semaphore", s->semaphore);
+    show_flags("named", s->named_event);
+    show_flags("opened", s->opened_event);
+    show_flags("private", s->private_event);
+    show_flags("duplicated", s->duplicated);
+    show_flags("later", s->later_mutex);
+    end();
+
+    set_arg(ARG_EVENT, s->event);
+    set_arg(ARG_MUTEX, s->mutex);
+    set_arg(ARG_SEMAPHORE, s->semaphore);
+    set_arg(ARG_OPENED_EVENT, s->opened_event);
+    set_arg(ARG_OPENED_MUTEX, s->opened_mutex);
+    set_arg(ARG_OPENED_SEMAPHORE, s->opened_semaphore);
+    set_arg(ARG_DUPLICATED_EVENT, s->duplicated);
+    set_arg(ARG_PRIVATE_EVENT, s->private_event);
+    set_arg(ARG_LATER_MUTEX, s->later_mutex);
+    parent_variants(s);
+}
+
+/* What the two children did to the parent's objects. */
+static void parent_sync_after(struct sync_handles *s)
+{
+    LONG previous = -1;
+
+    begin("58 parent sync after");
+    wait_for("event", s->event, 0);
+    wait_for("mutex", s->mutex, 0);
+    show_b(B(ReleaseMutex(s->mutex)));
+    show_b(B(ReleaseSemaphore(s->semaphore, 1, &previous)));
+    num("semaphore", (unsigned long)previous);
+    previous = -1;
+    ReleaseSemaphore(s->named_semaphore, 1, &previous);
+    num("opened-semaphore", (unsigned long)previous);
+    wait_for("private-event", s->private_event, 0);
+    wait_for("later-mutex", s->later_mutex, 0);
+    show_b(B(ReleaseMutex(s->later_mutex)));
+    end();
+
+    CloseHandle(s->event);
+    CloseHandle(s->mutex);
+    CloseHandle(s->semaphore);
+    CloseHandle(s->named_event);
+    CloseHandle(s->opened_event);
+    CloseHandle(s->named_mutex);
+    CloseHandle(s->opened_mutex);
+    CloseHandle(s->named_semaphore);
+    CloseHandle(s->opened_semaphore);
+    CloseHandle(s->private_event);
+    CloseHandle(s->duplicated);
+    CloseHandle(s->later_mutex);
+    parent_variants_after(s);
 }
 
 static int parent(void)
 {
     SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
+    struct sync_handles sync;
     HANDLE inherited, private_map, later, file, copy;
     DWORD flags = 0, written = 0;
     char *v, *w;
@@ -168,10 +458,11 @@ static int parent(void)
     WriteFile(file, "firstsecond", 11, &written, NULL);
     SetFilePointer(file, 0, NULL, FILE_BEGIN);
 
-    snprintf(handles_arg[0], sizeof handles_arg[0], "%llx", (unsigned long long)(uintptr_t)inherited);
-    snprintf(handles_arg[1], sizeof handles_arg[1], "%llx", (unsigned long long)(uintptr_t)private_map);
-    snprintf(handles_arg[2], sizeof handles_arg[2], "%llx", (unsigned long long)(uintptr_t)later);
-    snprintf(handles_arg[3], sizeof handles_arg[3], "%llx", (unsigned long long)(uintptr_t)file);
+    set_arg(ARG_INHERITED, inherited);
+    set_arg(ARG_PRIVATE, private_map);
+    set_arg(ARG_LATER, later);
+    set_arg(ARG_FILE, file);
+    parent_sync(&sync);
     first = run_child(0);
     second = run_child(1);
 
@@ -181,6 +472,7 @@ static int parent(void)
     num("child-writes", (unsigned long)(unsigned char)v[TEXT_AT + 64]);
     num("position", SetFilePointer(file, 0, NULL, FILE_CURRENT));
     end();
+    parent_sync_after(&sync);
 
     UnmapViewOfFile(v);
     UnmapViewOfFile(w);
@@ -195,6 +487,6 @@ static int parent(void)
 int main(int argc, char **argv)
 {
     under_wine = detect_wine();
-    if (argc > 5 && strcmp(argv[1], "child") == 0) return child(argv);
+    if (argc == NARGS + 2 && strcmp(argv[1], "child") == 0) return child(argv);
     return parent();
 }

@@ -41,7 +41,7 @@ fn absurd_sizes_are_not_enough_memory() {
     let test = "absurd_sizes_are_not_enough_memory";
     if skip_under_wine(
         test,
-        "Wine accepts an all-ones size and reports a 0-byte section",
+        "Wine accepts an all-ones size and reports a 0-byte section (spec §13, Wine deviation 12)",
     ) {
         return;
     }

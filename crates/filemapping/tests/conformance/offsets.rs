@@ -198,7 +198,8 @@ fn row_88_two_views_differ_and_are_coherent() {
 #[test]
 fn a_kernel_base_address_is_invalid_parameter() {
     let test = "a_kernel_base_address_is_invalid_parameter";
-    if skip_under_wine(test, "Wine maps a view at a kernel-range address") {
+    let divergence = "Wine maps a view at a kernel-range address (spec §13, Wine deviation 14)";
+    if skip_under_wine(test, divergence) {
         return;
     }
     let sb = Sandbox::new("kernel");

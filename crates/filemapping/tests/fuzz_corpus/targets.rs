@@ -31,7 +31,9 @@ pub(crate) fn name(data: &[u8], ns: &Namespace) {
     }
 }
 
-/// The PE parser: any bytes, any claimed file length; a layout it accepts is consistent.
+/// The PE parser: any bytes, any claimed file length; a layout it accepts is consistent, and
+/// relocating it (its `.reloc` directory as a view lays it out) gives a clean result. The bytes
+/// are also parsed as a relocation directory on their own.
 pub(crate) fn image(data: &[u8]) {
     let claimed = data.len() as u64;
     for file_len in [claimed, claimed / 2, claimed + 4096] {
@@ -43,7 +45,43 @@ pub(crate) fn image(data: &[u8]) {
             );
             let _ = layout.file_pieces();
             let _ = layout.page_protections(4096, true);
+            relocate(data, &layout);
         }
+    }
+    if let Ok(relocations) = ImageLayout::parse_relocations(data, 1 << 16) {
+        let mut image = vec![0u8; 1 << 16];
+        for r in relocations {
+            assert!(r.apply(&mut image, r.rva() as usize, -0x1234_5000));
+        }
+    }
+}
+
+/// Lays `data` out as a view of `layout` (when that is small enough to build here) and
+/// relocates it; a failure must be `ERROR_BAD_EXE_FORMAT`, and a success moves `ImageBase`.
+fn relocate(data: &[u8], layout: &ImageLayout) {
+    let size = layout.size_of_image() as usize;
+    if size > 16 << 20 {
+        return;
+    }
+    let mut image = vec![0u8; size];
+    for (at, from, len) in layout.file_pieces() {
+        let (at, from) = (at as usize, from as usize);
+        let end = (from + len as usize).min(data.len());
+        if from < end && at < size {
+            let n = (end - from).min(size - at);
+            image[at..at + n].copy_from_slice(&data[from..from + n]);
+        }
+    }
+    let base = layout.image_base().wrapping_add(0x7_0000);
+    match layout.relocate(&mut image, base) {
+        Ok(()) if !layout.is_flat() => {
+            let (at, width) = layout.image_base_field();
+            if let Some(field) = image.get(at as usize..at as usize + width) {
+                assert_eq!(field, &base.to_le_bytes()[..width]);
+            }
+        }
+        Ok(()) => {}
+        Err(e) => assert_eq!(e.kind(), filemapping::ErrorKind::BadExeFormat, "{e}"),
     }
 }
 

@@ -1,7 +1,12 @@
 //! The namespace directories: one per user for `Local\`, one sticky machine-wide for `Global\`
 //! (DESIGN invariants 5 and 8). They are opened without following symlinks and refused when
-//! someone else could tamper with them. Opened directories are cached for the life of the
-//! process, so a process never moves between directories.
+//! someone else could tamper with them. Opened directories are cached, so a process never moves
+//! between directories, for as long as the directory's path still names it: one that was removed
+//! (with its root) or whose file system was unmounted is chosen again by the rule below when a
+//! create or an open does not find its name in the cached one ([`refresh`]; the root is made
+//! again if it is missing, `ERROR_PATH_NOT_FOUND` if it cannot be made). An open that finds its
+//! name pays nothing for the check. Live handles keep the directory they were made in, and
+//! work on.
 //!
 //! # Where names live
 //!
@@ -46,14 +51,47 @@ use super::errors::os_error;
 use super::fd::{self, cstring};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{for_message, Scope};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::io::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-type Cache = Vec<(PathBuf, Scope, Arc<OwnedFd>)>;
+/// An opened namespace directory, and where it was found.
+struct Cached {
+    root: PathBuf,
+    scope: Scope,
+    dir: Arc<OwnedFd>,
+    /// The directory's path as the kernel gave it when it was opened, and its `stat` then.
+    at: Option<(std::ffi::CString, libc::stat)>,
+}
 
-static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+impl Cached {
+    fn new(root: &Path, scope: Scope, dir: Arc<OwnedFd>) -> Cached {
+        let raw = dir.as_raw_fd();
+        let path = fd::path_of(raw)
+            .and_then(|p| std::ffi::CString::new(p.into_os_string().into_vec()).ok());
+        let at = path.zip(fd::fstat(raw).ok());
+        Cached {
+            root: root.to_path_buf(),
+            scope,
+            dir,
+            at,
+        }
+    }
+
+    /// Whether the directory's path still names it: not if the directory was removed, or its
+    /// file system unmounted (or another one mounted over it).
+    fn still_there(&self) -> bool {
+        match &self.at {
+            Some((path, then)) => {
+                fd::stat_at(libc::AT_FDCWD, path).map_or(false, |now| fd::same_file(&now, then))
+            }
+            None => true,
+        }
+    }
+}
+
+static CACHE: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 
 /// Where the runtime directories of users are (`/run/user/<uid>`).
 const RUN_USER: &str = "/run/user";
@@ -66,18 +104,49 @@ pub(crate) fn dir_name(scope: Scope) -> String {
     }
 }
 
-/// Opens (creating if needed) the namespace directory of `scope` under `root`.
+/// Opens (creating if needed) the namespace directory of `scope` under `root`, or gives the
+/// one opened before (unchecked: see [`refresh`]).
 pub(crate) fn open(root: &Path, scope: Scope) -> Result<Arc<OwnedFd>> {
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, dir)) = cache.iter().find(|(r, s, _)| r == root && *s == scope) {
-        return Ok(Arc::clone(dir));
+    if let Some(cached) = cache.iter().find(|c| c.root == root && c.scope == scope) {
+        return Ok(Arc::clone(&cached.dir));
     }
+    open_anew(&mut cache, root, scope)
+}
+
+/// The namespace directory of `scope` under `root` now, if it is no longer `dir`: `dir` was
+/// removed, or its file system unmounted, since it was opened (one `stat` of its path). The
+/// callers ask only when a name was not found in `dir`, so that finding one costs nothing.
+pub(crate) fn refresh(
+    root: &Path,
+    scope: Scope,
+    dir: &Arc<OwnedFd>,
+) -> Result<Option<Arc<OwnedFd>>> {
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = cache
+        .iter()
+        .position(|c| c.root == root && c.scope == scope)
+    {
+        if !Arc::ptr_eq(&cache[i].dir, dir) {
+            // Another thread found it moved already.
+            return Ok(Some(Arc::clone(&cache[i].dir)));
+        }
+        if cache[i].still_there() {
+            return Ok(None);
+        }
+        cache.swap_remove(i);
+    }
+    open_anew(&mut cache, root, scope).map(Some)
+}
+
+/// Opens the directory by the rule of the module documentation and caches it.
+fn open_anew(cache: &mut Vec<Cached>, root: &Path, scope: Scope) -> Result<Arc<OwnedFd>> {
     let dir = resolve(root, scope, true)?.ok_or_else(|| {
         let what = format!("the namespace directory under {} vanished", shown(root));
         os_error(ErrorKind::PathNotFound, &what, libc::ENOENT)
     })?;
     let dir = Arc::new(dir);
-    cache.push((root.to_path_buf(), scope, Arc::clone(&dir)));
+    cache.push(Cached::new(root, scope, Arc::clone(&dir)));
     Ok(dir)
 }
 

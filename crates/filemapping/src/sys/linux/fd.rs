@@ -113,6 +113,13 @@ pub(crate) fn stat_at(dir: RawFd, name: &CStr) -> Sys<libc::stat> {
     Ok(st)
 }
 
+/// Whether an open for writing failed with `errno` because writing is refused, by the file's
+/// permissions (`EACCES`) or by a file system mounted read-only (`EROFS`), so that an open for
+/// reading may still succeed.
+pub(crate) fn refuses_writing(errno: i32) -> bool {
+    errno == libc::EACCES || errno == libc::EROFS
+}
+
 /// Whether two `stat` results describe the same file (device and inode).
 pub(crate) fn same_file(a: &libc::stat, b: &libc::stat) -> bool {
     a.st_dev == b.st_dev && a.st_ino == b.st_ino

@@ -168,7 +168,8 @@ pub(crate) fn pmd_size() -> usize {
 
 /// The huge page policy of the file system holding `raw`: `st_blksize` of a tmpfs file is the
 /// PMD size where huge pages are always used; `within_size` and `advise` mounts show 4 KiB
-/// there, so the mount options (`/proc/self/mountinfo`, found by device number) tell them.
+/// there, so the mount options (`/proc/thread-self/mountinfo`, found by device number) tell
+/// them.
 /// The system-wide `shmem_enabled` can force or deny huge pages on every tmpfs. Cached per
 /// device.
 pub(crate) fn thp_of(raw: RawFd) -> Thp {
@@ -206,9 +207,13 @@ fn system_shmem_policy() -> Option<Thp> {
     }
 }
 
-/// The `huge=` option of the tmpfs mounted with device number `dev`.
+/// The `huge=` option of the tmpfs mounted with device number `dev`, in the mounts this thread
+/// sees (`/proc/thread-self`: a thread may have a mount namespace of its own, which
+/// `/proc/self`, the main thread's, would not show; `/proc/self` on kernels before 3.17).
 fn mount_policy(dev: u64) -> Thp {
-    let text = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let text = std::fs::read_to_string("/proc/thread-self/mountinfo")
+        .or_else(|_| std::fs::read_to_string("/proc/self/mountinfo"))
+        .unwrap_or_default();
     let (major, minor) = (libc::major(dev), libc::minor(dev));
     let wanted = format!("{major}:{minor}");
     for line in text.lines() {

@@ -2,20 +2,31 @@
 //! view is built in the mapping process from the file, as Windows' memory manager lays an
 //! image out (`crate::image` has the layout and its checks).
 //!
-//! A view is built in three steps:
+//! A view is built in four steps:
 //!
 //! 1. the file's headers are read and parsed again (a process that opened the section by
 //!    name gets the file from the object's header, through `backing`, exactly like a data
 //!    file; it builds the same layout from the same file);
-//! 2. the layout is written into a fresh, sealed memfd of `SizeOfImage` bytes (page-rounded):
-//!    the headers and each section's raw data copied from the file at their RVAs, everything
-//!    else a hole, which reads as zero and costs no memory (a large `.bss` is free until it is
+//! 2. the layout is written into a fresh memfd of `SizeOfImage` bytes (page-rounded): the
+//!    headers and each section's raw data copied from the file at their RVAs, everything else
+//!    a hole, which reads as zero and costs no memory (a large `.bss` is free until it is
 //!    written);
-//! 3. the memfd is mapped `MAP_PRIVATE` as an ordinary view of `PAGE_EXECUTE_WRITECOPY`
-//!    (the view's `AllocationProtect`, spec §6.1), at the image's preferred base when that
-//!    range is free and 64 KiB-aligned, else at a 64 KiB-aligned address of the system's
-//!    choosing; then each run of pages gets its section's protection through the view's own
-//!    per-page table ([`ViewOps::protect`]), which `VirtualQuery` and `VirtualProtect` use.
+//! 3. a dynamically relocated DLL (`ImageLayout::is_dynamically_relocated`) is relocated in
+//!    the memfd for the base `imagebase` derives for its file, the same in every view and
+//!    every process, and the headers' `ImageBase` set to it (`relocate`); then the memfd's
+//!    size is sealed;
+//! 4. the memfd is mapped `MAP_PRIVATE` as an ordinary view of `PAGE_EXECUTE_WRITECOPY`
+//!    (the view's `AllocationProtect`, spec §6.1), at the address `MapViewOfFileEx` names, else
+//!    at that base (or, for any other image, its own `ImageBase`) when that range is free and
+//!    64 KiB-aligned, else at a 64 KiB-aligned address of the system's choosing, with the same
+//!    bytes: a view is never relocated for where it lands, as on Windows, whose memory
+//!    manager shares one relocated copy among all views and leaves the rest to the loader
+//!    (Wine's `map_image_into_view` relocates by `map_addr - base`, not by where the view
+//!    lies; Wine's ntdll `test_syscalls` relocates a second view of ntdll.dll by its distance
+//!    from the loaded one, on Windows too); then each run of pages gets its section's
+//!    protection through the view's own per-page table ([`ViewOps::protect`]), which
+//!    `VirtualQuery` and `VirtualProtect` use. Relocated pages are the view's file contents,
+//!    not written pages: they stay `PAGE_WRITECOPY` or whatever their section gives.
 //!
 //! Why a copy and not a `MAP_PRIVATE` mapping of the file itself, where offsets allow: the
 //! private pages of a file mapping that were never written show later writes to the file, and
@@ -27,6 +38,8 @@
 
 use super::errors::os_error;
 use super::fd;
+use super::imagebase;
+use super::relocate;
 use super::view::{Mapping, Placement, Store, View};
 use crate::error::{ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
@@ -92,6 +105,10 @@ pub(super) fn map(
     for (at, from, size) in layout.file_pieces() {
         copy(raw, mem, from, at, size)?;
     }
+    let dynamic = dynamic_base(raw, &layout);
+    if let Some(base) = dynamic {
+        relocate::relocate(mem, &layout, base)?;
+    }
     fd::seal_size(mem).map_err(|e| os_error(ErrorKind::Other, "cannot seal the image", e))?;
     let memfd = Arc::new(memfd);
     let mapping = |base| Mapping {
@@ -108,7 +125,7 @@ pub(super) fn map(
     };
     let view = match req.base {
         Some(base) => View::map(mapping(Some(base)))?,
-        None => match preferred(layout.image_base()) {
+        None => match dynamic.or(Some(layout.image_base())).and_then(preferred) {
             Some(base) => match View::map(mapping(Some(base))) {
                 Ok(view) => view,
                 Err(_) => View::map(mapping(None))?,
@@ -132,9 +149,23 @@ pub(super) fn map(
     Ok(view)
 }
 
-/// The image's preferred base, if a view could be placed there (Windows maps an image at its
-/// base when the range is free, else elsewhere: `STATUS_IMAGE_NOT_AT_BASE`, which
-/// `MapViewOfFile` reports as success; no relocations are applied).
+/// The base a dynamically relocated DLL was moved to (`imagebase`), or `None` for any other
+/// image, which keeps its own base and is never relocated (Windows and Wine alike: an image
+/// without `IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE`, or with its relocations stripped and no
+/// code, is mapped as the file has it, wherever the view lands).
+fn dynamic_base(raw: RawFd, layout: &ImageLayout) -> Option<u64> {
+    if layout.is_dll() && layout.is_dynamically_relocated() {
+        imagebase::dynamic_base(raw, layout)
+    } else {
+        None
+    }
+}
+
+/// The address a view of the image goes to when it is free: the base the image was relocated
+/// for, or its own (Windows maps a view elsewhere when that range is taken, or at the address
+/// `MapViewOfFileEx` names, with the same bytes: `STATUS_IMAGE_NOT_AT_BASE`, which
+/// `MapViewOfFile` reports as success; the loader, not the memory manager, fixes up a view
+/// that does not lie at the base its header names).
 fn preferred(base: u64) -> Option<usize> {
     let base = usize::try_from(base).ok()?;
     (base != 0 && base % ALLOCATION_GRANULARITY == 0).then_some(base)

@@ -1,8 +1,7 @@
 //! Open-file-description (OFD) locks: the kernel-kept handle count behind every object.
 //!
 //! The calls only: one slot per handle ([`claim_slot`]), the lock over every slot
-//! ([`try_claim_all`]), the closers' byte [`CLOSING`], and the looks and the count that work on
-//! read-only descriptors. What they mean and who takes them when is the lock protocol in the
+//! ([`try_claim_all`]), and the looks and the count that work on read-only descriptors. What they mean and who takes them when is the lock protocol in the
 //! documentation of `object` (`sys/linux/object.rs`).
 
 #![allow(unsafe_code)]
@@ -10,10 +9,8 @@
 use super::fd::{errno, Sys};
 use std::os::unix::io::RawFd;
 
-/// The byte that closers hold exclusively while they decide whether they were the last.
-pub(crate) const CLOSING: i64 = 1;
-
-/// The first slot byte, apart from [`CLOSING`] so that no lock merges with it.
+/// The first slot byte. Bytes 0-15 hold no lock of this build (earlier builds of version 2 take
+/// byte 1 while they close: see *Versions* in `object`), so no slot lock merges with theirs.
 const SLOTS: i64 = 16;
 /// How many slot bytes there are.
 const SLOT_SPAN: i64 = 1 << 30;

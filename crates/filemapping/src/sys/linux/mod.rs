@@ -13,6 +13,7 @@ mod header;
 mod holders;
 mod hugetlb;
 mod image;
+mod imagebase;
 mod listing;
 mod lock;
 mod mutex;
@@ -20,6 +21,7 @@ mod object;
 mod objfile;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod probe;
+mod relocate;
 mod section;
 mod semaphore;
 mod view;

@@ -25,10 +25,11 @@
 //!   one huge page has its data offset rounded up to the huge page (2 MiB) instead, so that its
 //!   data lies on whole huge pages; the hole before it is sparse.
 //! - **Lock bytes**: OFD locks are on byte offsets of the object file, independent of what the
-//!   file holds there (locks may lie past its end and never touch the data). Byte [`CLOSING`]
-//!   (1) is the closers' byte. The slots are `2^30` bytes from offset 16; every handle holds
-//!   exactly one of them. Bytes 2-15 stay unused so that no lock on a slot ever merges with a
-//!   lock on [`CLOSING`], and byte 0 is unused since version 2.
+//!   file holds there (locks may lie past its end and never touch the data). The slots are
+//!   `2^30` bytes from offset 16; every handle holds exactly one of them. Bytes 0-15 hold no
+//!   lock of this build: byte 0 is unused since version 2, and byte 1 is the closers' byte of
+//!   earlier version 2 builds (see *Versions*), apart from the slots so that no lock on a slot
+//!   ever merges with it.
 //! - **Versions.** Version 1 had the same layout, but every handle also held a shared lock on
 //!   byte 0 (then `HOLD`), and "stale" and "last" meant "byte 0 can be locked exclusively".
 //!   Version 2 (this build) drops byte 0: the exclusive lock over every slot decides both.
@@ -39,6 +40,12 @@
 //!   without it decodes as foreign: `ERROR_INVALID_HANDLE` for a live object, and never
 //!   removed when stale (*Hostile entries*). A new version number would have made builds that
 //!   agree on every lock see each other's objects as foreign, for nothing.
+//!   Earlier version 2 builds closed by taking byte 1 (waiting), then the lock over every slot
+//!   merged with their own slot, then dropping both; this build drops its slot first and then
+//!   tries the lock over every slot (*Last closer*). Both ways are correct alone and never remove
+//!   a live name together; when a handle of each kind are the last two and close at the same
+//!   moment, both can fail their try and leave the name stale (removed by the next opener,
+//!   creator or `gc`, and invisible meanwhile).
 //!   Each build decodes only its own version; another version is "an object of another type"
 //!   (`ERROR_INVALID_HANDLE`, [`objfile::read_header`](super::objfile::read_header)). But the
 //!   header is read only after the stale check, so how each build treats the other's objects
@@ -78,7 +85,7 @@
 //!   `within_size` (or with `shmem_enabled=force`) gives huge pages to data on 2 MiB-aligned
 //!   file offsets that is mapped at addresses congruent to those offsets modulo 2 MiB. The
 //!   creator asks the file system (`st_blksize` of the new object file, which is 2 MiB on
-//!   `huge=always`; the mount's `huge=` option in `/proc/self/mountinfo` otherwise, found by
+//!   `huge=always`; the mount's `huge=` option in `/proc/thread-self/mountinfo` otherwise, found by
 //!   device number and cached) and puts the data at 2 MiB (see *Data offset*). Views of such an
 //!   object (any handle, by the same test on its own descriptor) are placed at an address
 //!   congruent to their file offset modulo 2 MiB, still a multiple of 64 KiB (Windows'
@@ -124,7 +131,8 @@
 //!   read-write whenever its permissions allow, even for a handle that only needs to read
 //!   ([`attach`]); the owner always can (every mode we create gives the owner read and write).
 //! - **Read-only handles** (the file's permissions refuse writing and the access asked for
-//!   needs no write; in practice another user's object): the descriptor can only take shared
+//!   needs no write; in practice another user's object, or a namespace root mounted read-only,
+//!   which refuses every open for writing with `EROFS`): the descriptor can only take shared
 //!   locks. It looks for a slot that no other description locks
 //!   ([`lock::byte_held_elsewhere`]) and takes a shared lock (`F_RDLCK`) on it. A shared lock
 //!   conflicts with every exclusive lock, so a read-only handle keeps the object alive for the
@@ -190,12 +198,15 @@
 //!   exclusive lock over every slot ([`lock::try_claim_all`]); while it holds that lock nobody can
 //!   claim a slot, so the object cannot come back to life under it. A read-only descriptor can only
 //!   look ([`lock::any_slot_held_elsewhere`]), and cannot remove what it finds.
-//! - **Last closer**: a writable closer takes [`CLOSING`] (waiting) and then tries the lock over
-//!   every slot; its own slot is of the same OFD and merges into it. Success means no other
-//!   handle is left anywhere: it unlinks the name. Without [`CLOSING`], the last two handles
-//!   closing at once could each fail the try because of the other's slot, and both leave the
-//!   name behind. With it, the second closer tries only after the first has dropped its slot
-//!   and [`CLOSING`] in one `F_UNLCK` call, or after the first closed its descriptor.
+//! - **Last closer**: a writable closer first drops its slot (`F_UNLCK`: from then on its handle
+//!   is closed for everyone) and then tries the lock over every slot. Success means no other
+//!   handle is left anywhere: it unlinks the name. `EAGAIN` means someone else holds a slot (a
+//!   handle, which keeps the name) or the whole range (another closer or a stale remover, which
+//!   decides instead). Two last handles closing at once cannot both fail: each drops its slot
+//!   before its own try, so the later of the two tries finds the earlier's slot gone, and fails
+//!   only if the earlier holds the whole range, that is, is removing the name itself. (Trying
+//!   the lock over every slot before dropping one's own, merged with it, would let both fail
+//!   on each other's slot and leave the name behind.)
 //! - **Who unlinks**: only a holder of every slot of a file that the name still names, and
 //!   there is at most one such holder at a time: a writable opener that found the name stale,
 //!   `gc` ([`clean`]), or the last closer. So a name is never removed from under a live handle,
@@ -204,11 +215,15 @@
 //!   stale (an opener reports it absent, a creator `ERROR_ACCESS_DENIED`, `gc` "not removed").
 //! - **Still named**: before trusting or removing a name, the code compares the `(device,
 //!   inode)` of `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)` with `fstat` of its own descriptor
-//!   ([`names`]). `st_nlink > 0` alone would not do: the owner of an object file may rename or
-//!   link it (another user then closing last would unlink whatever sits at the old name now).
-//!   An opener checks it after claiming its slot (between its `openat` and its lock the last
-//!   closer may have unlinked the file, and a new object may be at the name by now); every
-//!   unlinker checks it just before `unlinkat` ([`unlink_if_named`]). The check and the
+//!   ([`names`]). `st_nlink > 0` alone would not do for an unlinker: the owner of an object file
+//!   may rename or link it (another user then closing last would unlink whatever sits at the
+//!   old name now). Every unlinker checks it just before `unlinkat` ([`unlink_if_named`]). An
+//!   opener only needs to know that the file it opened by the name did not lose it between its
+//!   `openat` and its slot (a closer unlinked it, and a new object may be at the name by now):
+//!   our code only ever unlinks such a file, which leaves it no link, so the `st_nlink` of the
+//!   `fstat` it makes anyway (step 4 of *Open*) tells, without a `fstatat`. A file that its
+//!   owner renamed away from the name still has its link; the opener then holds that owner's
+//!   object under its new name, which gives it nothing the owner could not give it anyway. The check and the
 //!   `unlinkat` are two calls: in between, the file's owner can rename another of its files to
 //!   the name, and that one is unlinked instead (only that owner's own files can be put there
 //!   by a rename in the sticky directory, so only the renamer loses).
@@ -249,25 +264,28 @@
 //!
 //! **Open**, and **create of an existing name** (`attach`, then the type's `open_named`):
 //!
-//! 1. `openat(dir, name, O_RDWR)`; on `EACCES`, if the access asked for needs no write,
-//!    `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or on to
-//!    publication for a create).
-//!    `fstat` not a regular file (or the open refused with `ELOOP`, `EISDIR`, `ENXIO`,
-//!    `EWOULDBLOCK`, and `fstatat` says what it is): `ERROR_INVALID_HANDLE`.
+//! 1. `openat(dir, name, O_RDWR)`; on `EACCES` (or `EROFS`), if the access asked for needs no
+//!    write, `openat(dir, name, O_RDONLY)`. `ENOENT`: no such object (`ERROR_FILE_NOT_FOUND`, or
+//!    on to publication for a create). The open refused with `ELOOP`, `EISDIR`, `ENXIO` or
+//!    `EWOULDBLOCK` (`fstatat` says what it is): `ERROR_INVALID_HANDLE`. Whether an entry that
+//!    opened is a regular file is left to the `fstat` of step 4 (locks harm no FIFO or device,
+//!    and a lock call that such a file refuses is answered by an `fstat` at once).
 //! 2. Stale check. Writable: `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot. `EAGAIN`: someone
-//!    holds a slot, go on. Success: stale, so `pread` of the header (not an object of ours:
-//!    `ERROR_INVALID_HANDLE`, the file is left alone), `fstat` and `fstatat` (still named?)
-//!    and `unlinkat(dir, name)` if so (`EPERM`/`EACCES`: left stale); close the descriptor
-//!    (which drops the lock) and report "not found". Read-only: `fcntl(F_OFD_GETLK)` over every
-//!    slot; nothing held: the header check, then "not found" (without removing).
+//!    holds a slot, go on. Success: stale, so `fstat` (not a regular file: foreign), `pread` of
+//!    the header (not an object of ours: `ERROR_INVALID_HANDLE`, the file is left alone),
+//!    `fstat` and `fstatat` (still named?) and `unlinkat(dir, name)` if so (`EPERM`/`EACCES`:
+//!    left stale); close the descriptor (which drops the lock) and report "not found".
+//!    Read-only: `fcntl(F_OFD_GETLK)` over every slot; nothing held: the header check, then
+//!    "not found" (without removing).
 //! 3. Claim a slot: `fcntl(F_OFD_SETLK, F_WRLCK)` on a slot (read-only: `F_OFD_GETLK` then
 //!    `F_OFD_SETLK, F_RDLCK`), moving to the next slot on `EAGAIN`, at most 64 slots. All 64
 //!    taken means that someone holds the whole range (a closer deciding, or a stale remover):
 //!    close and retry from 1.
-//! 4. `fstat` and `fstatat`: the name no longer naming this inode means a closer removed it
-//!    between 1 and 3 (or it was renamed): close and retry from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
-//!    fails with `EBUSY`.
-//! 5. `fstat` and `pread` of the header (a second one for a long header); a wrong magic, version
+//! 4. `fstat`, the opener's only one: not a regular file is `ERROR_INVALID_HANDLE` (foreign); no
+//!    link means a closer removed the name between 1 and 3 (*Still named*): close and retry
+//!    from 1. Retries yield the CPU 50 times, then sleep 100 µs each; after 10 000 the open
+//!    fails with `EBUSY`. The same `fstat` serves the header check of step 5.
+//! 5. `pread` of the header (a second one for a long header); a wrong magic, version
 //!    or kind is `ERROR_INVALID_HANDLE`, and so is a header that does not fit the file (see
 //!    *Headers are hostile input*); a different full name is `ERROR_INVALID_NAME` if the file name
 //!    is a hash (a collision of long names), else `ERROR_INVALID_HANDLE` too. Failing here closes
@@ -291,34 +309,47 @@
 //!
 //! **Close, not the last** ([`release`]):
 //!
-//! 1. Writable named handle: `fcntl(F_OFD_SETLK, F_WRLCK)` on [`CLOSING`], retrying on
-//!    `EAGAIN` with the openers' backoff while other closers decide. After 20 000 tries (about
-//!    two seconds: legitimate closers hold it for two calls, but the file's owner may hold it
-//!    for ever) the closer does not decide: it goes to 3, and if it was the last handle the name
-//!    is left stale.
-//! 2. `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot → `EAGAIN`: another handle is left.
-//! 3. `fcntl(F_OFD_SETLK, F_UNLCK)` over the whole file: drops the slot and [`CLOSING`] at once.
-//! 4. `close`, unless views still map the description (then the last of them closes it when it
+//! 1. `fcntl(F_OFD_SETLK, F_UNLCK)` over the whole file: drops the slot (explicitly, not by
+//!    `close`: views may map the description, and a process forked meanwhile holds a copy of
+//!    it until it calls `exec`). From here on the handle counts for nobody.
+//! 2. Writable named handle: `fcntl(F_OFD_SETLK, F_WRLCK)` over every slot → `EAGAIN`: another
+//!    handle is left, or someone else is deciding (*Last closer*).
+//! 3. `close`, unless views still map the description (then the last of them closes it when it
 //!    is unmapped).
 //!
-//! A read-only named handle does 3 and 4 only; so does an unnamed object mapped by views (an
+//! A read-only named handle does 1 and 3 only; so does an unnamed object mapped by views (an
 //! unnamed one without views only closes).
 //!
 //! **Close, the last**: steps 1 and 2 above, 2 succeeding; then `fstat` and `fstatat` (still
-//! named?) and `unlinkat(dir, name)` if so (`EPERM` in the sticky directory for another user's
-//! file, or `EACCES`: the name is left stale, and the close succeeds); then
-//! `close` (or nothing, while views map it: the description keeps its locks, but the name is
-//! gone, so they concern nobody). The memory lives on in the views.
+//! named?) and `unlinkat(dir, name)` if so; then `close` (or nothing, while views map it: the
+//! description keeps the lock over every slot, but the name is gone, so it concerns nobody).
+//! The memory lives on in the views. A name this closer may not unlink (`EPERM` in the sticky
+//! directory for another user's file, or `EACCES`) is left stale, the lock over every slot is
+//! dropped (`F_UNLCK`, so that openers can find it stale), and the close succeeds.
 //!
 //! **Close of an inheritable handle**: `openat("/proc/self/fd/N", O_RDWR)` (a fresh OFD, holding
 //! nothing), `close` of the handle's descriptor (which drops its slot unless a child still has
-//! the OFD), then 1 and 2 on the fresh OFD; on success `fstat` and `fstatat` (still named?) and
-//! `unlinkat`, as for the last close; then `close` of the fresh OFD, which drops its locks. A read-only inheritable handle only
-//! closes its descriptor.
+//! the OFD), then 2 on the fresh OFD; on success `fstat` and `fstatat` (still named?) and
+//! `unlinkat`, as for the last close; then `close` of the fresh OFD, which drops its locks. A
+//! read-only inheritable handle only closes its descriptor.
+//!
+//! **What the hot paths cost**, in system calls (the bench's `open_map_close`,
+//! `create_existing` and `create_map_close`; the floor is the same work through raw
+//! `shm_open`/`mmap` without any of the semantics):
+//!
+//! | path | calls | floor | the calls beyond the floor, and what each buys |
+//! |---|---|---|---|
+//! | open, map, unmap, close of a live section | 10 | 5 | the stale check (a crashed last holder's name reads as absent), the slot (the handle is counted), the header (type, size, hostile files), the unlock (views and forked children do not keep the name), the try over every slot (the last closer removes the name) |
+//! | create of an existing name, close | 8 | 3 | the same five, less the `fstat` the floor makes for the size |
+//! | create of a new name, map, unmap, close | 15 | 6 (with `fallocate`) | the probe `openat` (an existing name is opened, not rebuilt), the header, the slot before `linkat` (never visible uncounted), the unlock and try, the `fstat` and `fstatat` before `unlinkat` (*Still named*) |
+//!
+//! Publishing first and opening on `EEXIST` would save the probe on new names but build a
+//! whole object (`O_TMPFILE`, header, `fallocate` of its size) in vain for every create of an
+//! existing name, which is what both sides of a Windows program typically do.
 //!
 //! **Stale removal** (`gc`, and a creator that lost a race, [`clean`]): `openat(dir, name,
-//! O_RDWR)` (on `EACCES`, `O_RDONLY`), `pread` of the header (not ours: skipped, untouched),
-//! the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
+//! O_RDWR)` (on `EACCES` or `EROFS`, `O_RDONLY`), `pread` of the header (not ours: skipped,
+//! untouched), the stale check of *Open* (the lock over every slot, or `F_OFD_GETLK` if read-only), and if
 //! stale and writable `fstat`, `fstatat`, `unlinkat`, then `close`. A stale object that is only
 //! readable, or whose `unlinkat` fails (`EPERM`), is reported as not removable by this user; an
 //! entry this user may not even open is left alone silently (it may be live). `gc` goes on
@@ -424,8 +455,7 @@
 //!   zero-filled inode: `Created`); a read-only opener reports it absent, and a listing reports it
 //!   not live. Killed in the middle of a path: before `linkat`, the unnamed file vanishes; after
 //!   it, the creator's slot was already held, so the object was never uncounted; holding
-//!   [`CLOSING`] or the lock over every slot, the kernel drops them and the others go on (a waiting
-//!   closer gets [`CLOSING`]); after a successful try but before `unlinkat`, the name is stale and
+//!   the lock over every slot, the kernel drops it and the others go on; after a successful try but before `unlinkat`, the name is stale and
 //!   removed by the next writable opener, creator or `gc`; an opener killed before its slot held
 //!   nothing.
 //! - **Invariant 3** (name lifetime = handles, memory lifetime = handles + views). Views never
@@ -452,14 +482,12 @@
 //!   or root comes, creating that name fails for other users with `ERROR_ACCESS_DENIED`.
 //! - *Still named* is two calls (`fstatat`, then `unlinkat`): a file's owner that renames
 //!   another of its files to the name in between gets that one unlinked.
-//! - The file's owner can hold [`CLOSING`] for ever: closers then stop deciding after about
-//!   two seconds each, and the name is left stale rather than removed.
 //! - `/proc/self/fd` reopens (duplicates, lock-free descriptions, the inheritable close) are not
 //!   `O_NONBLOCK`: the file's owner can make them wait with a lease, up to the kernel's
 //!   `lease-break-time` (45 s by default).
 
 use super::fd::{self, Sys};
-use super::lock::{self, CLOSING};
+use super::lock;
 use crate::types::Foreign;
 use std::ffi::CString;
 use std::os::unix::io::{AsRawFd, OwnedFd, RawFd};
@@ -472,10 +500,12 @@ pub(crate) struct Place {
     pub(crate) file: CString,
 }
 
-/// An attached handle: the OFD holding its slot, and whether it was opened read-write.
+/// An attached handle: the OFD holding its slot, whether it was opened read-write, and its
+/// `fstat` taken after the slot was claimed (the header check uses it: *Open*, step 4).
 pub(crate) struct Attached {
     pub(crate) fd: OwnedFd,
     pub(crate) writable: bool,
+    pub(crate) stat: libc::stat,
 }
 
 /// Whether an object file's header is one of this build's (any type): the test that tells an
@@ -484,9 +514,6 @@ pub(crate) type Ours = fn(RawFd) -> bool;
 
 /// How many times an opener retries while a closer is removing the name it found.
 const MAX_RETRIES: u32 = 10_000;
-
-/// How many times a closer tries [`CLOSING`] before it leaves the decision to others.
-const CLOSING_TRIES: u32 = 20_000;
 
 /// The flags of every open of a namespace entry besides the access mode (`open_at` adds
 /// `O_CLOEXEC`): never wait (a FIFO, a file under a lease), never follow a symbolic link, never
@@ -506,11 +533,21 @@ pub(crate) enum Opened {
 /// Opens the entry at `place` with `access` (`O_RDWR` or `O_RDONLY`), if it is a regular file
 /// ("Hostile entries" in the module documentation).
 pub(crate) fn open_entry(place: &Place, access: libc::c_int) -> Sys<Opened> {
-    match fd::open_at(place.dir.as_raw_fd(), &place.file, access | ENTRY_FLAGS, 0) {
-        Ok(obj) => match foreign_type(fd::fstat(obj.as_raw_fd())?.st_mode) {
+    match open_unchecked(place, access)? {
+        Opened::File(obj) => match foreign_type(fd::fstat(obj.as_raw_fd())?.st_mode) {
             None => Ok(Opened::File(obj)),
             Some(what) => Ok(Opened::Foreign(what)),
         },
+        other => Ok(other),
+    }
+}
+
+/// [`open_entry`] without the `fstat` that tells a regular file: `Opened::File` may be a FIFO
+/// or a device opened without blocking, whose type the caller checks later (an opener's one
+/// `fstat` after its slot is claimed, *Open* step 4).
+fn open_unchecked(place: &Place, access: libc::c_int) -> Sys<Opened> {
+    match fd::open_at(place.dir.as_raw_fd(), &place.file, access | ENTRY_FLAGS, 0) {
+        Ok(obj) => Ok(Opened::File(obj)),
         Err(libc::ENOENT) => Ok(Opened::Absent),
         Err(e) => refused(place, e),
     }
@@ -583,18 +620,52 @@ enum Step {
 }
 
 fn try_attach(place: &Place, need_write: bool, ours: Ours) -> Sys<Step> {
-    let (obj, writable) = match open_object(place, need_write)? {
+    let (obj, writable) = match open_object(place, need_write, open_unchecked)? {
         Candidate::File(obj, writable) => (obj, writable),
         Candidate::Not(found) => return Ok(Step::Done(found)),
     };
     let raw = obj.as_raw_fd();
-    if stale(raw, writable)? {
+    let stale = match stale(raw, writable) {
+        Ok(stale) => stale,
+        Err(e) => return not_a_file(raw, e),
+    };
+    if stale {
+        if let Some(what) = foreign_type(fd::fstat(raw)?.st_mode) {
+            return Ok(Step::Done(Found::Foreign(what)));
+        }
         return bury(place, raw, writable, ours).map(Step::Done);
     }
     match lock::claim_slot(raw, writable) {
-        Ok(()) if names(place, raw)? => Ok(Step::Done(Found::Live(Attached { fd: obj, writable }))),
-        Ok(()) | Err(libc::EAGAIN) => Ok(Step::Retry),
-        Err(e) => Err(e),
+        Ok(()) => claimed(obj, writable),
+        Err(libc::EAGAIN) => Ok(Step::Retry),
+        Err(e) => not_a_file(raw, e),
+    }
+}
+
+/// An opener's one `fstat`, after its slot is claimed (*Open*, step 4): a file that is not a
+/// regular one is foreign; one without a link lost its name to a closer between the `openat`
+/// and the claim (retry); otherwise the handle is attached.
+fn claimed(obj: OwnedFd, writable: bool) -> Sys<Step> {
+    let stat = fd::fstat(obj.as_raw_fd())?;
+    if let Some(what) = foreign_type(stat.st_mode) {
+        return Ok(Step::Done(Found::Foreign(what)));
+    }
+    if stat.st_nlink == 0 {
+        return Ok(Step::Retry);
+    }
+    Ok(Step::Done(Found::Live(Attached {
+        fd: obj,
+        writable,
+        stat,
+    })))
+}
+
+/// A lock call on an entry that the opener has not yet checked failed with `errno`: an entry
+/// that is no regular file is foreign (whatever its type does with locks), else the error stands.
+fn not_a_file(raw: RawFd, errno: i32) -> Sys<Step> {
+    match foreign_type(fd::fstat(raw)?.st_mode) {
+        Some(what) => Ok(Step::Done(Found::Foreign(what))),
+        None => Err(errno),
     }
 }
 
@@ -620,10 +691,16 @@ enum Candidate {
     Not(Found),
 }
 
-/// Opens the object file read-write, or read-only when allowed and writing is refused.
-fn open_object(place: &Place, need_write: bool) -> Sys<Candidate> {
-    let (opened, writable) = match open_entry(place, libc::O_RDWR) {
-        Err(libc::EACCES) if !need_write => (open_entry(place, libc::O_RDONLY)?, false),
+/// Opens the object file read-write, or read-only when allowed and writing is refused (by the
+/// file's permissions, or by a namespace root mounted read-only), with `open` ([`open_entry`],
+/// or [`open_unchecked`] when the caller checks the type itself).
+fn open_object(
+    place: &Place,
+    need_write: bool,
+    open: fn(&Place, libc::c_int) -> Sys<Opened>,
+) -> Sys<Candidate> {
+    let (opened, writable) = match open(place, libc::O_RDWR) {
+        Err(e) if !need_write && fd::refuses_writing(e) => (open(place, libc::O_RDONLY)?, false),
         other => (other?, true),
     };
     Ok(match opened {
@@ -706,43 +783,43 @@ pub(crate) fn release(
         drop(obj);
         return judge(&fresh, place).map(drop);
     }
-    match judge(&obj, place) {
+    // The handle is closed from here on: its slot goes first (*Close*, step 1).
+    lock::unlock_all(obj.as_raw_fd())?;
+    match judge(&obj, place)? {
         // The name is gone: what the description still holds concerns nobody.
-        Ok(true) => Ok(()),
-        Ok(false) => let_go(obj, false),
-        Err(e) => let_go(obj, false).and(Err(e)),
+        Judged::Removed | Judged::Others => Ok(()),
+        Judged::Kept => let_go(obj, false),
     }
 }
 
-/// Decides on `obj` whether the last handle is gone, and removes the name if so (`Ok(true)`).
-/// On return `obj` may still hold [`CLOSING`] and every slot: the caller drops them ("Last
-/// closer" in the module documentation). A name this user may not unlink is left (stale), and
-/// so is the decision when [`CLOSING`] stays taken (a hostile owner can hold it for ever).
-fn judge(obj: &OwnedFd, place: &Place) -> Sys<bool> {
+/// What [`judge`] found.
+enum Judged {
+    /// Another description holds a slot (or every slot): the description holds nothing.
+    Others,
+    /// No handle was left: the name was removed (or was gone already).
+    Removed,
+    /// No handle was left, but the name could not be removed: the description holds every
+    /// slot, which the caller drops.
+    Kept,
+}
+
+/// Decides on `obj`, which holds no slot (any more), whether the last handle is gone, and
+/// removes the name if so ("Last closer" in the module documentation). A name this user may
+/// not unlink is left (stale).
+fn judge(obj: &OwnedFd, place: &Place) -> Sys<Judged> {
     let raw = obj.as_raw_fd();
-    if !take_closing(raw)? {
-        return Ok(false);
-    }
     match lock::try_claim_all(raw) {
         Ok(()) => match unlink_if_named(place, raw) {
-            Err(libc::EPERM) | Err(libc::EACCES) => Ok(false),
-            other => other,
+            Ok(_) => Ok(Judged::Removed),
+            Err(libc::EPERM) | Err(libc::EACCES) => Ok(Judged::Kept),
+            Err(e) => {
+                lock::unlock_all(raw)?;
+                Err(e)
+            }
         },
-        Err(libc::EAGAIN) => Ok(false),
+        Err(libc::EAGAIN) => Ok(Judged::Others),
         Err(e) => Err(e),
     }
-}
-
-/// Takes [`CLOSING`], retrying with [`backoff`]; `Ok(false)` after [`CLOSING_TRIES`] attempts.
-fn take_closing(raw: RawFd) -> Sys<bool> {
-    for attempt in 0..CLOSING_TRIES {
-        match lock::try_lock(raw, lock::Lock::Exclusive, CLOSING) {
-            Ok(()) => return Ok(true),
-            Err(libc::EAGAIN) => backoff(attempt),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(false)
 }
 
 /// Drops a handle's reference to its description, and first every lock it holds, unless the
@@ -774,7 +851,7 @@ pub(crate) enum Cleaned {
 /// Removes the object at `place` if it is ours and every holder is gone (*Stale removal*).
 /// `Err`: the entry could not be examined (`EACCES`: this user may not even read it).
 pub(crate) fn clean(place: &Place, ours: Ours) -> Sys<Cleaned> {
-    let (obj, writable) = match open_object(place, false)? {
+    let (obj, writable) = match open_object(place, false, open_entry)? {
         Candidate::File(obj, writable) => (obj, writable),
         Candidate::Not(Found::Foreign(what)) => return Ok(Cleaned::Foreign(what)),
         Candidate::Not(_) => return Ok(Cleaned::Absent),

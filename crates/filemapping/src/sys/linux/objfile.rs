@@ -2,7 +2,7 @@
 //! made, its header, the lock-free descriptor through which inheritable handles map its memory,
 //! and the create-or-open loop (the lock protocol they follow is in `object`).
 
-use super::errors::os_error;
+use super::errors::{grow_error, os_error, Storage};
 use super::header::{Bad, Header, ObjectKind, Store};
 use super::object::{self, Place};
 use super::{dir, fd, filename};
@@ -20,13 +20,43 @@ pub(super) fn place_of(root: &std::path::Path, name: &ObjectName) -> Result<Plac
     Ok(Place { dir, file })
 }
 
+/// `place` (of `name`) in the namespace directory that `root` gives now, if that is no longer
+/// the one `place` is in (see [`dir::refresh`]).
+fn moved(root: &std::path::Path, name: &ObjectName, place: &Place) -> Result<Option<Arc<Place>>> {
+    Ok(dir::refresh(root, name.scope, &place.dir)?.map(|dir| {
+        Arc::new(Place {
+            dir,
+            file: place.file.clone(),
+        })
+    }))
+}
+
+/// Opens the live object `name` in `root` with `open`, if there is one. A miss is asked once
+/// more in the namespace directory that `root` gives now, if that moved.
+pub(super) fn open_named<T>(
+    root: &std::path::Path,
+    name: &ObjectName,
+    open: impl Fn(&Arc<Place>) -> Result<Option<T>>,
+) -> Result<Option<T>> {
+    let place = Arc::new(place_of(root, name)?);
+    if let Some(found) = open(&place)? {
+        return Ok(Some(found));
+    }
+    match moved(root, name, &place)? {
+        Some(place) => open(&place),
+        None => Ok(None),
+    }
+}
+
 /// A new, unnamed object file in `dir`, to be linked into place once it is complete.
 pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
     let flags = libc::O_TMPFILE | libc::O_RDWR;
     let mode = permissions.mode();
     let here = fd::cstring(".").map_err(|e| os_error(ErrorKind::Other, "", e))?;
+    // A namespace root without room for another file (no inode left) is the system's memory
+    // running out, as a full one is for the object's bytes.
     let obj = fd::open_at(dir, &here, flags, mode)
-        .map_err(|e| os_error(ErrorKind::Other, "cannot create the object file", e))?;
+        .map_err(|e| grow_error(Storage::Memory, "cannot create the object file", e))?;
     if mode != 0o600 {
         fd::fchmod(obj.as_raw_fd(), mode).map_err(|e| os_error(ErrorKind::Other, "fchmod", e))?;
     }
@@ -39,8 +69,14 @@ pub(super) fn tmpfile(dir: RawFd, permissions: Permissions) -> Result<OwnedFd> {
 /// (`fstat`) before anything uses it, and a file whose header does not fit it is "not an object
 /// of ours", `ERROR_INVALID_HANDLE` too ([`malformed`]), never a fault later.
 pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
-    let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
     let st = fd::fstat(raw).map_err(|e| os_error(ErrorKind::Other, "fstat", e))?;
+    read_header_of(raw, kind, &st)
+}
+
+/// [`read_header`] of an object file whose `fstat` the caller already has (an attached handle's:
+/// *Open*, step 4 of the lock protocol).
+pub(super) fn read_header_of(raw: RawFd, kind: ObjectKind, st: &libc::stat) -> Result<Header> {
+    let read_error = |e| os_error(ErrorKind::Other, "cannot read the object's header", e);
     // Enough for the header of most names; a longer one is read again at its full length.
     let mut buf = vec![0u8; FIRST_READ];
     let got = fd::pread(raw, &mut buf, 0).map_err(read_error)?;
@@ -59,7 +95,7 @@ pub(super) fn read_header(raw: RawFd, kind: ObjectKind) -> Result<Header> {
     if header.kind != kind as u32 {
         return Err(wrong_type(kind));
     }
-    fits(&header, &st, buf.len() as u64)?;
+    fits(&header, st, buf.len() as u64)?;
     Ok(header)
 }
 
@@ -189,28 +225,42 @@ const MAX_ROUNDS: u32 = 1_000;
 /// is built once, at the first miss, and reused across lost races. A name held by something this
 /// user can neither open nor remove ends the loop with an error (see [`taken`]), and so does a
 /// name that keeps changing for [`MAX_ROUNDS`] rounds.
+///
+/// `open` and `build` work at the place of `name` in `root` that they are given: before the
+/// first build, a miss is checked against the namespace directory that `root` gives now, and
+/// the loop goes on in that one if it moved ([`dir::refresh`]).
 pub(super) fn create_or_open<T: Unpublished>(
-    place: &Arc<Place>,
-    mut open: impl FnMut() -> Result<Option<T>>,
-    mut build: impl FnMut() -> Result<T>,
+    root: &std::path::Path,
+    name: &ObjectName,
+    mut open: impl FnMut(&Arc<Place>) -> Result<Option<T>>,
+    mut build: impl FnMut(&Arc<Place>) -> Result<T>,
 ) -> Result<(T, Disposition)> {
+    let mut place = Arc::new(place_of(root, name)?);
     let mut built: Option<T> = None;
+    let mut checked = false;
     for round in 0..MAX_ROUNDS {
-        if let Some(existing) = open()? {
+        if let Some(existing) = open(&place)? {
             return Ok((existing, Disposition::OpenedExisting));
+        }
+        if !checked {
+            checked = true;
+            if let Some(now) = moved(root, name, &place)? {
+                place = now;
+                continue;
+            }
         }
         let mut new = match built.take() {
             Some(new) => new,
-            None => build()?,
+            None => build(&place)?,
         };
-        let published = object::publish(new.object()?, place)
+        let published = object::publish(new.object()?, &place)
             .map_err(|e| os_error(ErrorKind::Other, "cannot publish the object", e))?;
         if published {
-            new.published_at(Arc::clone(place));
+            new.published_at(Arc::clone(&place));
             return Ok((new, Disposition::Created));
         }
         built = Some(new);
-        taken(place)?;
+        taken(&place)?;
         object::backoff(round);
     }
     Err(Error::new(

@@ -123,8 +123,10 @@ impl SectionOps for Section {
     }
 
     fn open(req: &OpenRequest<'_>) -> Result<Section> {
-        let place = Arc::new(objfile::place_of(&req.root, req.name)?);
-        open_named(&place, req.name, req.access, req.inheritable)?.ok_or_else(|| {
+        objfile::open_named(&req.root, req.name, |place| {
+            open_named(place, req.name, req.access, req.inheritable)
+        })?
+        .ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
                 format!(
@@ -327,12 +329,12 @@ fn create_named(
     name: &ObjectName,
     mut backing: Option<FileBacking>,
 ) -> Result<(Section, Disposition)> {
-    let place = Arc::new(objfile::place_of(&req.root, name)?);
     let access = req.protection.handle_access();
     objfile::create_or_open(
-        &place,
-        || open_named(&place, name, access, req.inheritable),
-        || build(req, backing.take(), Some(&place)),
+        &req.root,
+        name,
+        |place| open_named(place, name, access, req.inheritable),
+        |place| build(req, backing.take(), Some(place)),
     )
 }
 
@@ -514,7 +516,7 @@ fn open_named(
         None => return Ok(None),
     };
     let raw = attached.fd.as_raw_fd();
-    let header = read_header(raw)?;
+    let header = read_attached_header(&attached)?;
     objfile::check_name(&header, name, place)?;
     if inheritable {
         fd::set_cloexec(raw, false).map_err(|e| os_error(ErrorKind::Other, "fcntl", e))?;
@@ -541,7 +543,21 @@ fn open_named(
 /// invariant 8): a protection or attributes that `create` refuses, or a size that is not whole
 /// pages for a section in the system's memory.
 pub(super) fn read_header(raw: RawFd) -> Result<Header> {
-    let header = objfile::read_header(raw, ObjectKind::Section)?;
+    checked(objfile::read_header(raw, ObjectKind::Section)?)
+}
+
+/// [`read_header`] of an attached handle, whose `fstat` it already has.
+fn read_attached_header(attached: &object::Attached) -> Result<Header> {
+    let raw = attached.fd.as_raw_fd();
+    checked(objfile::read_header_of(
+        raw,
+        ObjectKind::Section,
+        &attached.stat,
+    )?)
+}
+
+/// The checks of [`read_header`] beyond the object file's own.
+fn checked(header: Header) -> Result<Header> {
     if Protection::from_raw(header.protection).is_err() {
         return Err(objfile::malformed("has a bad protection"));
     }
@@ -653,7 +669,7 @@ fn reopen(obj: &OwnedFd, need_write: bool, inheritable: bool) -> Result<(OwnedFd
     let raw = obj.as_raw_fd();
     let (fd, writable) = match fd::reopen(raw, libc::O_RDWR) {
         Ok(fd) => (fd, true),
-        Err(libc::EACCES) if !need_write => (reopen_ro(raw)?, false),
+        Err(e) if !need_write && fd::refuses_writing(e) => (reopen_ro(raw)?, false),
         Err(e) => {
             return Err(os_error(
                 ErrorKind::AccessDenied,

@@ -167,6 +167,7 @@ impl View {
             // SAFETY: `[ptr, ptr + region)` is the mapping just made.
             unsafe { super::hugetlb::advise(ptr, region) };
         }
+        copy::recheck();
         Ok(View::mapped(ptr, region, m, offset))
     }
 
@@ -244,29 +245,41 @@ impl View {
 
     /// Fails unless every page of `[offset, offset + len)` may be read (or written).
     fn check_pages(&self, offset: usize, len: usize, write: bool) -> Result<()> {
+        let allowed = |protection: ViewProtection| {
+            let (read, writable, _) = protection.rights();
+            if write {
+                writable
+            } else {
+                read
+            }
+        };
+        if !self.changed.load(Ordering::Acquire) {
+            // Every page has the view's protection (the copies' fast path: no page arithmetic).
+            return match allowed(self.protection) {
+                true => Ok(()),
+                false => Err(crate::sys::denied(
+                    offset / self.page * self.page,
+                    self.protection,
+                    write,
+                )),
+            };
+        }
         let page = self.page;
         let first = offset / page;
-        let table;
-        let pages = if self.changed.load(Ordering::Acquire) {
-            table = self.table();
-            table.as_deref()
-        } else {
-            None
-        };
         let last = if len == 0 {
             first
         } else {
             (offset + len - 1) / page
         };
-        for i in first..=last {
-            let protection = pages.map_or(self.protection, |p| p[i].protection);
-            let (read, writable, _) = protection.rights();
-            if !(if write { writable } else { read }) {
-                return Err(crate::sys::denied(i * page, protection, write));
-            }
-            if pages.is_none() {
-                // Every page has the view's protection.
-                break;
+        let table = self.table();
+        let pages = match table.as_deref() {
+            Some(pages) => pages,
+            None if allowed(self.protection) => return Ok(()),
+            None => return Err(crate::sys::denied(first * page, self.protection, write)),
+        };
+        for (i, p) in pages.iter().enumerate().take(last + 1).skip(first) {
+            if !allowed(p.protection) {
+                return Err(crate::sys::denied(i * page, p.protection, write));
             }
         }
         Ok(())
@@ -668,8 +681,7 @@ impl ViewOps for View {
         let at = unsafe { self.ptr.add(offset) };
         if self.direct() {
             // SAFETY: as above; and no page of a direct view can fault.
-            unsafe { crate::sys::volatile::copy_from(at, buf) };
-            return Ok(());
+            return unsafe { copy::read_unfailing(at, buf) };
         }
         // SAFETY: as above.
         unsafe { copy::read(at, buf) }
@@ -680,8 +692,7 @@ impl ViewOps for View {
         let at = unsafe { self.ptr.add(offset) };
         if self.direct() {
             // SAFETY: as above; and no page of a direct view can fault.
-            unsafe { crate::sys::volatile::copy_to(at, data) };
-            return Ok(());
+            return unsafe { copy::write_unfailing(at, data) };
         }
         // SAFETY: as above.
         unsafe { copy::write(at, data) }

@@ -126,14 +126,14 @@ pub(super) fn create<T: objfile::Unpublished>(
         }
         Some(name) => name,
     };
-    let place = Arc::new(objfile::place_of(target.root, name)?);
     objfile::create_or_open(
-        &place,
-        || match Waitable::open_named(&place, name, blueprint.kind, target.inheritable)? {
+        target.root,
+        name,
+        |place| match Waitable::open_named(place, name, blueprint.kind, target.inheritable)? {
             Some((w, header)) => open(w, header).map(Some),
             None => Ok(None),
         },
-        || build(Waitable::build(target, blueprint, Some(&place))?),
+        |place| build(Waitable::build(target, blueprint, Some(place))?),
     )
 }
 
@@ -144,8 +144,10 @@ pub(crate) fn open(
     kind: ObjectKind,
     inheritable: bool,
 ) -> Result<(Waitable, Header)> {
-    let place = Arc::new(objfile::place_of(root, name)?);
-    Waitable::open_named(&place, name, kind, inheritable)?.ok_or_else(|| {
+    objfile::open_named(root, name, |place| {
+        Waitable::open_named(place, name, kind, inheritable)
+    })?
+    .ok_or_else(|| {
         Error::new(
             ErrorKind::NotFound,
             format!(
@@ -203,7 +205,7 @@ impl Waitable {
             Some(a) => a,
             None => return Ok(None),
         };
-        let header = objfile::read_header(attached.fd.as_raw_fd(), kind)?;
+        let header = objfile::read_header_of(attached.fd.as_raw_fd(), kind, &attached.stat)?;
         objfile::check_name(&header, name, place)?;
         let place = Some(Arc::clone(place));
         let w = Waitable::finish(attached.fd, attached.writable, place, &header, inheritable)?;

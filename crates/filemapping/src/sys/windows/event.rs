@@ -35,7 +35,7 @@ impl InheritOps for Event {
 
     unsafe fn adopt_raw(raw: u64) -> Result<Event> {
         // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
-        let handle = unsafe { Handle::adopt(raw) }?;
+        let handle = unsafe { Handle::adopt(raw, "Event") }?;
         let manual = query_manual(&handle);
         Ok(Event { handle, manual })
     }

@@ -1,5 +1,5 @@
-//! The two ntdll queries the Win32 API lacks: a section's size and attributes, and a handle's
-//! object's handle count.
+//! The ntdll queries the Win32 API lacks: a section's size and attributes, an event's type,
+//! and a handle's object's handle count and type name.
 
 use std::ffi::c_void;
 use windows_sys::Win32::Foundation::HANDLE;
@@ -43,6 +43,17 @@ extern "system" {
 pub(crate) const SECTION_BASIC: u32 = 0;
 /// `ObjectBasicInformation`.
 pub(crate) const OBJECT_BASIC: u32 = 0;
+/// `ObjectTypeInformation`: a `PUBLIC_OBJECT_TYPE_INFORMATION`, whose first field is the type's
+/// name ([`UnicodeString`]), followed by the name's characters in the same buffer.
+pub(crate) const OBJECT_TYPE: u32 = 2;
+
+/// `UNICODE_STRING`: a counted UTF-16 string (`length` in bytes, without a terminator).
+#[repr(C)]
+pub(crate) struct UnicodeString {
+    pub(crate) length: u16,
+    pub(crate) maximum_length: u16,
+    pub(crate) buffer: *const u16,
+}
 
 #[repr(C)]
 pub(crate) struct EventBasicInformation {

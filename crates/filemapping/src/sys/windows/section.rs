@@ -275,9 +275,10 @@ impl SectionOps for Section {
             )
         };
         let (raw, access) = token.split_once(',').ok_or_else(bad)?;
-        let raw: usize = raw.parse().map_err(|_| bad())?;
+        let raw: u64 = raw.parse().map_err(|_| bad())?;
         let access = u32::from_str_radix(access, 16).map_err(|_| bad())?;
-        let handle = Handle::from_result(raw as HANDLE, "adopt")?;
+        // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
+        let handle = unsafe { Handle::adopt(raw, "Section") }?;
         let access = FileMapAccess::from_bits(access);
         let info = query(&handle, None, (guess_protection(access), false, 0));
         Ok(Section {

@@ -129,7 +129,7 @@ impl InheritOps for Mutex {
 
     unsafe fn adopt_raw(raw: u64) -> Result<Mutex> {
         // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
-        unsafe { Handle::adopt(raw) }.map(Mutex)
+        unsafe { Handle::adopt(raw, "Mutant") }.map(Mutex)
     }
 }
 
@@ -182,7 +182,7 @@ impl InheritOps for Semaphore {
 
     unsafe fn adopt_raw(raw: u64) -> Result<Semaphore> {
         // SAFETY: the caller upholds the contract, which is `Handle::adopt`'s own.
-        unsafe { Handle::adopt(raw) }.map(Semaphore)
+        unsafe { Handle::adopt(raw, "Semaphore") }.map(Semaphore)
     }
 }
 
