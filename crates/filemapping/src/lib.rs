@@ -45,6 +45,9 @@ mod setters;
 pub mod codes;
 mod error;
 mod event;
+#[cfg(all(feature = "fuzzing", target_os = "linux"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod granularity;
 mod image;
 mod mapping;

@@ -1,6 +1,7 @@
-//! The soak test (issue 17): worker processes run a seeded random mix of create, open, map,
-//! write, verify, close, duplicate and event set/wait on a few names of a private namespace
-//! root, while the parent kills them with SIGKILL at random moments and starts them again.
+//! The soak test: worker processes run a seeded random mix of create, open, map, write, verify,
+//! close, duplicate, event set/wait, mutex lock/unlock and handing a section to a child process
+//! by handle inheritance, on a few names of a private namespace root, while the parent kills
+//! them with SIGKILL at random moments and starts them again.
 //!
 //! `FILEMAPPING_SOAK_SECS` sets the duration (20 seconds by default). The invariants:
 //!
@@ -12,17 +13,29 @@
 //! - no torn record: each worker slot writes a checksummed record under a seqlock; a reader
 //!   that sees a stable even sequence and a bad checksum, or a record of another generation,
 //!   counts a violation;
+//! - mutual exclusion and abandonment: each mutex `x<k>` protects a pair of counters in the
+//!   section `xd<k>`, which its holder increments one after the other (pausing in between, so
+//!   that kills land there). A worker that acquires the mutex normally must find the pair
+//!   equal; only an abandoned acquisition (its owner was killed) or the creator of a fresh
+//!   mutex (created owned, `initial_owner`) may find it unequal, and repairs it. A process
+//!   holds `xd<k>` only while it holds `x<k>` (opened after it, closed before it), so a pair
+//!   left unequal outlives its mutex only if a fresh creator finds it;
+//! - inheritance: a worker fills an unnamed section, starts a child process (this binary) with
+//!   an inheritable duplicate's token, and the child adopts the handle, checks every word and
+//!   answers in the section; anything else, or a failed child, is a violation;
 //! - at the end, with every worker gone, nothing in the namespace is live, `remove_stale`
 //!   collects the rest, no file is left under the root, and the parent has the descriptors it
-//!   started with.
+//!   started with (once every child process, some orphaned by kills, has ended).
 //!
 //! Each worker appends lines to its own log (outside the namespace root) with single writes,
 //! so a kill loses at most the figures since its last line.
 #![cfg(target_os = "linux")]
+// One `unsafe` call: a child adopts its inherited handle (`soak_child`).
+#![allow(unsafe_code)]
 
 use filemapping::{
-    CreateOptions, Disposition, ErrorKind, Event, EventOptions, FileMapAccess, FileMapping,
-    Namespace, Scope, View,
+    CreateOptions, Disposition, ErrorKind, Event, EventOptions, FileMapAccess, FileMapping, Mutex,
+    MutexOptions, Namespace, Scope, View, WaitOutcome,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +45,13 @@ use std::time::{Duration, Instant};
 
 /// The variable that makes this binary a worker: `slot seed log stop`.
 const WORKER: &str = "FM_SOAK_WORKER";
+/// The variable that makes this binary a worker's child: `nonce token marker-dir`.
+const CHILD: &str = "FM_SOAK_CHILD";
+/// Mutexes `x0`.., each with its data section `xd0`..
+const MUTEXES: usize = 2;
+/// Words of an inherited section that the child checks, and where it answers.
+const INHERITED_WORDS: usize = 16;
+const ANSWER: usize = 512;
 /// Worker processes at a time.
 const WORKERS: usize = 4;
 /// Sections `m0`.. and events `e0`..
@@ -84,6 +104,20 @@ struct Held {
     maps: Vec<FileMapping>,
     views: Vec<View>,
     events: Vec<Event>,
+    lockers: Vec<Locker>,
+}
+
+/// A mutex and the data it protects (the handle `_data` only keeps it). Fields drop in order:
+/// the data goes before the mutex.
+struct Locker {
+    view: View,
+    _data: FileMapping,
+    mutex: Mutex,
+}
+
+/// The word of an inherited section at `i`, for `nonce`.
+fn inherited_word(nonce: u64, i: usize) -> u64 {
+    checksum(nonce, i as u64, 0x1E1E)
 }
 
 struct Worker {
@@ -96,6 +130,11 @@ struct Worker {
     ops: u64,
     records: u64,
     checked: u64,
+    locks: u64,
+    abandoned: u64,
+    repaired: u64,
+    children: u64,
+    markers: PathBuf,
 }
 
 impl Worker {
@@ -298,6 +337,10 @@ impl Worker {
                 let at = self.rng.below(self.held.views.len());
                 drop(self.held.views.swap_remove(at));
             }
+            3 if !self.held.lockers.is_empty() => {
+                let at = self.rng.below(self.held.lockers.len());
+                drop(self.held.lockers.swap_remove(at));
+            }
             _ if !self.held.events.is_empty() => {
                 let at = self.rng.below(self.held.events.len());
                 drop(self.held.events.swap_remove(at));
@@ -331,16 +374,151 @@ impl Worker {
         }
     }
 
+    /// Takes a mutex `x<k>` (created owned if it is new) and then its data `xd<k>`.
+    fn new_locker(&mut self) {
+        let k = self.rng.below(MUTEXES);
+        let created = MutexOptions::new()
+            .name(&format!("x{k}"))
+            .initial_owner(true)
+            .create();
+        let (mutex, disposition) = match created {
+            Ok(created) => created,
+            Err(e) => return self.violation(&format!("mutex x{k}: {e}")),
+        };
+        let data = CreateOptions::new()
+            .name(&format!("xd{k}"))
+            .size(4096)
+            .create()
+            .and_then(|(data, _)| Ok((data.map_view(FileMapAccess::WRITE, 0, 0)?, data)));
+        let (view, data) = match data {
+            Ok(data) => data,
+            Err(e) => return self.violation(&format!("data of x{k}: {e}")),
+        };
+        let locker = Locker {
+            view,
+            _data: data,
+            mutex,
+        };
+        if disposition == Disposition::Created {
+            // Owned from its creation: nobody else has seen it, whatever the data says.
+            self.update(&locker, true);
+        }
+        if self.held.lockers.len() >= HOLD {
+            let at = self.rng.below(HOLD);
+            self.held.lockers.swap_remove(at);
+        }
+        self.held.lockers.push(locker);
+    }
+
+    /// Under the mutex: the pair must be equal unless `repair` (an abandoned or fresh mutex);
+    /// then both counters move on, with a pause between them; then the release.
+    fn update(&mut self, locker: &Locker, repair: bool) {
+        let (first, second) = (
+            locker.view.atomic_u64(0).unwrap(),
+            locker.view.atomic_u64(8).unwrap(),
+        );
+        let (a, b) = (
+            first.load(Ordering::Acquire),
+            second.load(Ordering::Acquire),
+        );
+        if a != b {
+            if repair {
+                self.repaired += 1;
+            } else {
+                self.violation(&format!("a normal acquisition found the pair at {a}, {b}"));
+            }
+        }
+        first.store(a + 1, Ordering::Release);
+        if self.rng.below(2) == 0 {
+            std::thread::sleep(Duration::from_micros(self.rng.below(2000) as u64));
+        }
+        second.store(a + 1, Ordering::Release);
+        self.locks += 1;
+        if let Err(e) = locker.mutex.release() {
+            self.violation(&format!("release: {e}"));
+        }
+    }
+
+    fn mutex(&mut self) {
+        if self.held.lockers.is_empty() || self.rng.below(4) == 0 {
+            return self.new_locker();
+        }
+        let at = self.rng.below(self.held.lockers.len());
+        let locker = self.held.lockers.swap_remove(at);
+        let timeout = Duration::from_millis(self.rng.below(3) as u64);
+        match locker.mutex.wait(Some(timeout)) {
+            Ok(WaitOutcome::Acquired) => self.update(&locker, false),
+            Ok(WaitOutcome::Abandoned) => {
+                self.abandoned += 1;
+                self.update(&locker, true);
+            }
+            Ok(WaitOutcome::TimedOut) => {}
+            Err(e) => self.violation(&format!("mutex wait: {e}")),
+        }
+        self.held.lockers.push(locker);
+    }
+
+    /// Hands a filled unnamed section to a child process by handle inheritance; the child
+    /// checks it and answers in it.
+    fn inherit(&mut self) {
+        let nonce = self.rng.next();
+        let made = CreateOptions::new()
+            .size(4096)
+            .create()
+            .and_then(|(map, _)| {
+                let view = map.map_view(FileMapAccess::WRITE, 0, 0)?;
+                let copy = map.duplicate(map.access(), true)?;
+                Ok((view, copy))
+            });
+        let (view, copy) = match made {
+            Ok(made) => made,
+            Err(e) => return self.violation(&format!("a section to inherit: {e}")),
+        };
+        for i in 0..INHERITED_WORDS {
+            view.atomic_u64(8 * i)
+                .unwrap()
+                .store(inherited_word(nonce, i), Ordering::Release);
+        }
+        let token = copy
+            .inherit_token()
+            .expect("an inheritable handle has a token");
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "soak_child", "--ignored", "--nocapture", "-q"])
+            .env_remove(WORKER)
+            .env(CHILD, format!("{nonce} {token} {}", self.markers.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        // The child holds its own copy now; this one goes.
+        drop(copy);
+        let status = match child.and_then(|mut child| child.wait()) {
+            Ok(status) => status,
+            Err(e) => return self.violation(&format!("a child: {e}")),
+        };
+        let answer = view.atomic_u64(ANSWER).unwrap().load(Ordering::Acquire);
+        if !status.success() || answer != !nonce {
+            self.violation(&format!(
+                "a child: {status}, answer {answer:x} for {nonce:x}"
+            ));
+        } else {
+            self.children += 1;
+        }
+    }
+
     fn step(&mut self) {
-        match self.rng.below(16) {
-            0..=1 => self.create(),
-            2..=3 => self.open(),
-            4 => self.duplicate(),
-            5..=6 => self.map(),
-            7..=9 => self.write(),
-            10..=12 => self.verify(),
-            13..=14 => self.close(),
-            _ => self.event(),
+        if self.rng.below(1024) == 0 {
+            self.inherit();
+        }
+        match self.rng.below(32) {
+            0..=3 => self.create(),
+            4..=7 => self.open(),
+            8..=9 => self.duplicate(),
+            10..=13 => self.map(),
+            14..=19 => self.write(),
+            20..=24 => self.verify(),
+            25..=27 => self.close(),
+            28..=29 => self.event(),
+            _ => self.mutex(),
         }
         self.ops += 1;
     }
@@ -363,6 +541,7 @@ fn soak_worker() {
         .open(parts[2])
         .unwrap();
     let stop = Path::new(parts[3]);
+    let markers = stop.parent().unwrap().join("children");
     let mut worker = Worker {
         slot,
         pid: u64::from(std::process::id()),
@@ -373,19 +552,90 @@ fn soak_worker() {
         ops: 0,
         records: 0,
         checked: 0,
+        locks: 0,
+        abandoned: 0,
+        repaired: 0,
+        children: 0,
+        markers,
     };
     let deadline = Instant::now() + Duration::from_secs(3600);
     while Instant::now() < deadline {
         for _ in 0..32 {
             worker.step();
         }
-        let figures = format!("ops {} checked {}", worker.ops, worker.checked);
+        let figures = format!(
+            "ops {} checked {} locks {} abandoned {} repaired {} children {}",
+            worker.ops,
+            worker.checked,
+            worker.locks,
+            worker.abandoned,
+            worker.repaired,
+            worker.children
+        );
         worker.log.line(&figures);
         if stop.exists() {
             break;
         }
     }
     worker.log.line("done");
+}
+
+/// The body of a worker's child (run through `--ignored --exact soak_child`): adopts the
+/// inherited section, checks its words, answers.
+#[test]
+#[ignore = "a child process of a soak worker"]
+fn soak_child() {
+    let spec = match std::env::var(CHILD) {
+        Ok(spec) => spec,
+        Err(_) => return,
+    };
+    let parts: Vec<&str> = spec.splitn(3, ' ').collect();
+    let nonce: u64 = parts[0].parse().unwrap();
+    // The parent soak waits for every child that has a marker there, orphans of killed
+    // workers too; the marker goes when this ends (a panic unwinds through `_marker` too).
+    let _marker = Marker(Path::new(parts[2]).join(std::process::id().to_string()));
+    std::fs::write(&_marker.0, b"").unwrap();
+    // SAFETY: the worker passed the token of an inheritable handle, open when this process
+    // started; this is its only adoption.
+    let map = unsafe { FileMapping::from_inherit_token(parts[1]) }.unwrap();
+    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    for i in 0..INHERITED_WORDS {
+        let word = view.atomic_u64(8 * i).unwrap().load(Ordering::Acquire);
+        assert_eq!(word, inherited_word(nonce, i), "word {i}");
+    }
+    view.atomic_u64(ANSWER)
+        .unwrap()
+        .store(!nonce, Ordering::Release);
+}
+
+/// A child's marker file, removed when the child ends.
+struct Marker(PathBuf);
+
+impl Drop for Marker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Waits (ten seconds at most) until every child process whose marker is in `markers` has
+/// ended; returns how many had not. A marker stays only if its child died without unwinding:
+/// its pid then counts while a process has it (pids are reused, so this errs on waiting).
+fn wait_for_children(markers: &Path) -> usize {
+    let until = Instant::now() + Duration::from_secs(10);
+    let running = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map_or(false, |stat| !stat.contains(") Z"))
+    };
+    loop {
+        let left = std::fs::read_dir(markers)
+            .unwrap()
+            .filter(|e| running(&e.as_ref().unwrap().file_name().to_string_lossy()))
+            .count();
+        if left == 0 || Instant::now() > until {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn descriptors() -> usize {
@@ -438,7 +688,7 @@ fn soak() {
     let _ = std::fs::remove_dir_all(&base);
     let (root, logs) = (base.join("ns"), base.join("logs"));
     std::fs::create_dir_all(&root).unwrap();
-    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::create_dir_all(logs.join("children")).unwrap();
     let fds = descriptors();
 
     let mut rng = Rng::new(seed);
@@ -485,22 +735,27 @@ fn soak() {
         }
     }
     drop(slots);
+    let orphans = wait_for_children(&logs.join("children"));
 
     // The figures, from the logs.
-    let (mut ops, mut checked, mut generations, mut violations) = (0u64, 0u64, 0u64, 0u64);
+    let (mut generations, mut violations) = (0u64, 0u64);
+    // ops, checked, locks, abandoned, repaired, children: each log's last figures, summed.
+    let mut totals = [0u64; 6];
     for entry in std::fs::read_dir(&logs).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().map_or(true, |e| e != "log") {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let (mut last_ops, mut last_checked) = (0, 0);
+        let mut last = [0u64; 6];
         for line in text.lines() {
             let words: Vec<&str> = line.split(' ').collect();
             match words[0] {
-                "ops" if words.len() == 4 => {
-                    last_ops = words[1].parse().unwrap();
-                    last_checked = words[3].parse().unwrap();
+                // A kill may cut a line short: only whole ones count.
+                "ops" if words.len() == 12 => {
+                    for (i, figure) in last.iter_mut().enumerate() {
+                        *figure = words[2 * i + 1].parse().unwrap();
+                    }
                 }
                 "gen" => generations += 1,
                 "violation" => {
@@ -510,9 +765,11 @@ fn soak() {
                 _ => {}
             }
         }
-        ops += last_ops;
-        checked += last_checked;
+        for (total, figure) in totals.iter_mut().zip(last) {
+            *total += figure;
+        }
     }
+    let [ops, checked, locks, abandoned, repaired, children] = totals;
 
     // The namespace after everyone is gone.
     let ns = Namespace::at(&root);
@@ -530,12 +787,15 @@ fn soak() {
 
     println!(
         "soak: {secs} s, {WORKERS} workers, {ops} operations, {checked} records checked, \
-         {kills} kills, {generations} generations, {} stale names removed, {violations} violations",
+         {kills} kills, {generations} generations, {locks} mutex locks ({abandoned} abandoned, \
+         {repaired} repaired), {children} inherited sections checked by children, {} stale \
+         names removed, {violations} violations",
         removed.len()
     );
     let _ = std::fs::remove_dir_all(&base);
     assert_eq!(violations, 0, "invariant violations (see above)");
     assert_eq!(hung, 0, "workers that did not stop within 10 s");
+    assert_eq!(orphans, 0, "child processes that did not end within 10 s");
     assert!(
         live.is_empty(),
         "live names with every worker gone: {live:?}"
@@ -543,4 +803,8 @@ fn soak() {
     assert!(left.is_empty(), "files left in the namespace: {left:?}");
     assert_eq!(fds_after, fds, "the parent's descriptors");
     assert!(ops > 0 && generations > 0, "the workers did nothing");
+    assert!(
+        locks > 0 && children > 0,
+        "no mutex taken or no section inherited"
+    );
 }

@@ -17,6 +17,8 @@ mod volatile;
 
 #[cfg(target_os = "linux")]
 mod linux;
+#[cfg(all(feature = "fuzzing", target_os = "linux"))]
+pub(crate) use linux::probe;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::{
     clean, large_page_size, list, page_size, signal_and_wait, wait_multiple, Event, Mutex, Section,

@@ -41,3 +41,28 @@ fn image_corpus() {
         targets::image(&data);
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn header_corpus() {
+    let root = std::env::temp_dir().join(format!("fm-fuzz-corpus-header-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let ns = filemapping::Namespace::at(&root);
+    for (path, data) in corpus("header") {
+        eprintln!("{}", path.display());
+        targets::header_decoder(&data);
+        targets::object_file(&data, &ns);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn options_corpus() {
+    let scratch =
+        std::env::temp_dir().join(format!("fm-fuzz-corpus-options-{}", std::process::id()));
+    for (path, data) in corpus("options") {
+        eprintln!("{}", path.display());
+        targets::options(&data, &scratch);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}

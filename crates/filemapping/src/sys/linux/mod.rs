@@ -19,6 +19,8 @@ mod lock;
 mod mutex;
 mod object;
 mod objfile;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod probe;
 mod relocate;
 mod section;
 mod semaphore;

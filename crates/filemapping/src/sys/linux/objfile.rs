@@ -83,6 +83,8 @@ pub(super) fn read_header_of(raw: RawFd, kind: ObjectKind, st: &libc::stat) -> R
     buf.truncate(got);
     let header = match Header::decode(&buf) {
         Ok(header) => header,
+        // A header that would end past its file is no header of ours.
+        Err(Bad::Short(n)) if n as u64 > st.st_size as u64 => return Err(wrong_type(kind)),
         Err(Bad::Short(n)) if n > buf.len() && n <= MAX_HEADER => {
             buf.resize(n, 0);
             fd::pread_exact(raw, &mut buf, 0).map_err(read_error)?;
