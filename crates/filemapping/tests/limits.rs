@@ -385,3 +385,82 @@ fn every_call_that_needs_a_descriptor_fails_cleanly_without_one() {
     drop(ops);
     drop((held, event, mutex, semaphore));
 }
+
+/// More memory than the machine has (twice its RAM and swap), in bytes.
+fn more_than_the_machine_has() -> u64 {
+    let text = std::fs::read_to_string("/proc/meminfo").unwrap();
+    let kib = |name: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(name)).unwrap();
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    2 * (kib("MemTotal:") + kib("SwapTotal:")) * 1024
+}
+
+#[test]
+fn committing_more_memory_than_the_machine_has_is_an_error_not_the_oom_killer() {
+    let test = "committing_more_memory_than_the_machine_has_is_an_error_not_the_oom_killer";
+    let dir = match child_dir(test, &[]) {
+        Some(dir) => dir,
+        None => return,
+    };
+    // Should the check ever fail, the kernel's OOM killer takes this child first, and the
+    // parent sees it killed instead of the machine losing other processes.
+    std::fs::write("/proc/self/oom_score_adj", "1000").unwrap();
+    let size = more_than_the_machine_has();
+    let ns = Namespace::at(&dir);
+    let commit_limit = |result: filemapping::Result<(FileMapping, filemapping::Disposition)>| {
+        let err = result
+            .map(drop)
+            .expect_err("a section larger than the machine");
+        assert_eq!(
+            err.win32_code(),
+            filemapping::ERROR_COMMITMENT_LIMIT,
+            "{err}"
+        );
+    };
+    commit_limit(CreateOptions::new().namespace(&ns).size(size).create());
+    commit_limit(
+        CreateOptions::new()
+            .namespace(&ns)
+            .name("huge")
+            .size(size)
+            .create(),
+    );
+    assert!(
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .all(|scope| std::fs::read_dir(scope.path())
+                .map_or(true, |mut entries| entries.next().is_none())),
+        "no name was left"
+    );
+    // SEC_RESERVE creates it sparse; committing all of it is refused the same way.
+    let (map, _) = CreateOptions::new()
+        .namespace(&ns)
+        .size(size)
+        .attributes(SectionAttributes::RESERVE)
+        .create()
+        .unwrap();
+    let view = map.map_view(FileMapAccess::WRITE, 0, 1 << 30).unwrap();
+    view.commit(0, 1 << 20).unwrap();
+    let err = map
+        .map_view(FileMapAccess::WRITE, 0, 0)
+        .and_then(|whole| whole.commit(0, whole.len()));
+    if let Err(err) = err {
+        assert!(
+            [
+                filemapping::ERROR_COMMITMENT_LIMIT,
+                filemapping::ERROR_NOT_ENOUGH_MEMORY
+            ]
+            .contains(&err.win32_code()),
+            "{err}"
+        );
+    } else {
+        panic!("committing more than the machine has succeeded");
+    }
+}

@@ -125,13 +125,21 @@ pub(crate) fn grow(backing: &FileBacking) -> Result<()> {
     if current >= backing.size {
         return Ok(());
     }
-    fd::allocate(raw, current, backing.size - current).map_err(|e| {
-        grow_error(
-            Storage::File,
-            "cannot extend the file to the section size",
-            e,
-        )
-    })
+    let more = backing.size - current;
+    // A file on a tmpfs takes its pages from the system's memory (see `commit`).
+    let checked = match fd::on_tmpfs(raw) {
+        Ok(true) => super::commit::check(more),
+        _ => Ok(()),
+    };
+    checked
+        .and_then(|_| fd::allocate(raw, current, more))
+        .map_err(|e| {
+            grow_error(
+                Storage::File,
+                "cannot extend the file to the section size",
+                e,
+            )
+        })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `mmap` (DESIGN, "The Linux namespace"). No daemon: processes coordinate through the kernel.
 
 mod backing;
+mod commit;
 mod copy;
 mod dir;
 mod errors;

@@ -12,7 +12,7 @@ use super::hugetlb::{self, Thp};
 use super::lock;
 use super::object::{self, Place};
 use super::view::{Mapping, Placement, Store as ViewStore, View};
-use super::{backing, dir, image, objfile};
+use super::{backing, commit, dir, image, objfile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::name::{ObjectName, Scope};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
@@ -485,7 +485,7 @@ fn reserve_memory(
     let result = if req.attributes.contains(SectionAttributes::RESERVE) {
         fd::set_len(raw, offset + size)
     } else {
-        fd::allocate(raw, offset, size)
+        commit::check(size).and_then(|_| fd::allocate(raw, offset, size))
     };
     result.map_err(commit_error)?;
     if memfd {

@@ -404,7 +404,9 @@ impl View {
                 let page = fd::page_size();
                 let start = offset / page * page;
                 let end = round_up(offset + len, page).ok_or_else(too_big)?;
-                fd::allocate(fd.as_raw_fd(), base + start as u64, (end - start) as u64)
+                let len = (end - start) as u64;
+                super::commit::check(len)
+                    .and_then(|_| fd::allocate(fd.as_raw_fd(), base + start as u64, len))
                     .map_err(|e| grow_error(Storage::Memory, "cannot commit the pages", e))?;
                 // SAFETY: `[start, end)` is a page-aligned range inside this view (the caller
                 // checked `offset + len`, and `end` is rounded up within the region).
