@@ -317,13 +317,7 @@ fn child_maps_on_a_huge_tmpfs() {
         assert_eq!(u32::from_le_bytes(word), i as u32 + 3);
     }
     // The object file keeps its data on a huge page boundary (the header page before it).
-    let entry = std::fs::read_dir(ns.root())
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_type().map_or(false, |t| t.is_dir()))
-        .and_then(|dir| std::fs::read_dir(dir.path()).ok()?.flatten().next())
-        .expect("the object file");
-    let len = entry.metadata().unwrap().len();
+    let len = object_file_len(&ns.root());
     assert_eq!(len, huge as u64 + (8 << 20), "data at 2 MiB");
     let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
     let pmd: u64 = smaps
@@ -397,13 +391,18 @@ fn data_end_in_own_namespace(root: &std::path::Path) -> Option<u64> {
         .size(4 << 20)
         .create()
         .unwrap();
+    let len = object_file_len(root);
+    drop(map);
+    Some(len)
+}
+
+/// The length of the one object file in the namespace root `root`.
+fn object_file_len(root: &std::path::Path) -> u64 {
     let entry = std::fs::read_dir(root)
         .unwrap()
         .flatten()
         .find(|e| e.file_type().map_or(false, |t| t.is_dir()))
         .and_then(|dir| std::fs::read_dir(dir.path()).ok()?.flatten().next())
         .expect("the object file");
-    let len = entry.metadata().unwrap().len();
-    drop(map);
-    Some(len)
+    entry.metadata().unwrap().len()
 }

@@ -4,11 +4,15 @@
 //! file names and back); size, offset and granularity arithmetic. Sections are small (at most
 //! 256 KiB), so the cases stay fast and commit little memory.
 
+#[path = "support/spec_views.rs"]
+mod spec_views;
+
 use filemapping::{
     name_from_utf16, name_to_utf16, CreateOptions, ErrorKind, FileMapAccess, Namespace,
     OpenOptions, Protection, SectionAttributes,
 };
 use proptest::prelude::*;
+use spec_views::view_protection;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `PAGE_*` (spec §0.3).
@@ -52,26 +56,6 @@ const MATRIX: [(u32, [u32; 8]); 6] = [
 ];
 /// The columns of [`MATRIX`].
 const COLUMNS: [u32; 8] = [FMR, FMW, FMC, FMA, FMX | FMR, FMX | FMW, FMX | FMC, 0];
-
-/// Spec §5.1, step by step: the view protection `dwDesiredAccess` asks for.
-fn view_protection(access: u32) -> u32 {
-    let execute = access & FMX != 0;
-    let rest = access & !FMX;
-    let (plain, exec) = if rest == FMC {
-        (WC, EWC)
-    } else if rest & FMW != 0 {
-        (RW, ERW)
-    } else if rest & FMR != 0 {
-        (RO, ERO)
-    } else {
-        return NOACCESS;
-    };
-    if execute {
-        exec
-    } else {
-        plain
-    }
-}
 
 /// The column of spec §5.3 for a view protection: the access that the table lists for it.
 fn column_of(protection: u32) -> usize {

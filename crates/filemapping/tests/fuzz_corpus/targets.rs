@@ -376,26 +376,6 @@ const FMW: u32 = 0x2;
 const FMR: u32 = 0x4;
 const FMX: u32 = 0x20;
 
-/// The view protection that `dwDesiredAccess` asks for (spec §5.1), written from the spec.
-pub(crate) fn spec_view_protection(access: u32) -> u32 {
-    let execute = access & FMX != 0;
-    let rest = access & !FMX;
-    let (plain, exec) = if rest == FMC {
-        (PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY)
-    } else if rest & FMW != 0 {
-        (PAGE_READWRITE, PAGE_EXECUTE_READWRITE)
-    } else if rest & FMR != 0 {
-        (PAGE_READONLY, PAGE_EXECUTE_READ)
-    } else {
-        return PAGE_NOACCESS;
-    };
-    if execute {
-        exec
-    } else {
-        plain
-    }
-}
-
 /// Whether a handle returned by `CreateFileMapping` for a section of protection `section` maps
 /// a view of protection `view` (spec §5.3's matrix, by its rows: the read-only and
 /// copy-on-write sections, the read-write one, the executable ones).
@@ -642,7 +622,7 @@ fn map_one(map: &FileMapping, (raw, file_backed): (u32, bool), size: u64, input:
     let len = input.pick(&[0usize, 4096, 1, 65536, size as usize, 65537], |b| {
         b.u32() as usize
     });
-    let view_protection = spec_view_protection(access);
+    let view_protection = crate::spec_views::view_protection(access);
     let mut allowed = Vec::new();
     // Bits past the section rights and FILE_MAP_EXECUTE (FILE_MAP_LARGE_PAGES,
     // FILE_MAP_TARGETS_INVALID, FILE_MAP_RESERVE, ...) vary by Windows version (spec §5.4:
