@@ -50,6 +50,12 @@
 //!   changes how long they wait.
 //! - A process that dies while it *initialises* a mutex leaves nothing (the object is not
 //!   published before it is initialised).
+//! - The state page is the object file's, and its owner can rewrite it. glibc aborts the
+//!   process on some values of the type word (`__kind`: a priority-protected kind, for one),
+//!   so every lock and unlock first checks that the word is the one this build writes, and a
+//!   mutex whose word differs is `ERROR_INVALID_HANDLE`. The owner can still change the word
+//!   between that check and glibc's read of it, a window of a few instructions; other words
+//!   of the mutex give at worst wrong results (a wrong owner, a lost wake-up), never an abort.
 //!
 //! # Waiting for several objects (`WaitForMultipleObjects`)
 //!
@@ -80,7 +86,7 @@ use crate::sys::{InheritOps, MutexOps, MutexParams, OpenRequest, SyncRequest};
 use crate::types::{Disposition, WaitOutcome};
 use std::cell::RefCell;
 use std::os::unix::io::OwnedFd;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -167,6 +173,7 @@ impl MutexOps for Mutex {
     }
 
     fn wait(&self, timeout: Option<Duration>) -> Result<WaitOutcome> {
+        self.intact()?;
         let m = self.raw();
         // SAFETY: `m` is an initialised process-shared mutex in a page mapped while `self`
         // lives; the deadline outlives the call.
@@ -199,6 +206,7 @@ impl MutexOps for Mutex {
     }
 
     fn release(&self) -> Result<()> {
+        self.intact()?;
         // SAFETY: as in `wait`.
         match unsafe { libc::pthread_mutex_unlock(self.raw()) } {
             0 => {
@@ -222,6 +230,25 @@ impl MutexOps for Mutex {
 }
 
 impl Mutex {
+    /// Checks that the mutex's type word is still the one `init` wrote. The page is the object
+    /// file's, which its owner may rewrite at any time (DESIGN invariant 8), and glibc aborts
+    /// the process on some values of the word (a priority-protected kind, for one) instead of
+    /// failing: such a mutex is `ERROR_INVALID_HANDLE`, as a file that is not an object is.
+    /// The owner can still change the word between this check and glibc's read of it (*Limits*).
+    fn intact(&self) -> Result<()> {
+        // SAFETY: the word lies inside the mutex, in the state page mapped while `self` lives;
+        // it is 4-byte aligned (the page is, and so is the offset), and other processes change
+        // it only with atomic or word-sized stores.
+        let word = unsafe { &*(self.raw().cast::<u8>().add(KIND_OFFSET).cast::<AtomicI32>()) };
+        if word.load(Ordering::Relaxed) == expected_kind() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidHandle,
+            "the mutex's state was overwritten by the owner of its object file",
+        ))
+    }
+
     /// The pthread mutex at the start of the state page.
     fn raw(&self) -> *mut libc::pthread_mutex_t {
         self.inner.state().cast()
@@ -229,28 +256,9 @@ impl Mutex {
 
     /// Initialises the robust, shared, recursive mutex in the page of a new object.
     fn init(&self) -> Result<()> {
-        let mut attr = std::mem::MaybeUninit::<libc::pthread_mutexattr_t>::uninit();
-        let attr = attr.as_mut_ptr();
-        // SAFETY: `attr` is initialised by the first call before the others use it, and
-        // destroyed once; the mutex is in a page mapped read-write for `self`'s life that no
-        // other process can see yet (the object is unpublished).
-        let rc = unsafe {
-            let mut rc = libc::pthread_mutexattr_init(attr);
-            if rc == 0 {
-                rc = libc::pthread_mutexattr_settype(attr, libc::PTHREAD_MUTEX_RECURSIVE);
-                if rc == 0 {
-                    rc = libc::pthread_mutexattr_setpshared(attr, libc::PTHREAD_PROCESS_SHARED);
-                }
-                if rc == 0 {
-                    rc = pthread_mutexattr_setrobust(attr, PTHREAD_MUTEX_ROBUST);
-                }
-                if rc == 0 {
-                    rc = libc::pthread_mutex_init(self.raw(), attr);
-                }
-                libc::pthread_mutexattr_destroy(attr);
-            }
-            rc
-        };
+        // SAFETY: the mutex is in a page mapped read-write for `self`'s life that no other
+        // process can see yet (the object is unpublished).
+        let rc = unsafe { init_mutex(self.raw()) };
         if rc != 0 {
             return Err(os_error(
                 ErrorKind::Other,
@@ -259,6 +267,71 @@ impl Mutex {
             ));
         }
         Ok(())
+    }
+}
+
+/// Where glibc keeps the type of a `pthread_mutex_t` (`__kind`, after `__lock`, `__count`,
+/// `__owner` and, on 64-bit targets, `__nusers`): part of its ABI.
+#[cfg(target_pointer_width = "64")]
+const KIND_OFFSET: usize = 16;
+#[cfg(not(target_pointer_width = "64"))]
+const KIND_OFFSET: usize = 12;
+
+/// The type word that `init_mutex` gives a mutex, read from a private mutex made so (once;
+/// threads that race to make it compute the same value).
+fn expected_kind() -> i32 {
+    const UNKNOWN: i32 = i32::MIN;
+    static KIND: AtomicI32 = AtomicI32::new(UNKNOWN);
+    let known = KIND.load(Ordering::Relaxed);
+    if known != UNKNOWN {
+        return known;
+    }
+    let mut private = std::mem::MaybeUninit::<libc::pthread_mutex_t>::zeroed();
+    // SAFETY: a private, zeroed mutex of this function's own, initialised here and read back at
+    // the type word's offset inside it (`pthread_mutex_t` is larger than the offset plus 4).
+    let kind = unsafe {
+        if init_mutex(private.as_mut_ptr()) != 0 {
+            return UNKNOWN;
+        }
+        let kind = private
+            .as_ptr()
+            .cast::<u8>()
+            .add(KIND_OFFSET)
+            .cast::<i32>()
+            .read();
+        libc::pthread_mutex_destroy(private.as_mut_ptr());
+        kind
+    };
+    KIND.store(kind, Ordering::Relaxed);
+    kind
+}
+
+/// Initialises `mutex` as a robust, process-shared, recursive mutex; the `pthread` error code.
+///
+/// # Safety
+///
+/// `mutex` points to writable memory of a `pthread_mutex_t` that no thread uses meanwhile.
+unsafe fn init_mutex(mutex: *mut libc::pthread_mutex_t) -> libc::c_int {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_mutexattr_t>::uninit();
+    let attr = attr.as_mut_ptr();
+    // SAFETY: `attr` is initialised by the first call before the others use it, and destroyed
+    // once; `mutex` is the caller's promise.
+    unsafe {
+        let mut rc = libc::pthread_mutexattr_init(attr);
+        if rc == 0 {
+            rc = libc::pthread_mutexattr_settype(attr, libc::PTHREAD_MUTEX_RECURSIVE);
+            if rc == 0 {
+                rc = libc::pthread_mutexattr_setpshared(attr, libc::PTHREAD_PROCESS_SHARED);
+            }
+            if rc == 0 {
+                rc = pthread_mutexattr_setrobust(attr, PTHREAD_MUTEX_ROBUST);
+            }
+            if rc == 0 {
+                rc = libc::pthread_mutex_init(mutex, attr);
+            }
+            libc::pthread_mutexattr_destroy(attr);
+        }
+        rc
     }
 }
 
