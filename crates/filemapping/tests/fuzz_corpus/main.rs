@@ -1,7 +1,5 @@
 //! The fuzz corpora (`fuzz/corpus/<target>/`) run through the fuzz targets' bodies on stable,
 //! so `cargo test` exercises every seed and every crash input ever added there.
-#[path = "../support/spec_views.rs"]
-mod spec_views;
 #[path = "targets.rs"]
 mod targets;
 

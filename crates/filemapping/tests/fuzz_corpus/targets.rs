@@ -2,6 +2,9 @@
 //! (`tests/fuzz_corpus/main.rs`) through `#[path]`, so the corpora run under `cargo test`.
 #![allow(dead_code)]
 
+#[path = "../support/spec_views.rs"]
+mod spec_views;
+
 use filemapping::{CreateOptions, FileMapAccess, FileMapping, ImageLayout, Namespace, OpenOptions};
 
 /// Names: the bytes as UTF-8 (lossily) and as UTF-16 units, given to create and open in the
@@ -622,7 +625,7 @@ fn map_one(map: &FileMapping, (raw, file_backed): (u32, bool), size: u64, input:
     let len = input.pick(&[0usize, 4096, 1, 65536, size as usize, 65537], |b| {
         b.u32() as usize
     });
-    let view_protection = crate::spec_views::view_protection(access);
+    let view_protection = spec_views::view_protection(access);
     let mut allowed = Vec::new();
     // Bits past the section rights and FILE_MAP_EXECUTE (FILE_MAP_LARGE_PAGES,
     // FILE_MAP_TARGETS_INVALID, FILE_MAP_RESERVE, ...) vary by Windows version (spec §5.4:
