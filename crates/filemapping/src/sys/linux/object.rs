@@ -796,10 +796,11 @@ pub(crate) fn release(
 enum Judged {
     /// Another description holds a slot (or every slot): the description holds nothing.
     Others,
-    /// No handle was left: the name was removed (or was gone already).
+    /// No handle was left: the name was removed.
     Removed,
-    /// No handle was left, but the name could not be removed: the description holds every
-    /// slot, which the caller drops.
+    /// No handle was left, but the name was not removed (this user may not, or it names
+    /// another file now, or nothing): the description holds every slot, which the caller drops,
+    /// so that the file stays usable wherever its owner put it.
     Kept,
 }
 
@@ -810,7 +811,9 @@ fn judge(obj: &OwnedFd, place: &Place) -> Sys<Judged> {
     let raw = obj.as_raw_fd();
     match lock::try_claim_all(raw) {
         Ok(()) => match unlink_if_named(place, raw) {
-            Ok(_) => Ok(Judged::Removed),
+            Ok(true) => Ok(Judged::Removed),
+            // The name names another file now (its owner renamed this one), or nothing.
+            Ok(false) => Ok(Judged::Kept),
             Err(libc::EPERM) | Err(libc::EACCES) => Ok(Judged::Kept),
             Err(e) => {
                 lock::unlock_all(raw)?;
