@@ -325,7 +325,9 @@
 //! description keeps the lock over every slot, but the name is gone, so it concerns nobody).
 //! The memory lives on in the views. A name this closer may not unlink (`EPERM` in the sticky
 //! directory for another user's file, or `EACCES`) is left stale, the lock over every slot is
-//! dropped (`F_UNLCK`, so that openers can find it stale), and the close succeeds.
+//! dropped (`F_UNLCK`, so that openers can find it stale), and the close succeeds; so is the
+//! lock when the name names another file by then (the file's owner renamed this one), which
+//! stays usable wherever it is.
 //!
 //! **Close of an inheritable handle**: `openat("/proc/self/fd/N", O_RDWR)` (a fresh OFD, holding
 //! nothing), `close` of the handle's descriptor (which drops its slot unless a child still has
