@@ -156,6 +156,18 @@ pub(crate) struct MapRequest {
     pub(crate) replace: bool,
 }
 
+/// Whether a page of `protection` may be read (or, with `write`, written) by a copy
+/// ([`ViewOps::check_access`]).
+#[cfg(any(target_os = "linux", windows))]
+pub(crate) fn allows(protection: ViewProtection, write: bool) -> bool {
+    let (read, writable, _) = protection.rights();
+    if write {
+        writable
+    } else {
+        read
+    }
+}
+
 /// A copy refused by the protection of the view's page at `offset` ([`ViewOps::check_access`]).
 #[cfg(any(target_os = "linux", windows))]
 pub(crate) fn denied(

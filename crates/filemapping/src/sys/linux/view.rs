@@ -246,14 +246,7 @@ impl View {
     /// Fails unless every page of `[offset, offset + len)` may be read (or written).
     #[inline]
     fn check_pages(&self, offset: usize, len: usize, write: bool) -> Result<()> {
-        let allowed = |protection: ViewProtection| {
-            let (read, writable, _) = protection.rights();
-            if write {
-                writable
-            } else {
-                read
-            }
-        };
+        let allowed = |protection| crate::sys::allows(protection, write);
         if !self.changed.load(Ordering::Acquire) {
             // Every page has the view's protection (the copies' fast path: no page arithmetic).
             return match allowed(self.protection) {

@@ -86,14 +86,7 @@ impl ViewOps for View {
     }
 
     fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
-        let allowed = |p: ViewProtection| {
-            let (read, writable, _) = p.rights();
-            if write {
-                writable
-            } else {
-                read
-            }
-        };
+        let allowed = |p| crate::sys::allows(p, write);
         if !self.changed.load(Ordering::Acquire) {
             let p = self.protection();
             return if allowed(p) {
