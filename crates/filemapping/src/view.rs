@@ -206,9 +206,10 @@ impl View {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::AccessDenied`] if a page of the range cannot be read (a no-access view, or
-    /// a page made no-access by [`View::protect`]); [`ErrorKind::InvalidParameter`] if the
-    /// range is outside the view; [`ErrorKind::InPageError`] if a page cannot be read.
+    /// [`ErrorKind::AccessDenied`] if a page of the range cannot be read (a no-access view, a
+    /// page made no-access by [`View::protect`], or a page of a `SEC_RESERVE` section not yet
+    /// committed, see [`View::commit`]); [`ErrorKind::InvalidParameter`] if the range is outside
+    /// the view; [`ErrorKind::InPageError`] if a page cannot be read.
     ///
     /// # Platform notes
     ///
@@ -245,14 +246,15 @@ impl View {
     /// Copies `data` into the view at `offset`.
     ///
     /// As [`View::read_at`], this never kills the process: a page that cannot be written (its
-    /// backing file was cut short, or the system's memory is full when an uncommitted page is
+    /// backing file was cut short, or a sparse file's file system is full when the page is
     /// first touched) is an error.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::AccessDenied`] if a page of the range cannot be written (its current
-    /// protection, see [`View::protect`], is read-only or no-access; copy-on-write pages are
-    /// written privately); [`ErrorKind::InvalidParameter`] if the range is outside the view;
+    /// protection, see [`View::protect`], is read-only or no-access, or it is a page of a
+    /// `SEC_RESERVE` section not yet committed; copy-on-write pages are written privately);
+    /// [`ErrorKind::InvalidParameter`] if the range is outside the view;
     /// [`ErrorKind::InPageError`] if a page cannot be written.
     ///
     /// # Examples
@@ -476,8 +478,12 @@ impl View {
     ///
     /// # Platform notes
     ///
-    /// On Linux, a `SEC_RESERVE` view's pages are usable before they are committed, as long as
-    /// the system has memory; committing makes sure it does.
+    /// Until a page is committed, [`View::read_at`] and [`View::write_at`] refuse it on every
+    /// platform. On Linux a raw pointer may still touch it (Windows raises an access
+    /// violation): the page is then taken from the system's memory, and committed from then on,
+    /// as long as the system has memory; committing makes sure it does. The copies tell
+    /// committed pages on shared memory (a memfd or a tmpfs namespace root, the default); under
+    /// a root on another file system they do not refuse uncommitted pages.
     ///
     /// # Errors
     ///

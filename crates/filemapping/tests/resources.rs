@@ -102,6 +102,7 @@ fn a_reserve_section_larger_than_the_system_memory_is_not_charged_up_front() {
         .unwrap();
     assert_eq!(map.info().unwrap().attributes(), SectionAttributes::RESERVE);
     let view = map.map_view(FileMapAccess::WRITE, 0, 65536).unwrap();
+    view.commit(0, 4096).unwrap();
     view.write_at(0, b"first page").unwrap();
 }
 

@@ -184,6 +184,16 @@ pub(crate) fn denied(
     )
 }
 
+/// The error of a copy that reaches the reserved page (of a `SEC_RESERVE` section, not yet
+/// committed) at `offset`: an access to it faults on Windows.
+#[cfg(any(target_os = "linux", windows))]
+pub(crate) fn reserved(offset: usize) -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::AccessDenied,
+        format!("the page at offset {offset} is reserved, not committed (see View::commit)"),
+    )
+}
+
 /// A section handle of one backend: the contract every platform implements.
 pub(crate) trait SectionOps: Sized + Send + Sync {
     /// The backend's view type.

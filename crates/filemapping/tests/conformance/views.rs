@@ -25,6 +25,26 @@ fn rows_90_91_committing_reserved_pages_through_a_view() {
     assert_code(past_the_view, ERROR_INVALID_PARAMETER);
 }
 
+// Spec §6.1: the pages of a SEC_RESERVE section's view are reserved until committed, and an
+// access to them faults. `read_at` and `write_at` report it as ERROR_ACCESS_DENIED instead,
+// whichever view committed the pages around them, and work once the pages are committed.
+#[test]
+fn copies_of_reserved_pages_are_access_denied_not_a_crash() {
+    let sb = Sandbox::new("reserved");
+    let map = created(sb.with_attributes(S::RESERVE));
+    let v1 = view(&map, A::WRITE, 0, V::ReadWrite);
+    let v2 = view(&map, A::WRITE, 0, V::ReadWrite);
+    let mut buf = [0u8; 16];
+    assert_code(v1.read_at(0, &mut buf), ERROR_ACCESS_DENIED);
+    assert_code(v1.write_at(0, MARK), ERROR_ACCESS_DENIED);
+    ok(v2.commit(0, 4096));
+    ok(v1.write_at(0, MARK));
+    assert_eq!(read(&v2, 0, MARK.len()), MARK);
+    // A copy that runs from committed into reserved pages is refused as a whole.
+    assert_code(v1.read_at(4096 - 8, &mut buf), ERROR_ACCESS_DENIED);
+    assert_code(v2.write_at(4096 - 8, &buf), ERROR_ACCESS_DENIED);
+}
+
 // Spec §6.3: on a SEC_COMMIT view, a commit with the view's own protection succeeds, and the
 // view stays committed.
 #[test]

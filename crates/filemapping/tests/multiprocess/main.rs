@@ -8,7 +8,10 @@ mod peer;
 mod skip;
 mod util;
 
-use filemapping::{CreateOptions, Disposition, ErrorKind, FileMapAccess, FileMapping, OpenOptions};
+use filemapping::{
+    CreateOptions, Disposition, ErrorKind, FileMapAccess, FileMapping, OpenOptions,
+    SectionAttributes,
+};
 use util::{peer_command, Peer, TestDir};
 
 /// The peer's entry point. Ignored in normal runs; peers run it with `--ignored`.
@@ -36,6 +39,36 @@ pub(crate) fn create_in(dir: &TestDir, name: &str, size: u64) -> (FileMapping, D
         .namespace(&dir.namespace())
         .create()
         .expect("create")
+}
+
+// Spec §2.4, §6.1, §6.3: the pages of a SEC_RESERVE section are reserved until a view commits
+// them, and then committed for every view in every process. The safe copies refuse a reserved
+// page (an access to it faults on Windows) on both sides.
+#[test]
+fn pages_committed_in_one_process_can_be_copied_in_another() {
+    let dir = TestDir::on_shared_memory("reserve");
+    let (map, _) = CreateOptions::new()
+        .name("reserve-commit")
+        .size(1 << 20)
+        .attributes(SectionAttributes::RESERVE)
+        .namespace(&dir.namespace())
+        .create()
+        .unwrap();
+    let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+    let mut buf = [0u8; 10];
+    let err = view.read_at(0, &mut buf).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    let script = "open reserve-commit 6; map 6; write 0 early; commit 0 4096; write 0 from-child";
+    let lines = Peer::spawn(&dir.path, script).finish();
+    assert_eq!(lines, ["opened", "mapped", "error 5", "committed", "wrote"]);
+    view.read_at(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"from-child");
+    let err = view.read_at(4096, &mut buf).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::AccessDenied,
+        "the next page is still reserved: {err}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! - `adopt ENV_VAR` → `adopted` (an inherited handle whose token is in that variable)
 //! - `map ACCESS_HEX` → `mapped`
 //! - `write OFFSET TEXT` → `wrote`; `read OFFSET LEN` → `read TEXT`
+//! - `commit OFFSET LEN` → `committed` (`View::commit` on the view)
 //! - `count` → `count N`; `close` → `closed`
 //! - `ready` → `ready`, then waits for one line on stdin
 //! - `event NAME` → `event` (opens a live event); `wait MS` → `signaled` / `timeout`
@@ -81,6 +82,11 @@ fn step(state: &mut State, words: &[&str]) -> filemapping::Result<()> {
             Ok(())
         }
         ["read", offset, len] => read(state, num(offset) as usize, num(len) as usize),
+        ["commit", offset, len] => {
+            view(state)?.commit(num(offset) as usize, num(len) as usize)?;
+            say("committed");
+            Ok(())
+        }
         ["count"] => {
             say(&format!("count {}", handle(state)?.handle_count()?));
             Ok(())

@@ -24,6 +24,19 @@ impl TestDir {
         TestDir { path }
     }
 
+    /// A fresh namespace root on shared memory (under `/dev/shm` on Linux, where it exists),
+    /// as the default root is: where a section's commit state is its file's.
+    pub(crate) fn on_shared_memory(test: &str) -> TestDir {
+        let shm = Path::new("/dev/shm");
+        if !cfg!(target_os = "linux") || !shm.is_dir() {
+            return TestDir::new(test);
+        }
+        let path = shm.join(format!("fm-mp-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create test dir");
+        TestDir { path }
+    }
+
     pub(crate) fn namespace(&self) -> Namespace {
         Namespace::at(&self.path)
     }

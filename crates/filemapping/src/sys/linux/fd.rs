@@ -198,6 +198,18 @@ pub(crate) fn allocate(fd: RawFd, offset: u64, len: u64) -> Sys<()> {
     }
 }
 
+/// Where the next data (`SEEK_DATA`) or the next hole (`SEEK_HOLE`) of the file starts at or
+/// after `offset`; `None` where there is no more data (`ENXIO`).
+pub(crate) fn seek(fd: RawFd, offset: u64, whence: libc::c_int) -> Sys<Option<u64>> {
+    let off = i64::try_from(offset).map_err(|_| libc::EFBIG)?;
+    // SAFETY: lseek takes no pointers.
+    match unsafe { libc::lseek(fd, off, whence) } {
+        at if at >= 0 => Ok(Some(at as u64)),
+        _ if errno() == libc::ENXIO => Ok(None),
+        _ => Err(errno()),
+    }
+}
+
 /// `ftruncate(fd, len)`.
 pub(crate) fn set_len(fd: RawFd, len: u64) -> Sys<()> {
     let len = i64::try_from(len).map_err(|_| libc::EFBIG)?;

@@ -23,6 +23,7 @@ mod objfile;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod probe;
 mod relocate;
+mod reserve;
 mod section;
 mod semaphore;
 mod view;

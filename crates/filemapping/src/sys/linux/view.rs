@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 
 use super::errors::{grow_error, os_error, Storage};
+use super::reserve::{Commits, Pages};
 use super::{copy, fd};
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
@@ -33,6 +34,8 @@ pub(crate) struct View {
     protection: ViewProtection,
     /// The offset in the descriptor where the view's first page is mapped.
     fd_offset: i64,
+    /// How committed pages are told from reserved ones (`SEC_RESERVE`).
+    commits: Commits,
     /// Set (before the table) once a page's protection changed: copies then check each page.
     changed: AtomicBool,
     /// The protection of each page, once one changed (`VirtualProtect`, spec §6.2); `None`
@@ -173,6 +176,12 @@ impl View {
 
     /// The view mapped at `ptr` for `m`.
     fn mapped(ptr: *mut u8, region: usize, m: Mapping, offset: i64) -> View {
+        let commits = match &m.store {
+            Store::Memory {
+                fd, reserve: true, ..
+            } => Commits::of(fd.as_raw_fd(), true),
+            _ => Commits::All,
+        };
         View {
             ptr,
             len: m.len,
@@ -182,6 +191,7 @@ impl View {
             pages: AtomicU8::new(UNKNOWN),
             protection: m.protection,
             fd_offset: offset,
+            commits,
             changed: AtomicBool::new(false),
             table: Mutex::new(None),
         }
@@ -240,6 +250,19 @@ impl View {
         Page {
             protection: self.protection,
             private: self.protection.is_copy_on_write(),
+        }
+    }
+
+    /// The view's pages in its descriptor, for the questions of a `SEC_RESERVE` section.
+    fn reserve_pages(&self) -> Pages {
+        let fd = match &self.store {
+            Store::File { fd, .. } | Store::Memory { fd, .. } => fd.as_raw_fd(),
+        };
+        Pages {
+            fd,
+            ptr: self.ptr,
+            fd_offset: self.fd_offset as u64,
+            region: self.region,
         }
     }
 
@@ -670,7 +693,11 @@ impl ViewOps for View {
 
     #[inline]
     fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
-        self.check_pages(offset, len, write)
+        self.check_pages(offset, len, write)?;
+        match self.commits {
+            Commits::All => Ok(()),
+            commits => self.reserve_pages().check(commits, offset, len),
+        }
     }
 
     #[inline]
@@ -807,17 +834,7 @@ impl ViewOps for View {
 
     fn committed_run(&self, offset: usize) -> Result<(bool, usize)> {
         let page = fd::page_size();
-        let start = offset / page * page;
-        let rest = self.region - start;
-        match &self.store {
-            Store::Memory { reserve: true, .. } => {
-                // SAFETY: `start` is a page inside this view (checked by the caller), so
-                // `[ptr + start, ptr + region)` is the rest of this live mapping.
-                let at = unsafe { self.ptr.add(start) };
-                resident_run(at, rest)
-            }
-            _ => Ok((true, rest)),
-        }
+        self.reserve_pages().run(self.commits, offset / page * page)
     }
 
     fn unmap(self) -> Result<()> {
@@ -843,10 +860,10 @@ impl ViewOps for View {
 /// `madvise(MADV_POPULATE_READ)`, which Linux 5.14 introduced.
 const MADV_POPULATE_READ: libc::c_int = 22;
 
-/// Reads the committed pages `[ptr, ptr + len)` in, so that the section's memory holds them as
-/// committed ([`resident_run`] sees them). They were reserved (`fallocate`) just before, so this
-/// cannot fail for lack of memory. Kernels before 5.14 lack `MADV_POPULATE_READ`: there, pages
-/// read as reserved until they are used.
+/// Reads the committed pages `[ptr, ptr + len)` in, so that the section's file holds them as
+/// committed (see the `reserve` module). They were reserved (`fallocate`) just before, so this
+/// cannot fail for lack of memory. Kernels before 5.14 lack `MADV_POPULATE_READ`: there, one
+/// guarded copy of a byte of each page reads it in.
 ///
 /// # Safety
 ///
@@ -854,24 +871,15 @@ const MADV_POPULATE_READ: libc::c_int = 22;
 unsafe fn populate(ptr: *mut u8, len: usize) {
     // SAFETY: the caller guarantees the range; populating only faults pages in, and reports
     // (never raises) a fault it cannot serve.
-    unsafe { libc::madvise(ptr.cast(), len, MADV_POPULATE_READ) };
-}
-
-/// A `SEC_RESERVE` view's page counts as committed when the object holds it: committed
-/// (`fallocate`) or already written. `mincore` tells, for the `len` bytes at `ptr`, which pages
-/// the object's page cache holds; the run is the leading pages in the first page's state.
-fn resident_run(ptr: *mut u8, len: usize) -> Result<(bool, usize)> {
-    let page = fd::page_size();
-    let mut vec = vec![0u8; len / page];
-    // SAFETY: `[ptr, ptr + len)` is a page-aligned range of a live mapping of ours, and `vec`
-    // has one byte per page of it, as mincore writes.
-    let ret = unsafe { libc::mincore(ptr.cast(), len, vec.as_mut_ptr()) };
-    if ret != 0 {
-        return Err(os_error(ErrorKind::Other, "mincore", fd::errno()));
+    if unsafe { libc::madvise(ptr.cast(), len, MADV_POPULATE_READ) } == 0 {
+        return;
     }
-    let first = vec.first().map_or(true, |p| p & 1 != 0);
-    let same = vec.iter().take_while(|p| (*p & 1 != 0) == first).count();
-    Ok((first, same * page))
+    let mut byte = [0u8; 1];
+    for at in (0..len).step_by(fd::page_size()) {
+        // SAFETY: `at` is inside the range the caller vouched for; the copy reports a page
+        // that cannot be read (a file an owner cut short meanwhile) instead of faulting.
+        let _ = unsafe { copy::read(ptr.add(at), &mut byte) };
+    }
 }
 
 impl Drop for View {

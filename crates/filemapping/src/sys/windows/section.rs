@@ -220,6 +220,7 @@ impl SectionOps for Section {
             len,
             req.protection.to_raw(),
             self.file.clone(),
+            uniform(self.info.attributes),
         ))
     }
 
@@ -353,6 +354,15 @@ fn guess_protection(access: FileMapAccess) -> Protection {
         (false, true) => Protection::ExecuteRead,
         (false, false) => Protection::ReadOnly,
     }
+}
+
+/// Whether every page of a view of a section with `attributes` is committed with the view's
+/// protection: a `SEC_COMMIT` or file section. Attributes that could not be queried count as
+/// not.
+fn uniform(attributes: SectionAttributes) -> bool {
+    !attributes.contains(SectionAttributes::IMAGE)
+        && (attributes.contains(SectionAttributes::COMMIT)
+            || attributes.contains(SectionAttributes::FILE))
 }
 
 /// What `NtQuerySection` tells (size and attributes), plus what we know.

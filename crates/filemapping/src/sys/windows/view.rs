@@ -15,6 +15,9 @@ use windows_sys::Win32::System::Memory::{
 };
 use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
+/// The page of every Windows target (x86, x86-64 and ARM64 all have 4 KiB pages).
+const PAGE: usize = 4096;
+
 /// One mapped view.
 #[derive(Debug)]
 pub(crate) struct View {
@@ -23,7 +26,8 @@ pub(crate) struct View {
     /// The view's `PAGE_*` protection.
     protect: u32,
     file: Option<Arc<Handle>>,
-    /// Set once a page's protection changed: copies then ask Windows for each page's.
+    /// Set once a page's protection changed, and from the start where pages may differ from
+    /// the view's protection (see [`View::new`]): copies then ask Windows for each page's.
     changed: AtomicBool,
 }
 
@@ -34,13 +38,23 @@ unsafe impl Send for View {}
 unsafe impl Sync for View {}
 
 impl View {
-    pub(crate) fn new(ptr: *mut u8, len: usize, protect: u32, file: Option<Arc<Handle>>) -> View {
+    /// The view at `ptr`. Unless its pages are `uniform` (every one committed with the view's
+    /// protection: a `SEC_COMMIT` or file section), copies ask Windows for each page first, as
+    /// an access to a reserved page of a `SEC_RESERVE` section, or to a page of an image that
+    /// its section's protection forbids, would raise an access violation.
+    pub(crate) fn new(
+        ptr: *mut u8,
+        len: usize,
+        protect: u32,
+        file: Option<Arc<Handle>>,
+        uniform: bool,
+    ) -> View {
         View {
             ptr,
             len,
             protect,
             file,
-            changed: AtomicBool::new(false),
+            changed: AtomicBool::new(!uniform),
         }
     }
 
@@ -102,7 +116,10 @@ impl ViewOps for View {
             let addr = unsafe { self.ptr.add(at) };
             let info = query(addr.cast()).ok_or_else(|| last_error("VirtualQuery"))?;
             let p = from_reported(info.Protect);
-            if info.State != MEM_COMMIT || !allowed(p) {
+            if info.State != MEM_COMMIT {
+                return Err(crate::sys::reserved(at / PAGE * PAGE));
+            }
+            if !allowed(p) {
                 return Err(crate::sys::denied(at, p, write));
             }
             at = info.BaseAddress as usize + info.RegionSize - self.ptr as usize;
