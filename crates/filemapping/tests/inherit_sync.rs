@@ -36,11 +36,7 @@ fn peer_entry() {
             // SAFETY: as above.
             let mutex = unsafe { Mutex::from_inherit_token(token) }.unwrap();
             say("adopted");
-            let outcome = mutex.wait(Some(PATIENCE)).unwrap();
-            say(&format!("{outcome:?}"));
-            if outcome.is_acquired() {
-                mutex.release().unwrap();
-            }
+            peer::wait_and_release(&mutex);
         }
         // Adopts the semaphore, takes one unit, and gives back two.
         "semaphore" => {

@@ -13,8 +13,10 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
-/// How long the peer of [`own_until_killed`] holds its mutex, waiting to be killed (a watchdog,
-/// not a performance bound).
+/// How long a peer waits for an object the test will signal (a watchdog, not a performance
+/// bound).
+const PATIENCE: Duration = Duration::from_secs(60);
+/// How long the peer of [`own_until_killed`] holds its mutex, waiting to be killed.
 const OWN_FOR: Duration = Duration::from_secs(600);
 
 /// A fresh namespace root, removed on drop, and the tag of the test's names.
@@ -105,6 +107,16 @@ pub(crate) fn serve(var: &str, run: impl FnOnce(&str, &str)) {
 /// In the peer: tells the test `line` (read there by [`Peer::line`]).
 pub(crate) fn say(line: &str) {
     println!("PEER {line}");
+}
+
+/// In the peer: waits for `mutex`, says how the wait ended, and releases the mutex if the wait
+/// acquired it.
+pub(crate) fn wait_and_release(mutex: &Mutex) {
+    let outcome = mutex.wait(Some(PATIENCE)).unwrap();
+    say(&format!("{outcome:?}"));
+    if outcome.is_acquired() {
+        mutex.release().unwrap();
+    }
 }
 
 /// In the peer: creates or opens the mutex `name`, owns it, says `owned`, and waits to be

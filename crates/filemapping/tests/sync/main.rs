@@ -28,11 +28,7 @@ fn peer_entry() {
         "wait" => {
             let mutex = Mutex::open(name).unwrap();
             say("waiting");
-            let outcome = mutex.wait(Some(PATIENCE)).unwrap();
-            say(&format!("{outcome:?}"));
-            if outcome.is_acquired() {
-                mutex.release().unwrap();
-            }
+            peer::wait_and_release(&mutex);
         }
         // Releases the semaphore once, says the previous count.
         "post" => {
