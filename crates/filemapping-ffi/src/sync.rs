@@ -94,6 +94,15 @@ unsafe fn create_mutex(
     unsafe { create_named(attributes, name, access, |args| make_mutex(args, owner)) }
 }
 
+/// The `dwFlags` of `CreateMutexEx` that say what `bInitialOwner` of `CreateMutex` says.
+fn initial_owner_flags(initial_owner: BOOL) -> DWORD {
+    if initial_owner != 0 {
+        CREATE_MUTEX_INITIAL_OWNER
+    } else {
+        0
+    }
+}
+
 /// `CreateSemaphoreEx` behind the boundary; `counts` are `(lInitialCount, lMaximumCount)`.
 ///
 /// # Safety
@@ -185,11 +194,7 @@ pub unsafe extern "C" fn CreateMutexA(
     bInitialOwner: BOOL,
     lpName: LPCSTR,
 ) -> HANDLE {
-    let flags = if bInitialOwner != 0 {
-        CREATE_MUTEX_INITIAL_OWNER
-    } else {
-        0
-    };
+    let flags = initial_owner_flags(bInitialOwner);
     // SAFETY: this function's contract is `create_mutex`'s.
     unsafe {
         create_mutex(
@@ -216,11 +221,7 @@ pub unsafe extern "C" fn CreateMutexW(
     bInitialOwner: BOOL,
     lpName: LPCWSTR,
 ) -> HANDLE {
-    let flags = if bInitialOwner != 0 {
-        CREATE_MUTEX_INITIAL_OWNER
-    } else {
-        0
-    };
+    let flags = initial_owner_flags(bInitialOwner);
     // SAFETY: this function's contract is `create_mutex`'s.
     unsafe {
         create_mutex(
