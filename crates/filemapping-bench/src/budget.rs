@@ -22,7 +22,7 @@ pub struct Budget {
     /// `create_map_close`, `open_map_close`, `map_unmap`, `create_existing`.
     pub lifecycle: Plan,
     /// The sizes of `create_close_*/create` and `create_close_*/close`.
-    pub create_close: &'static [BySize],
+    pub create_close: Vec<BySize>,
     /// Bytes written by the bandwidth cases.
     pub bandwidth_bytes: usize,
     /// `first_touch_bandwidth`.
@@ -32,7 +32,7 @@ pub struct Budget {
     /// `first_touch_huge_tmpfs`.
     pub huge: Plan,
     /// The sizes of `read_at_*` and `write_at_*`.
-    pub copies: &'static [BySize],
+    pub copies: Vec<BySize>,
     /// How many live names `scale_open` opens among (10 first, then more).
     pub scale_names: &'static [usize],
     /// `scale_open`.
@@ -60,92 +60,73 @@ const fn sized(bytes: usize, plan: Plan) -> BySize {
 const KIB: usize = 1 << 10;
 const MIB: usize = 1 << 20;
 
-/// The full run, for the docs (2-3 minutes).
-const FULL: Budget = Budget {
-    lifecycle: plan(50, 5000, 4),
-    // 256 MiB: about 80 ms to fallocate and as much to free, per implementation that reserves.
-    create_close: &[
-        sized(4 * KIB, plan(20, 1000, 4)),
-        sized(64 * KIB, plan(20, 1000, 4)),
-        sized(MIB, plan(10, 300, 2)),
-        sized(16 * MIB, plan(3, 60, 1)),
-        sized(256 * MIB, plan(2, 15, 1)),
-    ],
-    bandwidth_bytes: 256 * MIB,
-    first_touch: plan(2, 15, 1),
-    warm: plan(2, 30, 1),
-    huge: plan(2, 11, 1),
-    // Batches of 10-100 µs, so that the clock is noise.
-    copies: &[
-        sized(4 * KIB, plan(20, 1000, 64)),
-        sized(64 * KIB, plan(20, 1000, 8)),
-        sized(MIB, plan(10, 500, 2)),
-    ],
-    scale_names: &[10, 10_000, 100_000],
-    scale: plan(20, 2000, 8),
-    race_procs: &[2, 8, 32],
-    race_millis: 1000,
-    race: plan(1, 5, 1),
-};
+/// The one of `values` that a run in `mode` uses: they are given for the full run (for the docs,
+/// 2-3 minutes), the quick one (under a minute) and the smoke one (a handful of iterations of
+/// everything, for the tests), in that order.
+pub(crate) fn by_mode<T>(mode: Mode, values: [T; 3]) -> T {
+    let [full, quick, smoke] = values;
+    match mode {
+        Mode::Full => full,
+        Mode::Quick => quick,
+        Mode::Smoke => smoke,
+    }
+}
 
-/// Under a minute.
-const QUICK: Budget = Budget {
-    lifecycle: plan(20, 1500, 4),
-    create_close: &[
-        sized(4 * KIB, plan(10, 300, 4)),
-        sized(64 * KIB, plan(10, 300, 4)),
-        sized(MIB, plan(5, 100, 2)),
-        sized(16 * MIB, plan(2, 20, 1)),
-        sized(256 * MIB, plan(1, 5, 1)),
-    ],
-    first_touch: plan(1, 5, 1),
-    warm: plan(1, 10, 1),
-    huge: plan(1, 4, 1),
-    copies: &[
-        sized(4 * KIB, plan(10, 300, 64)),
-        sized(64 * KIB, plan(10, 300, 8)),
-        sized(MIB, plan(5, 150, 2)),
-    ],
-    scale_names: &[10, 10_000],
-    scale: plan(10, 600, 8),
-    race_millis: 200,
-    race: plan(0, 2, 1),
-    ..FULL
-};
+/// The sizes of `create_close_*` and their plans, by mode (as [`by_mode`]). 256 MiB: about
+/// 80 ms to fallocate and as much to free, per implementation that reserves.
+const CREATE_CLOSE: [(usize, [Plan; 3]); 5] = [
+    (
+        4 * KIB,
+        [plan(20, 1000, 4), plan(10, 300, 4), plan(0, 2, 2)],
+    ),
+    (
+        64 * KIB,
+        [plan(20, 1000, 4), plan(10, 300, 4), plan(0, 2, 2)],
+    ),
+    (MIB, [plan(10, 300, 2), plan(5, 100, 2), plan(0, 2, 1)]),
+    (16 * MIB, [plan(3, 60, 1), plan(2, 20, 1), plan(0, 1, 1)]),
+    (256 * MIB, [plan(2, 15, 1), plan(1, 5, 1), plan(0, 1, 1)]),
+];
 
-/// A handful of iterations of everything, for the tests.
-const SMOKE: Budget = Budget {
-    lifecycle: plan(1, 3, 2),
-    create_close: &[
-        sized(4 * KIB, plan(0, 2, 2)),
-        sized(64 * KIB, plan(0, 2, 2)),
-        sized(MIB, plan(0, 2, 1)),
-        sized(16 * MIB, plan(0, 1, 1)),
-        sized(256 * MIB, plan(0, 1, 1)),
-    ],
-    bandwidth_bytes: 4 * MIB,
-    first_touch: plan(0, 2, 1),
-    warm: plan(0, 2, 1),
-    huge: plan(0, 2, 1),
-    copies: &[
-        sized(4 * KIB, plan(0, 2, 2)),
-        sized(64 * KIB, plan(0, 2, 2)),
-        sized(MIB, plan(0, 2, 1)),
-    ],
-    scale_names: &[10, 100],
-    scale: plan(1, 3, 2),
-    race_millis: 20,
-    race: plan(0, 1, 1),
-    ..FULL
-};
+/// The sizes of `read_at_*` and `write_at_*` and their plans, by mode: batches of 10-100 µs in
+/// the full and quick runs, so that the clock is noise.
+const COPIES: [(usize, [Plan; 3]); 3] = [
+    (
+        4 * KIB,
+        [plan(20, 1000, 64), plan(10, 300, 64), plan(0, 2, 2)],
+    ),
+    (
+        64 * KIB,
+        [plan(20, 1000, 8), plan(10, 300, 8), plan(0, 2, 2)],
+    ),
+    (MIB, [plan(10, 500, 2), plan(5, 150, 2), plan(0, 2, 1)]),
+];
+
+/// The sizes of `table` with their plans in `mode`.
+fn sizes(mode: Mode, table: &[(usize, [Plan; 3])]) -> Vec<BySize> {
+    let by_size = |&(bytes, plans): &(usize, [Plan; 3])| sized(bytes, by_mode(mode, plans));
+    table.iter().map(by_size).collect()
+}
 
 impl Budget {
-    /// The budget of `mode`.
+    /// The budget of `mode`: each figure is given for the full, quick and smoke runs, in that
+    /// order.
     pub fn for_mode(mode: Mode) -> Budget {
-        match mode {
-            Mode::Full => FULL,
-            Mode::Quick => QUICK,
-            Mode::Smoke => SMOKE,
+        let scale_names: [&'static [usize]; 3] =
+            [&[10, 10_000, 100_000], &[10, 10_000], &[10, 100]];
+        Budget {
+            lifecycle: by_mode(mode, [plan(50, 5000, 4), plan(20, 1500, 4), plan(1, 3, 2)]),
+            create_close: sizes(mode, &CREATE_CLOSE),
+            bandwidth_bytes: by_mode(mode, [256 * MIB, 256 * MIB, 4 * MIB]),
+            first_touch: by_mode(mode, [plan(2, 15, 1), plan(1, 5, 1), plan(0, 2, 1)]),
+            warm: by_mode(mode, [plan(2, 30, 1), plan(1, 10, 1), plan(0, 2, 1)]),
+            huge: by_mode(mode, [plan(2, 11, 1), plan(1, 4, 1), plan(0, 2, 1)]),
+            copies: sizes(mode, &COPIES),
+            scale_names: by_mode(mode, scale_names),
+            scale: by_mode(mode, [plan(20, 2000, 8), plan(10, 600, 8), plan(1, 3, 2)]),
+            race_procs: &[2, 8, 32],
+            race_millis: by_mode(mode, [1000, 200, 20]),
+            race: by_mode(mode, [plan(1, 5, 1), plan(0, 2, 1), plan(0, 1, 1)]),
         }
     }
 
@@ -156,11 +137,11 @@ impl Budget {
             size.map_or(self.lifecycle, |s| s.plan)
         };
         match case {
-            Case::Create(bytes) | Case::Close(bytes) => of_size(self.create_close, bytes),
+            Case::Create(bytes) | Case::Close(bytes) => of_size(&self.create_close, bytes),
             Case::FirstTouch => self.first_touch,
             Case::Warm => self.warm,
             Case::FirstTouchHuge => self.huge,
-            Case::ReadAt(bytes) | Case::WriteAt(bytes) => of_size(self.copies, bytes),
+            Case::ReadAt(bytes) | Case::WriteAt(bytes) => of_size(&self.copies, bytes),
             Case::ScaleOpen(_) => self.scale,
             Case::Race(_) => self.race,
             _ => self.lifecycle,
@@ -223,10 +204,10 @@ mod tests {
             let rounds = |bytes| budget.plan(Case::Create(bytes)).rounds;
             assert!(rounds(256 << 20) < rounds(1 << 20), "{mode:?}");
             assert!(rounds(16 << 20) <= rounds(4 << 10), "{mode:?}");
-            for size in budget.create_close {
+            for size in &budget.create_close {
                 assert_eq!(budget.plan(Case::Close(size.bytes)), size.plan);
             }
-            for size in budget.copies {
+            for size in &budget.copies {
                 assert_eq!(budget.plan(Case::WriteAt(size.bytes)), size.plan);
             }
         }

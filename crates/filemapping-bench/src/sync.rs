@@ -23,6 +23,7 @@
 
 #![allow(unsafe_code)]
 
+use crate::budget::by_mode;
 use crate::error::{BenchError, Result};
 use crate::options::Mode;
 use crate::peers::id::PeerId;
@@ -44,29 +45,15 @@ struct Budget {
     polled_messages: usize,
 }
 
+/// The budget of `mode` (each figure for the full, quick and smoke runs, as [`by_mode`] takes
+/// them).
 fn budget(mode: Mode) -> Budget {
-    match mode {
-        Mode::Full => Budget {
-            rounds: 200,
-            batch: 50,
-            fast_batch: 20_000,
-            messages: 200,
-            polled_messages: 20,
-        },
-        Mode::Quick => Budget {
-            rounds: 60,
-            batch: 30,
-            fast_batch: 5_000,
-            messages: 50,
-            polled_messages: 6,
-        },
-        Mode::Smoke => Budget {
-            rounds: 2,
-            batch: 2,
-            fast_batch: 10,
-            messages: 2,
-            polled_messages: 1,
-        },
+    Budget {
+        rounds: by_mode(mode, [200, 60, 2]),
+        batch: by_mode(mode, [50, 30, 2]),
+        fast_batch: by_mode(mode, [20_000, 5_000, 10]),
+        messages: by_mode(mode, [200, 50, 2]),
+        polled_messages: by_mode(mode, [20, 6, 1]),
     }
 }
 

@@ -49,11 +49,33 @@ unsafe fn common(
     })
 }
 
-/// Adds a created object to the table and sets the last error to 0 or `ERROR_ALREADY_EXISTS`.
-fn created(object: Object, disposition: Disposition) -> HANDLE {
-    let handle = handles::insert(object);
-    last_error::set(disposition.win32_last_error());
-    handle
+impl Common {
+    /// The object's name; empty for an unnamed object.
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+}
+
+/// A create call behind the boundary: `make` creates the object from the common arguments;
+/// the last error is then 0 or `ERROR_ALREADY_EXISTS`.
+///
+/// # Safety
+///
+/// As [`common`].
+unsafe fn create_named(
+    attributes: *const SECURITY_ATTRIBUTES,
+    name: CName,
+    access: DWORD,
+    make: impl FnOnce(Common) -> filemapping::Result<(Object, Disposition)>,
+) -> HANDLE {
+    guard(null_mut(), || {
+        // SAFETY: this function's contract is `common`'s.
+        let args = unsafe { common(attributes, name, access) }?;
+        let (object, disposition) = make(args)?;
+        let handle = handles::insert(object);
+        last_error::set(disposition.win32_last_error());
+        Ok(handle)
+    })
 }
 
 /// `CreateMutexEx` behind the boundary.
@@ -67,17 +89,18 @@ unsafe fn create_mutex(
     flags: DWORD,
     access: DWORD,
 ) -> HANDLE {
-    guard(null_mut(), || {
-        // SAFETY: this function's contract is `common`'s.
-        let args = unsafe { common(attributes, name, access) }?;
-        let (mutex, disposition) = MutexOptions::new()
-            .name(args.name.as_deref().unwrap_or(""))
-            .initial_owner(flags & CREATE_MUTEX_INITIAL_OWNER != 0)
-            .access(MutexAccess::from_bits(args.access))
-            .inheritable(args.inheritable)
-            .create()?;
-        Ok(created(Object::Mutex(mutex), disposition))
-    })
+    let owner = flags & CREATE_MUTEX_INITIAL_OWNER != 0;
+    // SAFETY: this function's contract is `create_named`'s.
+    unsafe { create_named(attributes, name, access, |args| make_mutex(args, owner)) }
+}
+
+/// The `dwFlags` of `CreateMutexEx` that say what `bInitialOwner` of `CreateMutex` says.
+fn initial_owner_flags(initial_owner: BOOL) -> DWORD {
+    if initial_owner != 0 {
+        CREATE_MUTEX_INITIAL_OWNER
+    } else {
+        0
+    }
 }
 
 /// `CreateSemaphoreEx` behind the boundary; `counts` are `(lInitialCount, lMaximumCount)`.
@@ -91,34 +114,51 @@ unsafe fn create_semaphore(
     name: CName,
     access: DWORD,
 ) -> HANDLE {
-    guard(null_mut(), || {
-        // SAFETY: this function's contract is `common`'s.
-        let args = unsafe { common(attributes, name, access) }?;
-        let (semaphore, disposition) = SemaphoreOptions::new()
-            .name(args.name.as_deref().unwrap_or(""))
-            .initial(counts.0)
-            .maximum(counts.1)
-            .access(SemaphoreAccess::from_bits(args.access))
-            .inheritable(args.inheritable)
-            .create()?;
-        Ok(created(Object::Semaphore(semaphore), disposition))
-    })
+    let make = |args| make_semaphore(args, counts);
+    // SAFETY: this function's contract is `create_named`'s.
+    unsafe { create_named(attributes, name, access, make) }
 }
 
-/// `OpenMutex` or `OpenSemaphore` behind the boundary: `open` makes the object. A NULL name is
-/// `ERROR_INVALID_PARAMETER`.
+fn make_mutex(args: Common, owner: bool) -> filemapping::Result<(Object, Disposition)> {
+    MutexOptions::new()
+        .name(args.name())
+        .initial_owner(owner)
+        .access(MutexAccess::from_bits(args.access))
+        .inheritable(args.inheritable)
+        .create()
+        .map(|(mutex, disposition)| (Object::Mutex(mutex), disposition))
+}
+
+fn make_semaphore(
+    args: Common,
+    counts: (LONG, LONG),
+) -> filemapping::Result<(Object, Disposition)> {
+    SemaphoreOptions::new()
+        .name(args.name())
+        .initial(counts.0)
+        .maximum(counts.1)
+        .access(SemaphoreAccess::from_bits(args.access))
+        .inheritable(args.inheritable)
+        .create()
+        .map(|(semaphore, disposition)| (Object::Semaphore(semaphore), disposition))
+}
+
+/// `OpenMutex` or `OpenSemaphore` behind the boundary: `open` makes the object from
+/// `(dwDesiredAccess, bInheritHandle, name)`. A NULL name is `ERROR_INVALID_PARAMETER`.
 ///
 /// # Safety
 ///
 /// `name` is NULL or NUL-terminated.
 unsafe fn open_named(
     name: CName,
-    open: impl FnOnce(&str) -> filemapping::Result<Object>,
+    access: DWORD,
+    inherit: BOOL,
+    open: fn(DWORD, BOOL, &str) -> filemapping::Result<Object>,
 ) -> HANDLE {
     guard(null_mut(), || {
         // SAFETY: NULL or NUL-terminated, as this function's contract requires.
         let name = unsafe { name.object_name() }?.ok_or(Win32Error(ERROR_INVALID_PARAMETER))?;
-        Ok(handles::insert(open(&name)?))
+        Ok(handles::insert(open(access, inherit, &name)?))
     })
 }
 
@@ -154,11 +194,7 @@ pub unsafe extern "C" fn CreateMutexA(
     bInitialOwner: BOOL,
     lpName: LPCSTR,
 ) -> HANDLE {
-    let flags = if bInitialOwner != 0 {
-        CREATE_MUTEX_INITIAL_OWNER
-    } else {
-        0
-    };
+    let flags = initial_owner_flags(bInitialOwner);
     // SAFETY: this function's contract is `create_mutex`'s.
     unsafe {
         create_mutex(
@@ -185,11 +221,7 @@ pub unsafe extern "C" fn CreateMutexW(
     bInitialOwner: BOOL,
     lpName: LPCWSTR,
 ) -> HANDLE {
-    let flags = if bInitialOwner != 0 {
-        CREATE_MUTEX_INITIAL_OWNER
-    } else {
-        0
-    };
+    let flags = initial_owner_flags(bInitialOwner);
     // SAFETY: this function's contract is `create_mutex`'s.
     unsafe {
         create_mutex(
@@ -273,9 +305,9 @@ pub unsafe extern "C" fn OpenMutexA(
     bInheritHandle: BOOL,
     lpName: LPCSTR,
 ) -> HANDLE {
-    let open = |name: &str| open_mutex(dwDesiredAccess, bInheritHandle, name);
+    let name = CName::Ansi(lpName);
     // SAFETY: this function's contract is `open_named`'s.
-    unsafe { open_named(CName::Ansi(lpName), open) }
+    unsafe { open_named(name, dwDesiredAccess, bInheritHandle, open_mutex) }
 }
 
 /// [`OpenMutexA`] with a UTF-16 name.
@@ -293,9 +325,9 @@ pub unsafe extern "C" fn OpenMutexW(
     bInheritHandle: BOOL,
     lpName: LPCWSTR,
 ) -> HANDLE {
-    let open = |name: &str| open_mutex(dwDesiredAccess, bInheritHandle, name);
+    let name = CName::Wide(lpName);
     // SAFETY: this function's contract is `open_named`'s.
-    unsafe { open_named(CName::Wide(lpName), open) }
+    unsafe { open_named(name, dwDesiredAccess, bInheritHandle, open_mutex) }
 }
 
 /// Releases one acquisition of the mutex by the calling thread. FALSE and `ERROR_NOT_OWNER` if
@@ -430,9 +462,9 @@ pub unsafe extern "C" fn OpenSemaphoreA(
     bInheritHandle: BOOL,
     lpName: LPCSTR,
 ) -> HANDLE {
-    let open = |name: &str| open_semaphore(dwDesiredAccess, bInheritHandle, name);
+    let name = CName::Ansi(lpName);
     // SAFETY: this function's contract is `open_named`'s.
-    unsafe { open_named(CName::Ansi(lpName), open) }
+    unsafe { open_named(name, dwDesiredAccess, bInheritHandle, open_semaphore) }
 }
 
 /// [`OpenSemaphoreA`] with a UTF-16 name.
@@ -450,9 +482,9 @@ pub unsafe extern "C" fn OpenSemaphoreW(
     bInheritHandle: BOOL,
     lpName: LPCWSTR,
 ) -> HANDLE {
-    let open = |name: &str| open_semaphore(dwDesiredAccess, bInheritHandle, name);
+    let name = CName::Wide(lpName);
     // SAFETY: this function's contract is `open_named`'s.
-    unsafe { open_named(CName::Wide(lpName), open) }
+    unsafe { open_named(name, dwDesiredAccess, bInheritHandle, open_semaphore) }
 }
 
 /// Adds `lReleaseCount` to the semaphore's count and stores the count before in

@@ -8,7 +8,7 @@
 #[path = "support/peer.rs"]
 mod peer;
 
-use peer::{Peer, TestDir};
+use peer::{say, Peer, TestDir};
 
 use filemapping::{
     ErrorKind, Event, EventOptions, Mutex, MutexOptions, Semaphore, SemaphoreOptions, WaitOutcome,
@@ -23,11 +23,7 @@ const PEER: &str = "FM_INHERIT_SYNC_PEER";
 #[test]
 #[ignore = "entry point of the peer process, run by the other tests"]
 fn peer_entry() {
-    let script = std::env::var(PEER).expect("run as a peer");
-    let mut words = script.split(' ');
-    let (what, token) = (words.next().unwrap(), words.next().unwrap());
-    let say = |line: &str| println!("PEER {line}");
-    match what {
+    peer::serve(PEER, |what, token| match what {
         // Adopts the event and waits for it.
         "event" => {
             // SAFETY: the parent passed the token of a handle this process inherited.
@@ -40,11 +36,7 @@ fn peer_entry() {
             // SAFETY: as above.
             let mutex = unsafe { Mutex::from_inherit_token(token) }.unwrap();
             say("adopted");
-            let outcome = mutex.wait(Some(PATIENCE)).unwrap();
-            say(&format!("{outcome:?}"));
-            if outcome.is_acquired() {
-                mutex.release().unwrap();
-            }
+            peer::wait_and_release(&mutex);
         }
         // Adopts the semaphore, takes one unit, and gives back two.
         "semaphore" => {
@@ -55,7 +47,7 @@ fn peer_entry() {
             say(&format!("previous {}", sem.release(2).unwrap()));
         }
         other => panic!("unknown peer command {other}"),
-    }
+    });
 }
 
 #[test]

@@ -21,14 +21,22 @@ extern char **environ;
 
 #define TEXT_AT 256
 
+/*
+ * An event, a mutex and a semaphore, and a handle opened to each: one set for child_sync, one
+ * for child_variants. A set is passed to the children as six arguments, in this order.
+ */
+struct sync_set {
+    HANDLE event, mutex, semaphore, opened_event, opened_mutex, opened_semaphore;
+};
+#define SYNC_SET_ARGS 6
+
 /* The handle values the child gets on its command line, in this order. */
 enum {
     ARG_INHERITED, ARG_PRIVATE, ARG_LATER, ARG_FILE,
-    ARG_EVENT, ARG_MUTEX, ARG_SEMAPHORE, ARG_OPENED_EVENT, ARG_OPENED_MUTEX, ARG_OPENED_SEMAPHORE,
-    ARG_DUPLICATED_EVENT, ARG_PRIVATE_EVENT, ARG_LATER_MUTEX,
-    ARG_W_EVENT, ARG_A_MUTEX, ARG_A_SEMAPHORE, ARG_W_OPENED_EVENT, ARG_W_OPENED_MUTEX,
-    ARG_W_OPENED_SEMAPHORE,
-    NARGS
+    ARG_SYNC, /* the set of child_sync */
+    ARG_DUPLICATED_EVENT = ARG_SYNC + SYNC_SET_ARGS, ARG_PRIVATE_EVENT, ARG_LATER_MUTEX,
+    ARG_VARIANTS, /* the set of child_variants */
+    NARGS = ARG_VARIANTS + SYNC_SET_ARGS
 };
 static char handles_arg[NARGS][20];
 
@@ -90,6 +98,41 @@ static void set_arg(int which, HANDLE h)
 /* The handle value the parent passed as argument `which` (ARG_*). */
 static HANDLE arg_handle(char **argv, int which) { return parse_handle(argv[2 + which]); }
 
+/* Passes the set `s` to the children as the arguments from `first` (ARG_SYNC, ARG_VARIANTS). */
+static void set_sync_args(int first, const struct sync_set *s)
+{
+    set_arg(first, s->event);
+    set_arg(first + 1, s->mutex);
+    set_arg(first + 2, s->semaphore);
+    set_arg(first + 3, s->opened_event);
+    set_arg(first + 4, s->opened_mutex);
+    set_arg(first + 5, s->opened_semaphore);
+}
+
+/* The set the parent passed as the arguments from `first` (ARG_SYNC, ARG_VARIANTS). */
+static struct sync_set sync_args(char **argv, int first)
+{
+    struct sync_set s;
+    s.event = arg_handle(argv, first);
+    s.mutex = arg_handle(argv, first + 1);
+    s.semaphore = arg_handle(argv, first + 2);
+    s.opened_event = arg_handle(argv, first + 3);
+    s.opened_mutex = arg_handle(argv, first + 4);
+    s.opened_semaphore = arg_handle(argv, first + 5);
+    return s;
+}
+
+/* Closes the handles of the set `s`. */
+static void close_sync_set(const struct sync_set *s)
+{
+    CloseHandle(s->event);
+    CloseHandle(s->mutex);
+    CloseHandle(s->semaphore);
+    CloseHandle(s->opened_event);
+    CloseHandle(s->opened_mutex);
+    CloseHandle(s->opened_semaphore);
+}
+
 /* Prints `label` and what waiting `ms` milliseconds for `h` returned (and why, if it failed). */
 static void wait_for(const char *label, HANDLE h, DWORD ms)
 {
@@ -117,26 +160,22 @@ static void show_flags(const char *label, HANDLE h)
  */
 static void child_variants(char **argv)
 {
-    HANDLE event = arg_handle(argv, ARG_W_EVENT), mutex = arg_handle(argv, ARG_A_MUTEX);
-    HANDLE semaphore = arg_handle(argv, ARG_A_SEMAPHORE);
-    HANDLE opened_event = arg_handle(argv, ARG_W_OPENED_EVENT);
-    HANDLE opened_mutex = arg_handle(argv, ARG_W_OPENED_MUTEX);
-    HANDLE opened_semaphore = arg_handle(argv, ARG_W_OPENED_SEMAPHORE);
+    struct sync_set s = sync_args(argv, ARG_VARIANTS);
     LONG previous = -1;
 
     begin("58 child variants");
-    show_flags("flags", event);
-    show_flags("opened", opened_event);
-    show_b(B(SetEvent(opened_event)));
-    wait_for("event", event, 0);
-    wait_for("mutex", mutex, 10000);
-    show_b(B(ReleaseMutex(mutex)));
-    wait_for("opened-mutex", opened_mutex, 10000);
-    show_b(B(ReleaseMutex(opened_mutex)));
-    show_b(B(ReleaseSemaphore(semaphore, 1, &previous)));
+    show_flags("flags", s.event);
+    show_flags("opened", s.opened_event);
+    show_b(B(SetEvent(s.opened_event)));
+    wait_for("event", s.event, 0);
+    wait_for("mutex", s.mutex, 10000);
+    show_b(B(ReleaseMutex(s.mutex)));
+    wait_for("opened-mutex", s.opened_mutex, 10000);
+    show_b(B(ReleaseMutex(s.opened_mutex)));
+    show_b(B(ReleaseSemaphore(s.semaphore, 1, &previous)));
     num("previous", (unsigned long)previous);
     previous = -1;
-    show_b(B(ReleaseSemaphore(opened_semaphore, 1, &previous)));
+    show_b(B(ReleaseSemaphore(s.opened_semaphore, 1, &previous)));
     num("previous", (unsigned long)previous);
     end();
 }
@@ -147,43 +186,39 @@ static void child_variants(char **argv)
  */
 static void child_sync(char **argv)
 {
-    HANDLE event = arg_handle(argv, ARG_EVENT), mutex = arg_handle(argv, ARG_MUTEX);
-    HANDLE semaphore = arg_handle(argv, ARG_SEMAPHORE);
-    HANDLE opened_event = arg_handle(argv, ARG_OPENED_EVENT);
-    HANDLE opened_mutex = arg_handle(argv, ARG_OPENED_MUTEX);
-    HANDLE opened_semaphore = arg_handle(argv, ARG_OPENED_SEMAPHORE);
+    struct sync_set s = sync_args(argv, ARG_SYNC);
     HANDLE duplicated = arg_handle(argv, ARG_DUPLICATED_EVENT);
     HANDLE private_event = arg_handle(argv, ARG_PRIVATE_EVENT);
     HANDLE later_mutex = arg_handle(argv, ARG_LATER_MUTEX);
     LONG previous = -1;
 
     begin("58 child event");
-    show_flags("flags", event);
-    show_b(B(SetEvent(event)));
+    show_flags("flags", s.event);
+    show_b(B(SetEvent(s.event)));
     end();
 
     /* Not released: this process ends owning it. */
     begin("58 child mutex");
-    show_flags("flags", mutex);
-    wait_for("wait", mutex, 10000);
+    show_flags("flags", s.mutex);
+    wait_for("wait", s.mutex, 10000);
     end();
 
     begin("58 child semaphore");
-    show_flags("flags", semaphore);
-    show_b(B(ReleaseSemaphore(semaphore, 2, &previous)));
+    show_flags("flags", s.semaphore);
+    show_b(B(ReleaseSemaphore(s.semaphore, 2, &previous)));
     num("previous", (unsigned long)previous);
     end();
 
     /* Opened with SYNCHRONIZE (event, mutex) and SEMAPHORE_MODIFY_STATE (semaphore) only. */
     begin("58 child opened");
-    wait_for("event-wait", opened_event, 0);
-    show_b(B(SetEvent(opened_event)));
-    wait_for("mutex-wait", opened_mutex, 10000);
-    show_b(B(ReleaseMutex(opened_mutex)));
+    wait_for("event-wait", s.opened_event, 0);
+    show_b(B(SetEvent(s.opened_event)));
+    wait_for("mutex-wait", s.opened_mutex, 10000);
+    show_b(B(ReleaseMutex(s.opened_mutex)));
     previous = -1;
-    show_b(B(ReleaseSemaphore(opened_semaphore, 1, &previous)));
+    show_b(B(ReleaseSemaphore(s.opened_semaphore, 1, &previous)));
     num("previous", (unsigned long)previous);
-    wait_for("semaphore-wait", opened_semaphore, 0);
+    wait_for("semaphore-wait", s.opened_semaphore, 0);
     end();
 
     /* A copy with EVENT_MODIFY_STATE only, made inheritable by DuplicateHandle; its source
@@ -249,10 +284,8 @@ static int child(char **argv)
 
 /* The parent's events, mutexes and semaphores, made inheritable in each of the ways. */
 struct sync_handles {
-    HANDLE event, mutex, semaphore;
-    HANDLE w_event, a_mutex, a_semaphore, w_opened_event, w_named_mutex, w_opened_mutex;
-    HANDLE w_named_semaphore, w_opened_semaphore;
-    HANDLE named_event, opened_event, named_mutex, opened_mutex, named_semaphore, opened_semaphore;
+    struct sync_set sync, variants;
+    HANDLE named_event, named_mutex, named_semaphore, w_named_mutex, w_named_semaphore;
     HANDLE private_event, duplicated, later_mutex;
 };
 
@@ -260,26 +293,22 @@ struct sync_handles {
 static void parent_variants(struct sync_handles *s)
 {
     SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
+    struct sync_set *v = &s->variants;
 
     begin("58 parent variants");
-    show_created(s->w_event = H(CreateEventW(&inherit, TRUE, FALSE, u"fm-inherit-w-event")));
-    show_created(s->a_mutex = H(CreateMutexA(&inherit, FALSE, NULL)));
-    show_created(s->a_semaphore = H(CreateSemaphoreA(&inherit, 0, 5, NULL)));
-    show_h(s->w_opened_event = H(OpenEventW(EVENT_MODIFY_STATE, TRUE, u"fm-inherit-w-event")));
+    show_created(v->event = H(CreateEventW(&inherit, TRUE, FALSE, u"fm-inherit-w-event")));
+    show_created(v->mutex = H(CreateMutexA(&inherit, FALSE, NULL)));
+    show_created(v->semaphore = H(CreateSemaphoreA(&inherit, 0, 5, NULL)));
+    show_h(v->opened_event = H(OpenEventW(EVENT_MODIFY_STATE, TRUE, u"fm-inherit-w-event")));
     s->w_named_mutex = CreateMutexW(NULL, FALSE, u"fm-inherit-w-mutex");
-    show_h(s->w_opened_mutex = H(OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, TRUE,
-                                            u"fm-inherit-w-mutex")));
+    show_h(v->opened_mutex = H(OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, TRUE,
+                                          u"fm-inherit-w-mutex")));
     s->w_named_semaphore = CreateSemaphoreW(NULL, 0, 5, u"fm-inherit-w-semaphore");
-    show_h(s->w_opened_semaphore = H(OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, TRUE,
-                                                    u"fm-inherit-w-semaphore")));
+    show_h(v->opened_semaphore = H(OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, TRUE,
+                                                  u"fm-inherit-w-semaphore")));
     show_flags("named-mutex", s->w_named_mutex);
     end();
-    set_arg(ARG_W_EVENT, s->w_event);
-    set_arg(ARG_A_MUTEX, s->a_mutex);
-    set_arg(ARG_A_SEMAPHORE, s->a_semaphore);
-    set_arg(ARG_W_OPENED_EVENT, s->w_opened_event);
-    set_arg(ARG_W_OPENED_MUTEX, s->w_opened_mutex);
-    set_arg(ARG_W_OPENED_SEMAPHORE, s->w_opened_semaphore);
+    set_sync_args(ARG_VARIANTS, &s->variants);
 }
 
 /* What the children did to the handles of child_variants; closes them. */
@@ -288,24 +317,19 @@ static void parent_variants_after(struct sync_handles *s)
     LONG a = -1, w = -1;
 
     begin("58 parent variants after");
-    wait_for("event", s->w_event, 0);
-    wait_for("mutex", s->a_mutex, 0);
-    show_b(B(ReleaseMutex(s->a_mutex)));
+    wait_for("event", s->variants.event, 0);
+    wait_for("mutex", s->variants.mutex, 0);
+    show_b(B(ReleaseMutex(s->variants.mutex)));
     wait_for("named-mutex", s->w_named_mutex, 0);
     show_b(B(ReleaseMutex(s->w_named_mutex)));
-    ReleaseSemaphore(s->a_semaphore, 1, &a);
+    ReleaseSemaphore(s->variants.semaphore, 1, &a);
     ReleaseSemaphore(s->w_named_semaphore, 1, &w);
     num("semaphore", (unsigned long)a);
     num("opened-semaphore", (unsigned long)w);
     end();
-    CloseHandle(s->w_event);
-    CloseHandle(s->a_mutex);
-    CloseHandle(s->a_semaphore);
-    CloseHandle(s->w_opened_event);
+    close_sync_set(&s->variants);
     CloseHandle(s->w_named_mutex);
-    CloseHandle(s->w_opened_mutex);
     CloseHandle(s->w_named_semaphore);
-    CloseHandle(s->w_opened_semaphore);
 }
 
 static void parent_sync(struct sync_handles *s)
@@ -313,21 +337,22 @@ static void parent_sync(struct sync_handles *s)
     SECURITY_ATTRIBUTES inherit = {sizeof(SECURITY_ATTRIBUTES), NULL, TRUE};
 
     begin("58 parent sync");
-    s->event = H(CreateEventA(&inherit, TRUE, FALSE, NULL));
-    show_created(s->event);
-    s->mutex = H(CreateMutexW(&inherit, FALSE, NULL));
-    show_created(s->mutex);
-    s->semaphore = H(CreateSemaphoreW(&inherit, 1, 10, NULL));
-    show_created(s->semaphore);
+    s->sync.event = H(CreateEventA(&inherit, TRUE, FALSE, NULL));
+    show_created(s->sync.event);
+    s->sync.mutex = H(CreateMutexW(&inherit, FALSE, NULL));
+    show_created(s->sync.mutex);
+    s->sync.semaphore = H(CreateSemaphoreW(&inherit, 1, 10, NULL));
+    show_created(s->sync.semaphore);
     s->named_event = CreateEventA(NULL, TRUE, TRUE, "fm-inherit-event");
-    s->opened_event = H(OpenEventA(SYNCHRONIZE, TRUE, "fm-inherit-event"));
-    show_h(s->opened_event);
+    s->sync.opened_event = H(OpenEventA(SYNCHRONIZE, TRUE, "fm-inherit-event"));
+    show_h(s->sync.opened_event);
     s->named_mutex = CreateMutexA(NULL, FALSE, "fm-inherit-mutex");
-    s->opened_mutex = H(OpenMutexA(SYNCHRONIZE, TRUE, "fm-inherit-mutex"));
-    show_h(s->opened_mutex);
+    s->sync.opened_mutex = H(OpenMutexA(SYNCHRONIZE, TRUE, "fm-inherit-mutex"));
+    show_h(s->sync.opened_mutex);
     s->named_semaphore = CreateSemaphoreA(NULL, 0, 5, "fm-inherit-semaphore");
-    s->opened_semaphore = H(OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, TRUE, "fm-inherit-semaphore"));
-    show_h(s->opened_semaphore);
+    s->sync.opened_semaphore = H(OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, TRUE,
+                                                "fm-inherit-semaphore"));
+    show_h(s->sync.opened_semaphore);
     s->private_event = CreateEventA(NULL, TRUE, FALSE, NULL);
     s->duplicated = NULL;
     show_b(B(DuplicateHandle(GetCurrentProcess(), s->private_event, GetCurrentProcess(),
@@ -337,22 +362,17 @@ static void parent_sync(struct sync_handles *s)
     end();
 
     begin("sync-handle-information");
-    show_flags("event", s->event);
-    show_flags("mutex", s->mutex);
-    show_flags("semaphore", s->semaphore);
+    show_flags("event", s->sync.event);
+    show_flags("mutex", s->sync.mutex);
+    show_flags("semaphore", s->sync.semaphore);
     show_flags("named", s->named_event);
-    show_flags("opened", s->opened_event);
+    show_flags("opened", s->sync.opened_event);
     show_flags("private", s->private_event);
     show_flags("duplicated", s->duplicated);
     show_flags("later", s->later_mutex);
     end();
 
-    set_arg(ARG_EVENT, s->event);
-    set_arg(ARG_MUTEX, s->mutex);
-    set_arg(ARG_SEMAPHORE, s->semaphore);
-    set_arg(ARG_OPENED_EVENT, s->opened_event);
-    set_arg(ARG_OPENED_MUTEX, s->opened_mutex);
-    set_arg(ARG_OPENED_SEMAPHORE, s->opened_semaphore);
+    set_sync_args(ARG_SYNC, &s->sync);
     set_arg(ARG_DUPLICATED_EVENT, s->duplicated);
     set_arg(ARG_PRIVATE_EVENT, s->private_event);
     set_arg(ARG_LATER_MUTEX, s->later_mutex);
@@ -365,10 +385,10 @@ static void parent_sync_after(struct sync_handles *s)
     LONG previous = -1;
 
     begin("58 parent sync after");
-    wait_for("event", s->event, 0);
-    wait_for("mutex", s->mutex, 0);
-    show_b(B(ReleaseMutex(s->mutex)));
-    show_b(B(ReleaseSemaphore(s->semaphore, 1, &previous)));
+    wait_for("event", s->sync.event, 0);
+    wait_for("mutex", s->sync.mutex, 0);
+    show_b(B(ReleaseMutex(s->sync.mutex)));
+    show_b(B(ReleaseSemaphore(s->sync.semaphore, 1, &previous)));
     num("semaphore", (unsigned long)previous);
     previous = -1;
     ReleaseSemaphore(s->named_semaphore, 1, &previous);
@@ -378,15 +398,10 @@ static void parent_sync_after(struct sync_handles *s)
     show_b(B(ReleaseMutex(s->later_mutex)));
     end();
 
-    CloseHandle(s->event);
-    CloseHandle(s->mutex);
-    CloseHandle(s->semaphore);
+    close_sync_set(&s->sync);
     CloseHandle(s->named_event);
-    CloseHandle(s->opened_event);
     CloseHandle(s->named_mutex);
-    CloseHandle(s->opened_mutex);
     CloseHandle(s->named_semaphore);
-    CloseHandle(s->opened_semaphore);
     CloseHandle(s->private_event);
     CloseHandle(s->duplicated);
     CloseHandle(s->later_mutex);

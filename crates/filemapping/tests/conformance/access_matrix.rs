@@ -55,9 +55,9 @@ fn row_62_page_readwrite_as_open_access_means_file_map_read() {
 #[test]
 fn row_63_an_all_access_handle_cannot_map_write_views_of_a_read_only_section() {
     let test = "row_63_an_all_access_handle_cannot_map_write_views_of_a_read_only_section";
-    let divergence = "Wine does not record a section's maximum protection and maps the view \
-                      (spec §13, Wine deviation 4; T ROS-kmMV for Windows)";
-    if skip_under_wine(test, divergence) {
+    let quirk = "Wine does not record a section's maximum protection and maps the view \
+                 (spec §13, Wine deviation 4; T ROS-kmMV for Windows)";
+    if skip_under_wine(test, quirk) {
         return;
     }
     named_scenario("row63", |sb| {

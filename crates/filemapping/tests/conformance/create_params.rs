@@ -158,12 +158,12 @@ fn row_14_readonly_and_writecopy_sections_on_readonly_file_succeed() {
 #[test]
 fn row_15_execute_read_without_execute_permission_is_access_denied() {
     let test = "row_15_execute_read_without_execute_permission_is_access_denied";
-    let divergence = "Wine creates PAGE_EXECUTE_READ sections of files without GENERIC_EXECUTE \
-                      (spec §13, Wine deviation 1; todo_wine in W-k32v test_mapping); \
-                      only the control runs";
+    let quirk = "Wine creates PAGE_EXECUTE_READ sections of files without GENERIC_EXECUTE \
+                 (spec §13, Wine deviation 1; todo_wine in W-k32v test_mapping); \
+                 only the control runs";
     let sb = Sandbox::new("row15");
     let file = sb.file("f", 8192, Access::Read);
-    if !skip_under_wine(test, divergence) {
+    if !skip_under_wine(test, quirk) {
         let result = sb.on_file(&file, Protection::ExecuteRead, 8192);
         assert_code(result, ERROR_ACCESS_DENIED);
     }
@@ -176,12 +176,12 @@ fn row_15_execute_read_without_execute_permission_is_access_denied() {
 #[test]
 fn row_16_execute_writecopy_and_execute_readwrite_are_access_denied() {
     let test = "row_16_execute_writecopy_and_execute_readwrite_are_access_denied";
-    let divergence = "Wine creates PAGE_EXECUTE_WRITECOPY sections of files without \
-                      GENERIC_EXECUTE (spec §13, Wine deviation 1; todo_wine_if in W-k32v \
-                      test_mapping); PAGE_EXECUTE_READWRITE is still checked";
+    let quirk = "Wine creates PAGE_EXECUTE_WRITECOPY sections of files without \
+                 GENERIC_EXECUTE (spec §13, Wine deviation 1; todo_wine_if in W-k32v \
+                 test_mapping); PAGE_EXECUTE_READWRITE is still checked";
     let sb = Sandbox::new("row16");
     let file = sb.file("f", 8192, Access::Read);
-    if !skip_under_wine(test, divergence) {
+    if !skip_under_wine(test, quirk) {
         let result = sb.on_file(&file, Protection::ExecuteWriteCopy, 8192);
         assert_code(result, ERROR_ACCESS_DENIED);
     }

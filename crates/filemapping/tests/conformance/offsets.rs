@@ -198,8 +198,8 @@ fn row_88_two_views_differ_and_are_coherent() {
 #[test]
 fn a_kernel_base_address_is_invalid_parameter() {
     let test = "a_kernel_base_address_is_invalid_parameter";
-    let divergence = "Wine maps a view at a kernel-range address (spec §13, Wine deviation 14)";
-    if skip_under_wine(test, divergence) {
+    let quirk = "Wine maps a view at a kernel-range address (spec §13, Wine deviation 14)";
+    if skip_under_wine(test, quirk) {
         return;
     }
     let sb = Sandbox::new("kernel");

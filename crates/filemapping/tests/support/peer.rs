@@ -1,15 +1,23 @@
 //! A peer process for the synchronization tests: the test binary itself, started again to run
 //! its ignored `peer_entry` test with a script in an environment variable, in the namespace of a
-//! test's directory. It reports progress with lines `PEER <what>` on its stdout.
+//! test's directory. It reports progress with lines `PEER <what>` on its stdout ([`say`]); its
+//! entry point hands the script to [`serve`].
 //!
 //! Shared through `#[path = "../support/peer.rs"] mod peer;`; portable (Windows ignores the
 //! namespace root, so names carry the test's tag: [`TestDir::n`]).
 #![allow(dead_code)]
 
-use filemapping::Namespace;
+use filemapping::{Disposition, Mutex, MutexOptions, Namespace, WaitOutcome};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+/// How long a peer waits for an object the test will signal (a watchdog, not a performance
+/// bound).
+const PATIENCE: Duration = Duration::from_secs(60);
+/// How long the peer of [`own_until_killed`] holds its mutex, waiting to be killed.
+const OWN_FOR: Duration = Duration::from_secs(600);
 
 /// A fresh namespace root, removed on drop, and the tag of the test's names.
 pub(crate) struct TestDir(pub(crate) PathBuf, String);
@@ -29,6 +37,14 @@ impl TestDir {
     }
     pub(crate) fn ns(&self) -> Namespace {
         Namespace::at(&self.0)
+    }
+    /// Creates or opens the test's mutex called `leaf` in its namespace.
+    pub(crate) fn mutex(&self, leaf: &str) -> (Mutex, Disposition) {
+        MutexOptions::new()
+            .name(&self.n(leaf))
+            .namespace(&self.ns())
+            .create()
+            .unwrap()
     }
 }
 
@@ -78,4 +94,36 @@ impl Peer {
     pub(crate) fn finish(mut self) {
         assert!(self.child.wait().unwrap().success());
     }
+}
+
+/// In the peer: reads its script `WHAT NAME` from the variable `var` and runs `run(what, name)`.
+pub(crate) fn serve(var: &str, run: impl FnOnce(&str, &str)) {
+    let script = std::env::var(var).expect("run as a peer");
+    let mut words = script.split(' ');
+    let (what, name) = (words.next().unwrap(), words.next().unwrap());
+    run(what, name);
+}
+
+/// In the peer: tells the test `line` (read there by [`Peer::line`]).
+pub(crate) fn say(line: &str) {
+    println!("PEER {line}");
+}
+
+/// In the peer: waits for `mutex`, says how the wait ended, and releases the mutex if the wait
+/// acquired it.
+pub(crate) fn wait_and_release(mutex: &Mutex) {
+    let outcome = mutex.wait(Some(PATIENCE)).unwrap();
+    say(&format!("{outcome:?}"));
+    if outcome.is_acquired() {
+        mutex.release().unwrap();
+    }
+}
+
+/// In the peer: creates or opens the mutex `name`, owns it, says `owned`, and waits to be
+/// killed.
+pub(crate) fn own_until_killed(name: &str) {
+    let (mutex, _) = MutexOptions::new().name(name).create().unwrap();
+    assert_eq!(mutex.wait(None).unwrap(), WaitOutcome::Acquired);
+    say("owned");
+    std::thread::sleep(OWN_FOR);
 }

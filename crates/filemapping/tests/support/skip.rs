@@ -21,12 +21,13 @@ pub(crate) fn under_wine() -> bool {
     std::env::var_os("FILEMAPPING_UNDER_WINE").is_some()
 }
 
-/// A test that follows Windows where Wine differs (spec §13): reports the skip under Wine, naming
-/// the divergence, and returns whether to skip.
-pub(crate) fn skip_under_wine(test: &str, divergence: &str) -> bool {
+/// A test that follows Windows where Wine differs (spec §13): reports the skip under Wine as
+/// `skipped: <test>: Wine quirk: <quirk>`, the wording of the C tests, and returns whether to
+/// skip.
+pub(crate) fn skip_under_wine(test: &str, quirk: &str) -> bool {
     let wine = under_wine();
     if wine {
-        skip(test, &format!("Wine divergence: {divergence}"));
+        skip(test, &format!("Wine quirk: {quirk}"));
     }
     wine
 }

@@ -5,7 +5,7 @@
 #[path = "../support/peer.rs"]
 mod peer;
 
-use peer::{Peer, TestDir};
+use peer::{say, Peer, TestDir};
 
 use filemapping::{
     CreateOptions, Disposition, ErrorKind, EventOptions, Mutex, MutexAccess, MutexOpenOptions,
@@ -21,27 +21,14 @@ const PEER: &str = "FM_SYNC_PEER";
 #[test]
 #[ignore = "entry point of the peer process, run by the other tests"]
 fn peer_entry() {
-    let script = std::env::var(PEER).expect("run as a peer");
-    let mut words = script.split(' ');
-    let (what, name) = (words.next().unwrap(), words.next().unwrap());
-    let say = |line: &str| println!("PEER {line}");
-    match what {
+    peer::serve(PEER, |what, name| match what {
         // Creates or opens the mutex, owns it, and waits to be killed.
-        "own" => {
-            let (mutex, _) = MutexOptions::new().name(name).create().unwrap();
-            assert_eq!(mutex.wait(None).unwrap(), WaitOutcome::Acquired);
-            say("owned");
-            std::thread::sleep(PATIENCE * 10);
-        }
+        "own" => peer::own_until_killed(name),
         // Waits for the mutex, says how the wait ended, releases it.
         "wait" => {
             let mutex = Mutex::open(name).unwrap();
             say("waiting");
-            let outcome = mutex.wait(Some(PATIENCE)).unwrap();
-            say(&format!("{outcome:?}"));
-            if outcome.is_acquired() {
-                mutex.release().unwrap();
-            }
+            peer::wait_and_release(&mutex);
         }
         // Releases the semaphore once, says the previous count.
         "post" => {
@@ -51,15 +38,7 @@ fn peer_entry() {
             say(&format!("previous {}", sem.release(1).unwrap()));
         }
         other => panic!("unknown peer command {other}"),
-    }
-}
-
-fn mutex_in(dir: &TestDir, leaf: &str) -> (Mutex, Disposition) {
-    MutexOptions::new()
-        .name(&dir.n(leaf))
-        .namespace(&dir.ns())
-        .create()
-        .unwrap()
+    });
 }
 
 #[test]
@@ -139,7 +118,7 @@ fn the_initial_owner_owns_a_new_mutex_but_not_an_existing_one() {
 #[test]
 fn sigkill_of_the_owner_process_abandons_the_mutex_to_the_next_waiter() {
     let dir = TestDir::new("sync", "sigkill");
-    let (mutex, _) = mutex_in(&dir, "m");
+    let (mutex, _) = dir.mutex("m");
     let mut owner = Peer::spawn(PEER, &dir, "own", &dir.n("m"));
     assert_eq!(owner.line(), "owned");
     assert_eq!(
@@ -160,7 +139,7 @@ fn sigkill_of_the_owner_process_abandons_the_mutex_to_the_next_waiter() {
 #[test]
 fn a_waiting_process_gets_the_mutex_when_the_owner_releases_it() {
     let dir = TestDir::new("sync", "handoff");
-    let (mutex, _) = mutex_in(&dir, "m");
+    let (mutex, _) = dir.mutex("m");
     assert_eq!(mutex.wait(None).unwrap(), WaitOutcome::Acquired);
     let mut waiter = Peer::spawn(PEER, &dir, "wait", &dir.n("m"));
     assert_eq!(waiter.line(), "waiting");
@@ -182,7 +161,7 @@ fn a_name_dies_with_its_last_handle_even_after_a_crash() {
         opener.open(&dir.n("m")).unwrap_err().kind(),
         ErrorKind::NotFound
     );
-    let (fresh, disposition) = mutex_in(&dir, "m");
+    let (fresh, disposition) = dir.mutex("m");
     assert_eq!(disposition, Disposition::Created);
     assert_eq!(
         fresh.wait(None).unwrap(),
@@ -196,7 +175,7 @@ fn a_name_dies_with_its_last_handle_even_after_a_crash() {
 fn names_of_other_types_are_invalid_handles() {
     let dir = TestDir::new("sync", "types");
     let ns = dir.ns();
-    let (_m, _) = mutex_in(&dir, "mutex");
+    let (_m, _) = dir.mutex("mutex");
     let (_s, _) = SemaphoreOptions::new()
         .name(&dir.n("sem"))
         .namespace(&ns)
@@ -267,7 +246,7 @@ fn names_of_other_types_are_invalid_handles() {
 #[test]
 fn mutex_rights_are_enforced_and_generic_rights_mapped() {
     let dir = TestDir::new("sync", "mutex-rights");
-    let (_m, _) = mutex_in(&dir, "m");
+    let (_m, _) = dir.mutex("m");
     let open = |access| {
         MutexOpenOptions::new(access)
             .namespace(&dir.ns())

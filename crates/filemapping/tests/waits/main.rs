@@ -10,7 +10,7 @@
 #[path = "../support/peer.rs"]
 mod peer;
 
-use peer::{Peer, TestDir};
+use peer::{say, Peer, TestDir};
 
 use filemapping::{
     signal_and_wait, wait_all, wait_any, ErrorKind, Event, EventAccess, EventOptions, Mutex,
@@ -66,31 +66,12 @@ fn wait_any_takes_the_lowest_signaled_index_only() {
     let s = semaphore(2, 5);
     let m = mutex();
     let objects: [&dyn Waitable; 4] = [&a, &b, &s, &m];
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(0)
-    );
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(1)
-    );
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(2)
-    );
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(2)
-    );
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(3)
-    );
-    // The mutex is this thread's now: recursion satisfies the wait again.
-    assert_eq!(
-        wait_any(&objects, ZERO).unwrap(),
-        WaitAnyOutcome::Signaled(3)
-    );
+    // Each event once, the semaphore's two units, then the mutex; the mutex is this thread's
+    // then, and recursion satisfies the wait again.
+    for (wait, index) in [0, 1, 2, 2, 3, 3].into_iter().enumerate() {
+        let outcome = wait_any(&objects, ZERO).unwrap();
+        assert_eq!(outcome, WaitAnyOutcome::Signaled(index), "wait {wait}");
+    }
     m.release().unwrap();
     m.release().unwrap();
     assert_eq!(m.release().unwrap_err().kind(), ErrorKind::NotOwner);
@@ -436,25 +417,16 @@ fn racing_wait_alls_and_wait_anys_conserve_the_counts() {
 #[test]
 #[ignore = "entry point of the peer process, run by the other tests"]
 fn peer_entry() {
-    let script = std::env::var(PEER).expect("run as a peer");
-    let mut words = script.split(' ');
-    let (what, name) = (words.next().unwrap(), words.next().unwrap());
-    let say = |line: &str| println!("PEER {line}");
-    match what {
+    peer::serve(PEER, |what, name| match what {
         // Owns the mutex and waits to be killed.
-        "own" => {
-            let (m, _) = MutexOptions::new().name(name).create().unwrap();
-            assert!(m.wait(None).unwrap().is_acquired());
-            say("owned");
-            std::thread::sleep(PATIENCE * 10);
-        }
+        "own" => peer::own_until_killed(name),
         // Sets the event `name`.
         "set" => {
             Event::open(name).unwrap().set().unwrap();
             say("set");
         }
         other => panic!("unknown peer command {other}"),
-    }
+    });
 }
 
 #[test]
@@ -463,11 +435,7 @@ fn sigkill_of_the_owner_abandons_the_mutex_to_a_sleeping_wait_any() {
     let name = dir.n("m");
     let mut owner = Peer::spawn(PEER, &dir, "own", &name);
     assert_eq!(owner.line(), "owned");
-    let (m, _) = MutexOptions::new()
-        .name(&name)
-        .namespace(&dir.ns())
-        .create()
-        .unwrap();
+    let (m, _) = dir.mutex("m");
     let e = event(false, false);
     assert_eq!(wait_any(&[&e, &m], ZERO).unwrap(), WaitAnyOutcome::TimedOut);
     let waiter = std::thread::spawn({
@@ -494,11 +462,7 @@ fn sigkill_of_the_owner_completes_a_wait_all_as_abandoned() {
     let name = dir.n("m");
     let mut owner = Peer::spawn(PEER, &dir, "own", &name);
     assert_eq!(owner.line(), "owned");
-    let (m, _) = MutexOptions::new()
-        .name(&name)
-        .namespace(&dir.ns())
-        .create()
-        .unwrap();
+    let (m, _) = dir.mutex("m");
     let s = semaphore(1, 1);
     let waiter = std::thread::spawn({
         let (s, m) = (s.try_clone().unwrap(), m.try_clone().unwrap());
