@@ -3,7 +3,7 @@
 //! `FILEMAPPING_DIR`), and never waits for anything without a deadline.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -25,6 +25,19 @@ struct Sandbox {
 impl Sandbox {
     fn new(test: &str) -> Sandbox {
         let dir = std::env::temp_dir().join(format!("fmap-cli-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("cannot create the sandbox");
+        Sandbox { dir }
+    }
+
+    /// A sandbox on shared memory (under `/dev/shm` where it exists), as the default namespace
+    /// root is.
+    fn on_shared_memory(test: &str) -> Sandbox {
+        let shm = Path::new("/dev/shm");
+        if !shm.is_dir() {
+            return Sandbox::new(test);
+        }
+        let dir = shm.join(format!("fmap-cli-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("cannot create the sandbox");
         Sandbox { dir }
@@ -694,6 +707,36 @@ fn create_ls_info_write_read_and_gc() {
     );
     let again = sb.run(&["gc"]).success();
     assert_eq!(again.stdout, ["nothing to remove"], "{again:?}");
+}
+
+// A SEC_RESERVE mapping's pages are reserved until committed: `write` commits the pages it
+// writes, `read` of them works, and a read of pages nobody committed is refused with
+// ERROR_ACCESS_DENIED. The namespace is on shared memory, as the default one is.
+#[test]
+fn write_commits_the_pages_of_a_reserve_mapping() {
+    let sb = Sandbox::on_shared_memory("write_commits_the_pages_of_a_reserve_mapping");
+    let mut holder = start_create(
+        &sb,
+        "Sparse",
+        &["--size", "1m", "--reserve", "--for", "30s"],
+    );
+    let wrote = sb
+        .run(&["write", "Sparse", "hello", "--offset", "8192"])
+        .success();
+    assert_eq!(wrote.stdout, ["wrote 5 bytes at offset 8192"]);
+    let text = sb
+        .run(&[
+            "read", "Sparse", "--offset", "8192", "--len", "5", "--format", "utf8",
+        ])
+        .success();
+    assert_eq!(text.stdout, ["hello"]);
+    let refused = sb.run(&["read", "Sparse", "--len", "5"]).failure(FAILED);
+    assert!(refused.stderr.contains("reserved"), "{refused:?}");
+    assert!(
+        refused.stderr.contains("ERROR_ACCESS_DENIED"),
+        "{refused:?}"
+    );
+    holder.kill();
 }
 
 #[test]

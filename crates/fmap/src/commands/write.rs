@@ -3,6 +3,8 @@
 //! Input is streamed a chunk at a time straight into the view, never read whole, and never past
 //! the end of the mapping: endless input (`--from /dev/zero`, `yes | fmap write X --stdin`)
 //! fills the mapping from the offset to its end and stops there with a message and exit code 1.
+//! The pages of a `SEC_RESERVE` mapping are committed as they are written, as a Windows program
+//! commits them (`VirtualAlloc(MEM_COMMIT)`) before it writes.
 
 use super::read::map_range;
 use super::Ctx;
@@ -10,7 +12,7 @@ use crate::cli::WriteArgs;
 use crate::failure::{Context, Failure};
 use crate::out::outln;
 use crate::shown::shown;
-use filemapping::{FileMapAccess, ERROR_ACCESS_DENIED};
+use filemapping::{FileMapAccess, SectionAttributes, ERROR_ACCESS_DENIED};
 use std::io::Read;
 
 const CHUNK: usize = 1 << 20;
@@ -18,7 +20,9 @@ const CHUNK: usize = 1 << 20;
 pub(crate) fn run(ctx: &Ctx, args: &WriteArgs) -> Result<(), Failure> {
     let (mut input, input_len) = input(args)?;
     let map = super::open(&ctx.ns, &args.name, FileMapAccess::WRITE)?;
-    let size = map.info().doing("cannot query the mapping")?.size();
+    let info = map.info().doing("cannot query the mapping")?;
+    let size = info.size();
+    let reserve = info.attributes().contains(SectionAttributes::RESERVE);
     if args.offset > size || input_len.is_some_and(|len| len > size - args.offset) {
         return Err(past_the_end(size, args.offset, input_len));
     }
@@ -44,6 +48,10 @@ pub(crate) fn run(ctx: &Ctx, args: &WriteArgs) -> Result<(), Failure> {
             break;
         }
         if let Some((view, skip)) = &view {
+            if reserve {
+                view.commit(skip + written, got)
+                    .doing("cannot commit the pages")?;
+            }
             view.write_at(skip + written, &buf[..got])
                 .doing("cannot write the view")?;
         }
