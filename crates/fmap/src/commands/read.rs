@@ -5,7 +5,10 @@ use crate::cli::{Format, ReadArgs};
 use crate::dump::{use_color, Dumper};
 use crate::failure::{Context, Failure};
 use crate::out;
-use filemapping::{FileMapAccess, View, ALLOCATION_GRANULARITY, ERROR_ACCESS_DENIED};
+use filemapping::{
+    FileMapAccess, SectionAttributes, SectionInfo, View, ALLOCATION_GRANULARITY,
+    ERROR_ACCESS_DENIED,
+};
 use std::io::Write;
 
 const CHUNK: usize = 1 << 20;
@@ -28,7 +31,8 @@ pub(crate) fn run(ctx: &Ctx, args: &ReadArgs) -> Result<(), Failure> {
     for start in (0..len).step_by(chunk_len) {
         let mut chunk = vec![0u8; chunk_len.min(len - start)];
         view.read_at(skip + start, &mut chunk)
-            .doing("cannot read the view")?;
+            .doing("cannot read the view")
+            .map_err(|f| reserve_hint(f, &info))?;
         match args.format {
             _ if ctx.json => text.extend_from_slice(&chunk),
             Format::Raw => out.write_all(&chunk).map_err(out::failure)?,
@@ -54,6 +58,18 @@ pub(crate) fn run(ctx: &Ctx, args: &ReadArgs) -> Result<(), Failure> {
         Format::Raw => Ok(()),
     };
     written.and_then(|()| out.flush()).map_err(out::failure)
+}
+
+/// A read of a `SEC_RESERVE` mapping fails on pages nobody committed: says so, where the
+/// general hint for a refused access would blame permissions.
+pub(super) fn reserve_hint(failure: Failure, info: &SectionInfo) -> Failure {
+    match info.attributes().contains(SectionAttributes::RESERVE) {
+        true => failure.with_hint(
+            "a SEC_RESERVE mapping's pages can be read once committed; `fmap write` commits \
+             the pages it writes",
+        ),
+        false => failure,
+    }
 }
 
 /// The byte range to read: from `offset`, `len` bytes or to the end; it must lie inside.

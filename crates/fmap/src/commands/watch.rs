@@ -36,7 +36,8 @@ pub(crate) fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), Failure> {
     loop {
         let mut bytes = vec![0u8; len];
         view.read_at(skip, &mut bytes)
-            .doing("cannot read the view")?;
+            .doing("cannot read the view")
+            .map_err(|f| super::read::reserve_hint(f, &info))?;
         refresh += 1;
         if redraw || previous.as_deref() != Some(&bytes[..]) {
             let mut frame = Vec::new();
