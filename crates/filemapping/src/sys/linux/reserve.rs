@@ -20,6 +20,7 @@ use super::errors::os_error;
 use super::fd;
 use crate::error::{ErrorKind, Result};
 use std::os::unix::io::RawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How a view of memory tells committed pages from reserved ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,20 +69,33 @@ impl Pages {
     }
 
     /// Fails with `ERROR_ACCESS_DENIED` unless every page of `[offset, offset + len)` is
-    /// committed (only asked where the file's data tells, [`Commits::Data`]).
+    /// committed (only asked where the file's data tells, [`Commits::Data`]). What it finds
+    /// committed is remembered in `known`, so that copies within pages already seen committed
+    /// cost no call.
     #[inline]
-    pub(crate) fn check(&self, commits: Commits, offset: usize, len: usize) -> Result<()> {
+    pub(crate) fn check(
+        &self,
+        commits: Commits,
+        known: &Known,
+        offset: usize,
+        len: usize,
+    ) -> Result<()> {
         if commits != Commits::Data {
             return Ok(());
         }
         let page = fd::page_size();
-        let start = offset / page * page;
-        let end = offset + len.max(1);
-        let hole = self.next(start, libc::SEEK_HOLE)?;
-        match hole {
-            Some(at) if at < end => Err(crate::sys::reserved(at.max(start))),
-            _ => Ok(()),
+        let first = offset / page;
+        let last = (offset + len.max(1) - 1) / page;
+        if known.covers(first, last) {
+            return Ok(());
         }
+        let start = first * page;
+        let hole = self.next(start, libc::SEEK_HOLE)?.unwrap_or(self.region);
+        if hole <= last * page {
+            return Err(crate::sys::reserved(hole.max(start)));
+        }
+        known.learn(first, hole / page);
+        Ok(())
     }
 
     /// The run of pages from `start` in one state, told by the file's data and holes.
@@ -109,6 +123,43 @@ impl Pages {
     }
 }
 
+/// The pages of a view seen committed: one run of page indices `[first, end)`, packed in one
+/// word so that every value read is a run that was seen whole. Pages are never decommitted
+/// (spec §2.4), so a run seen committed stays committed. (A hostile owner may punch a hole in
+/// the file: the copy then reads a fresh zero page, or reports the page it cannot have, as
+/// for any page of the file.)
+#[derive(Debug, Default)]
+pub(crate) struct Known(AtomicU64);
+
+impl Known {
+    /// Whether pages `first..=last` lie inside the run.
+    #[inline]
+    fn covers(&self, first: usize, last: usize) -> bool {
+        let (lo, hi) = unpack(self.0.load(Ordering::Relaxed));
+        lo <= first && last < hi
+    }
+
+    /// Adds the committed pages `[first, end)`: joined to the run where they touch it, in its
+    /// place otherwise. Page indices past 32 bits are not remembered.
+    fn learn(&self, first: usize, end: usize) {
+        if u32::try_from(end).is_err() {
+            return;
+        }
+        let (lo, hi) = unpack(self.0.load(Ordering::Relaxed));
+        let run = match first <= hi && lo <= end && lo < hi {
+            true => (lo.min(first), hi.max(end)),
+            false => (first, end),
+        };
+        self.0
+            .store(((run.0 as u64) << 32) | run.1 as u64, Ordering::Relaxed);
+    }
+}
+
+/// The run `[first, end)` of a packed word.
+fn unpack(word: u64) -> (usize, usize) {
+    ((word >> 32) as usize, (word & 0xFFFF_FFFF) as usize)
+}
+
 /// The page cache's answer: `mincore` tells, for the `len` bytes at `ptr`, which pages the
 /// file's page cache holds; the run is the leading pages in the first page's state.
 fn resident_run(ptr: *mut u8, len: usize) -> Result<(bool, usize)> {
@@ -123,4 +174,42 @@ fn resident_run(ptr: *mut u8, len: usize) -> Result<(bool, usize)> {
     let first = vec.first().map_or(true, |p| p & 1 != 0);
     let same = vec.iter().take_while(|p| (*p & 1 != 0) == first).count();
     Ok((first, same * page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Known;
+
+    #[test]
+    fn a_run_covers_only_the_pages_seen() {
+        let known = Known::default();
+        assert!(!known.covers(0, 0), "nothing is known at first");
+        known.learn(2, 5);
+        assert!(known.covers(2, 4));
+        assert!(!known.covers(1, 2));
+        assert!(!known.covers(4, 5));
+    }
+
+    #[test]
+    fn runs_that_touch_are_joined_and_others_replace() {
+        let known = Known::default();
+        known.learn(0, 4);
+        known.learn(4, 8);
+        assert!(known.covers(0, 7), "adjacent runs join");
+        known.learn(6, 10);
+        assert!(known.covers(0, 9), "overlapping runs join");
+        known.learn(20, 21);
+        assert!(known.covers(20, 20));
+        assert!(
+            !known.covers(0, 0),
+            "a distant run takes the place of the old one"
+        );
+    }
+
+    #[test]
+    fn pages_past_32_bits_are_not_remembered() {
+        let known = Known::default();
+        known.learn(0, 1 << 33);
+        assert!(!known.covers(0, 0));
+    }
 }

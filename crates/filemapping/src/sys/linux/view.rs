@@ -6,7 +6,7 @@
 #![allow(unsafe_code)]
 
 use super::errors::{grow_error, os_error, Storage};
-use super::reserve::{Commits, Pages};
+use super::reserve::{Commits, Known, Pages};
 use super::{copy, fd};
 use crate::error::{Error, ErrorKind, Result};
 use crate::granularity::ALLOCATION_GRANULARITY;
@@ -34,8 +34,10 @@ pub(crate) struct View {
     protection: ViewProtection,
     /// The offset in the descriptor where the view's first page is mapped.
     fd_offset: i64,
-    /// How committed pages are told from reserved ones (`SEC_RESERVE`).
+    /// How committed pages are told from reserved ones (`SEC_RESERVE`), and the pages seen
+    /// committed.
     commits: Commits,
+    known: Known,
     /// Set (before the table) once a page's protection changed: copies then check each page.
     changed: AtomicBool,
     /// The protection of each page, once one changed (`VirtualProtect`, spec §6.2); `None`
@@ -192,6 +194,7 @@ impl View {
             protection: m.protection,
             fd_offset: offset,
             commits,
+            known: Known::default(),
             changed: AtomicBool::new(false),
             table: Mutex::new(None),
         }
@@ -696,7 +699,9 @@ impl ViewOps for View {
         self.check_pages(offset, len, write)?;
         match self.commits {
             Commits::All => Ok(()),
-            commits => self.reserve_pages().check(commits, offset, len),
+            commits => self
+                .reserve_pages()
+                .check(commits, &self.known, offset, len),
         }
     }
 
