@@ -22,9 +22,10 @@ mkdir -p "$work/tests"
 # The portable suites: the scenario-table suite (conformance/), the multi-process tests,
 # mutexes and semaphores (sync/), multi-object waits (waits/), access rights (rights.rs), page
 # protections (protect.rs), ring buffers (ring.rs), inherited events, mutexes and semaphores
-# (inherit_sync.rs), and the helpers they share (support/). Linux-only test files are left out.
+# (inherit_sync.rs), file views whose pages cannot come in (lost_pages.rs), and the helpers they
+# share (support/). Linux-only test files are left out.
 for dir in conformance multiprocess support sync waits rights.rs protect.rs ring.rs \
-  inherit_sync.rs; do
+  inherit_sync.rs lost_pages.rs; do
   cp -r "$top/crates/filemapping/tests/$dir" "$work/tests/"
 done
 

@@ -201,8 +201,9 @@ impl View {
     /// Copies bytes from the view at `offset` into `buf`.
     ///
     /// This never kills the process, whatever another process does to the section's file: a
-    /// page that cannot be read (its backing file was cut short, or the system's memory cannot
-    /// supply it) is an error, where a read through [`View::as_ptr`] would raise `SIGBUS`.
+    /// page that cannot be read (its backing file was cut short or cannot supply it, or the
+    /// system's memory cannot supply it) is an error, where a read through [`View::as_ptr`]
+    /// would raise `SIGBUS` (on Windows, `EXCEPTION_IN_PAGE_ERROR`).
     ///
     /// # Errors
     ///
@@ -223,7 +224,12 @@ impl View {
     /// which reports such a page as `EFAULT`. Where a seccomp filter refuses that call (some
     /// container runtimes do without `CAP_SYS_PTRACE`), the copy is direct and a cut-short
     /// file raises `SIGBUS` as on any `mmap`. On Windows a backing file cannot be cut short
-    /// while it is mapped.
+    /// while it is mapped, but a page of it can still fail to come in (an I/O error, a network
+    /// share or a removable disk gone), which a plain access raises as
+    /// `EXCEPTION_IN_PAGE_ERROR`: for a view of a file (or of a section whose attributes the
+    /// handle cannot query) the copy goes through `NtReadVirtualMemory` on the process itself,
+    /// which reports such a page as a status, named in the error's message; a view of the
+    /// paging file is copied directly.
     ///
     /// # Examples
     ///
@@ -247,7 +253,9 @@ impl View {
     ///
     /// As [`View::read_at`], this never kills the process: a page that cannot be written (its
     /// backing file was cut short, or a sparse file's file system is full when the page is
-    /// first touched) is an error.
+    /// first touched, or on Windows the file cannot supply it) is an error. On Windows a view of
+    /// a file is written through `NtWriteVirtualMemory`, which never changes a page's
+    /// protection (see the platform notes of [`View::read_at`]).
     ///
     /// # Errors
     ///

@@ -2,6 +2,7 @@
 //! the platform-free checks are skipped (`EMULATED` is false) and its error codes come through
 //! unchanged.
 
+mod copy;
 mod event;
 mod handle;
 mod nt;

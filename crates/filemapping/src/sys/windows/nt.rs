@@ -1,5 +1,6 @@
-//! The ntdll queries the Win32 API lacks: a section's size and attributes, an event's type,
-//! and a handle's object's handle count and type name.
+//! The ntdll calls the Win32 API lacks: a section's size and attributes, an event's type, a
+//! handle's object's handle count and type name, and copies of memory that report a page that
+//! cannot come in as a status.
 
 use std::ffi::c_void;
 use windows_sys::Win32::Foundation::HANDLE;
@@ -37,6 +38,20 @@ extern "system" {
         ret: *mut u32,
     ) -> i32;
     pub(crate) fn RtlNtStatusToDosError(status: i32) -> u32;
+    pub(crate) fn NtReadVirtualMemory(
+        process: HANDLE,
+        base: *const c_void,
+        buffer: *mut c_void,
+        len: usize,
+        done: *mut usize,
+    ) -> i32;
+    pub(crate) fn NtWriteVirtualMemory(
+        process: HANDLE,
+        base: *mut c_void,
+        buffer: *const c_void,
+        len: usize,
+        done: *mut usize,
+    ) -> i32;
 }
 
 /// `SectionBasicInformation`.

@@ -5,7 +5,7 @@
 
 use super::handle::{from_code, last_error, Handle};
 use super::nt;
-use super::view::View;
+use super::view::{Pages, View};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protection::{FileMapAccess, Protection, SectionAttributes};
 use crate::sys::{CreateRequest, MapRequest, OpenRequest, SectionOps};
@@ -220,7 +220,10 @@ impl SectionOps for Section {
             len,
             req.protection.to_raw(),
             self.file.clone(),
-            uniform(self.info.attributes),
+            Pages {
+                uniform: uniform(self.info.attributes),
+                from_file: self.file.is_some() || from_file(self.info.attributes),
+            },
         ))
     }
 
@@ -363,6 +366,14 @@ fn uniform(attributes: SectionAttributes) -> bool {
     !attributes.contains(SectionAttributes::IMAGE)
         && (attributes.contains(SectionAttributes::COMMIT)
             || attributes.contains(SectionAttributes::FILE))
+}
+
+/// Whether the pages of a section with `attributes` may come from a file: a file or image
+/// section, or one whose attributes could not be queried (a handle without `SECTION_QUERY`).
+fn from_file(attributes: SectionAttributes) -> bool {
+    attributes == SectionAttributes::NONE
+        || attributes.contains(SectionAttributes::FILE)
+        || attributes.contains(SectionAttributes::IMAGE)
 }
 
 /// What `NtQuerySection` tells (size and attributes), plus what we know.

@@ -26,6 +26,9 @@ pub(crate) struct View {
     /// The view's `PAGE_*` protection.
     protect: u32,
     file: Option<Arc<Handle>>,
+    /// Whether the view's pages come from a file (or may: the section could not be queried),
+    /// so that a page can fail to come in and the copies go through the kernel.
+    from_file: bool,
     /// Set once a page's protection changed, and from the start where pages may differ from
     /// the view's protection (see [`View::new`]): copies then ask Windows for each page's.
     changed: AtomicBool,
@@ -41,20 +44,22 @@ impl View {
     /// The view at `ptr`. Unless its pages are `uniform` (every one committed with the view's
     /// protection: a `SEC_COMMIT` or file section), copies ask Windows for each page first, as
     /// an access to a reserved page of a `SEC_RESERVE` section, or to a page of an image that
-    /// its section's protection forbids, would raise an access violation.
+    /// its section's protection forbids, would raise an access violation. Where the pages come
+    /// `from_file`, the copies go through the kernel (see [`super::copy`]).
     pub(crate) fn new(
         ptr: *mut u8,
         len: usize,
         protect: u32,
         file: Option<Arc<Handle>>,
-        uniform: bool,
+        pages: Pages,
     ) -> View {
         View {
             ptr,
             len,
             protect,
             file,
-            changed: AtomicBool::new(!uniform),
+            from_file: pages.from_file,
+            changed: AtomicBool::new(!pages.uniform),
         }
     }
 
@@ -62,6 +67,15 @@ impl View {
     fn protection(&self) -> ViewProtection {
         ViewProtection::from_raw(self.protect).unwrap_or(ViewProtection::NoAccess)
     }
+}
+
+/// What a view's pages are, as its section tells.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pages {
+    /// Every page is committed with the view's protection (see [`View::new`]).
+    pub(crate) uniform: bool,
+    /// The pages come from a file, or may.
+    pub(crate) from_file: bool,
 }
 
 /// The protection of a `PAGE_*` value Windows reports, without its modifiers; a guard page
@@ -127,17 +141,30 @@ impl ViewOps for View {
         Ok(())
     }
 
-    // A file cannot be cut short while Windows maps it, so every page of a view can be read.
+    // A page of the paging file always comes in; a page of a file may not (an I/O error, a
+    // share or disk gone), and a plain access would then raise EXCEPTION_IN_PAGE_ERROR.
     fn read_into(&self, offset: usize, buf: &mut [u8]) -> Result<()> {
         // SAFETY: the caller checked that `[offset, offset + buf.len())` is inside this
         // readable view, which stays mapped while `self` is borrowed.
-        unsafe { crate::sys::volatile::copy_from(self.ptr.add(offset), buf) };
+        let src = unsafe { self.ptr.add(offset) };
+        if self.from_file {
+            // SAFETY: as above.
+            return unsafe { super::copy::read(src, buf) };
+        }
+        // SAFETY: as above; the paging file is taken to supply every page.
+        unsafe { crate::sys::volatile::copy_from(src, buf) };
         Ok(())
     }
 
     fn write_from(&self, offset: usize, data: &[u8]) -> Result<()> {
         // SAFETY: as in `read_into`, for a writable range.
-        unsafe { crate::sys::volatile::copy_to(self.ptr.add(offset), data) };
+        let dst = unsafe { self.ptr.add(offset) };
+        if self.from_file {
+            // SAFETY: as above; the view is shared memory, never a Rust reference.
+            return unsafe { super::copy::write(dst, data) };
+        }
+        // SAFETY: as above; the paging file is taken to supply every page.
+        unsafe { crate::sys::volatile::copy_to(dst, data) };
         Ok(())
     }
 
