@@ -300,10 +300,15 @@ fn open_each(name: &str, ns: &Namespace) {
 }
 
 /// Maps the whole section and reads every byte (the first [`MAX_SECTION`] of them, in pieces):
-/// a section that opened fits its file.
+/// a section that opened fits its file. Pages of a `SEC_RESERVE` section that the file does not
+/// hold are reserved, and refused as such.
 #[cfg(target_os = "linux")]
 fn read_whole(map: &FileMapping) {
-    let size = map.info().expect("an open section answers").size();
+    let info = map.info().expect("an open section answers");
+    let size = info.size();
+    let reserve = info
+        .attributes()
+        .contains(filemapping::SectionAttributes::RESERVE);
     let view = map
         .map_view(FileMapAccess::READ, 0, 0)
         .expect("an open section maps");
@@ -312,7 +317,10 @@ fn read_whole(map: &FileMapping) {
     let end = view.len().min(MAX_SECTION as usize);
     for at in (0..end).step_by(buf.len()) {
         let n = buf.len().min(end - at);
-        view.read_at(at, &mut buf[..n]).unwrap();
+        match view.read_at(at, &mut buf[..n]) {
+            Err(e) if reserve && e.kind() == filemapping::ErrorKind::AccessDenied => {}
+            read => read.unwrap(),
+        }
     }
 }
 
