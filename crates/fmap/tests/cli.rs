@@ -736,6 +736,17 @@ fn write_commits_the_pages_of_a_reserve_mapping() {
         refused.stderr.contains("ERROR_ACCESS_DENIED"),
         "{refused:?}"
     );
+    assert!(refused.stderr.contains("once committed"), "{refused:?}");
+    // info counts the committed page, of the 256.
+    let info = sb.run(&["info", "Sparse"]).success();
+    assert!(
+        info.stdout
+            .contains(&"committed:   4096 of 1048576 bytes".to_owned()),
+        "{info:?}"
+    );
+    let json = sb.run(&["info", "Sparse", "--json"]).success();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout_text()).unwrap();
+    assert_eq!(value["committed"], 4096, "{value}");
     holder.kill();
 }
 

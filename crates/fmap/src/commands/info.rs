@@ -18,10 +18,17 @@ pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
         .saturating_sub(1);
     let me = std::process::id();
     let holders: Vec<u32> = map.holder_pids().into_iter().filter(|&p| p != me).collect();
+    let committed = match info.attributes().contains(SectionAttributes::RESERVE) {
+        true => Some(committed_bytes(&map, info.size())?),
+        false => None,
+    };
     if ctx.json {
         let mut value = output::info_json(&info);
         value["handles"] = serde_json::json!(handles);
         value["holders"] = serde_json::json!(holders);
+        if let Some(bytes) = committed {
+            value["committed"] = serde_json::json!(bytes);
+        }
         return outln!("{value}");
     }
     let pids: Vec<String> = holders.iter().map(u32::to_string).collect();
@@ -36,6 +43,9 @@ pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
     };
     outln!("page size:   {page} bytes")?;
     outln!("backing:     {}", output::backing(info.backing()))?;
+    if let Some(bytes) = committed {
+        outln!("committed:   {bytes} of {} bytes", info.size())?;
+    }
     outln!("handles:     {handles}")?;
     outln!(
         "holders:     {}",
@@ -51,6 +61,29 @@ pub(crate) fn run(ctx: &Ctx, args: &InfoArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// How many bytes of a `SEC_RESERVE` mapping of `size` bytes are committed, run by run
+/// (`View::committed_run`, `VirtualQuery`'s `State`).
+fn committed_bytes(map: &filemapping::FileMapping, size: u64) -> Result<u64, Failure> {
+    let len =
+        usize::try_from(size).map_err(|_| Failure::new("the mapping does not fit in memory"))?;
+    if len == 0 {
+        return Ok(0);
+    }
+    let view = map
+        .map_view(FileMapAccess::READ, 0, len)
+        .doing("cannot map a view")?;
+    let (mut at, mut committed) = (0usize, 0u64);
+    while at < len {
+        let (yes, run) = view.committed_run(at).doing("cannot query the pages")?;
+        let run = run.clamp(1, len - at);
+        if yes {
+            committed += run as u64;
+        }
+        at += run;
+    }
+    Ok(committed)
 }
 
 /// The sections of an image section's file, as its views lay them out.
