@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs each fuzz target (fuzz/) for SECONDS (default 60) with cargo-fuzz on nightly, starting
-# from its corpus in fuzz/corpus/<target>/ (new inputs go to a scratch copy, not the checkout).
-# Without nightly or cargo-fuzz, runs the corpora through the stable harness instead.
+# Usage: scripts/fuzz.sh [SECONDS [TARGET...]]
+# Runs each fuzz target (fuzz/), or the TARGETs named, for SECONDS (default 60) with cargo-fuzz
+# on nightly, starting from its corpus in fuzz/corpus/<target>/ (new inputs go to a scratch
+# copy, not the checkout). Without nightly or cargo-fuzz, runs the corpora through the stable
+# harness instead.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
+shift || true
 cd "$top"
 if cargo +nightly --version >/dev/null 2>&1 && cargo +nightly fuzz --version >/dev/null 2>&1; then
   scratch=$(mktemp -d)
@@ -12,7 +15,11 @@ if cargo +nightly --version >/dev/null 2>&1 && cargo +nightly fuzz --version >/d
   cd fuzz
   # Known, bounded allocations that are never freed by design (see the file).
   export LSAN_OPTIONS="suppressions=$top/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-  for target in $(cargo +nightly fuzz list); do
+  targets=("$@")
+  if [ ${#targets[@]} -eq 0 ]; then
+    read -r -a targets <<< "$(cargo +nightly fuzz list | tr '\n' ' ')"
+  fi
+  for target in "${targets[@]}"; do
     echo "== fuzz $target for ${secs}s"
     mkdir -p "$scratch/$target"
     cp -r "corpus/$target/." "$scratch/$target/"
