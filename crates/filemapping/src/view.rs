@@ -748,8 +748,11 @@ impl View {
     ///
     /// # Platform notes
     ///
-    /// On Linux a `SEC_RESERVE` page counts as committed once the section's memory holds it:
-    /// committed, or written through a view (which Windows would refuse), and not swapped out.
+    /// On Linux a `SEC_RESERVE` page counts as committed once the section's file holds it:
+    /// committed, or touched through a raw pointer (which Windows would refuse), in memory or
+    /// swapped out. Under a namespace root that is not on shared memory (a tmpfs or a memfd),
+    /// the page cache tells instead, and a committed page that was never written counts as
+    /// reserved again once the kernel drops it from the cache.
     ///
     /// # Errors
     ///
