@@ -22,15 +22,19 @@ mkdir -p "$work/tests"
 # The portable suites: the scenario-table suite (conformance/), the multi-process tests,
 # mutexes and semaphores (sync/), multi-object waits (waits/), access rights (rights.rs), page
 # protections (protect.rs), ring buffers (ring.rs), inherited events, mutexes and semaphores
-# (inherit_sync.rs), file views whose pages cannot come in (lost_pages.rs), and the helpers they
-# share (support/). Linux-only test files are left out.
+# (inherit_sync.rs), file views whose pages cannot come in (lost_pages.rs), the copies of image
+# views (image_copies.rs), and the helpers they share (support/). Linux-only test files are left
+# out.
 for dir in conformance multiprocess support sync waits rights.rs protect.rs ring.rs \
-  inherit_sync.rs lost_pages.rs; do
+  inherit_sync.rs lost_pages.rs image_copies.rs; do
   cp -r "$top/crates/filemapping/tests/$dir" "$work/tests/"
 done
 
 x86_64-w64-mingw32-gcc -O2 -o "$work/interop.exe" "$top/crates/filemapping/tests/c/interop.c"
 export FILEMAPPING_INTEROP_EXE="$work/interop.exe"
+x86_64-w64-mingw32-gcc -shared -O2 -s -o "$work/image.dll" \
+  "$top/crates/filemapping/tests/image/image_dll.c"
+export FILEMAPPING_TEST_IMAGE="$work/image.dll"
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all FILEMAPPING_UNDER_WINE=1
 wineboot --init >/dev/null 2>&1 || true
 cd "$work"
