@@ -3,7 +3,7 @@
 //! On Windows a page of such a section stays reserved until a view commits it, and every access
 //! to a reserved page faults. Here the section's bytes are a sparse file, and a page is
 //! committed once the file holds it: committed by [`View::commit`](crate::View::commit)
-//! (`fallocate`, then read in) or written through a raw pointer. The mappings themselves let
+//! (`fallocate`, then read in) or touched through a raw pointer. The mappings themselves let
 //! every page be touched (no process can change another's page protections), so the safe
 //! copies ask before they touch: a copy that reaches a reserved page is refused with
 //! `ERROR_ACCESS_DENIED`, as the same copy is on Windows.
@@ -12,7 +12,9 @@
 //! data (`SEEK_DATA`) is the committed pages, whether in memory or swapped out. On another file
 //! system a committed page that was never written may leave the page cache and read as a hole
 //! again, so there only [`View::committed_run`](crate::View::committed_run) reports pages, from
-//! the page cache (`mincore`), and copies are not refused.
+//! the page cache (`mincore`), and copies are not refused. (`lseek` moves the file offset that
+//! the descriptor shares with its duplicates; nothing uses it, as every read and write of an
+//! object file names its offset.)
 
 #![allow(unsafe_code)]
 
