@@ -355,15 +355,10 @@ impl Bytes<'_> {
 /// harness refuses bigger sizes before they reach the library.
 pub(crate) const MAX_SECTION: u64 = 16 << 20;
 
-/// The page protections, by their `PAGE_*` values (spec §0.3).
-const PAGE_READONLY: u32 = 0x02;
-const PAGE_READWRITE: u32 = 0x04;
-const PAGE_WRITECOPY: u32 = 0x08;
-const PAGE_EXECUTE_READ: u32 = 0x20;
-const PAGE_EXECUTE_READWRITE: u32 = 0x40;
-const PAGE_EXECUTE_WRITECOPY: u32 = 0x80;
-/// The view protections that are not section protections.
-const PAGE_NOACCESS: u32 = 0x01;
+use spec_views::{
+    PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_NOACCESS,
+    PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY,
+};
 /// `SEC_*` (spec §0.3).
 const SEC_FILE: u32 = 0x0080_0000;
 const SEC_IMAGE: u32 = 0x0100_0000;

@@ -2,13 +2,14 @@
 //! the library against it: the view protection that `MapViewOfFile`'s `dwDesiredAccess` asks
 //! for.
 
-const PAGE_NOACCESS: u32 = 0x01;
-const PAGE_READONLY: u32 = 0x02;
-const PAGE_READWRITE: u32 = 0x04;
-const PAGE_WRITECOPY: u32 = 0x08;
-const PAGE_EXECUTE_READ: u32 = 0x20;
-const PAGE_EXECUTE_READWRITE: u32 = 0x40;
-const PAGE_EXECUTE_WRITECOPY: u32 = 0x80;
+/// The page protections, by their `PAGE_*` values (spec §0.3).
+pub(crate) const PAGE_NOACCESS: u32 = 0x01;
+pub(crate) const PAGE_READONLY: u32 = 0x02;
+pub(crate) const PAGE_READWRITE: u32 = 0x04;
+pub(crate) const PAGE_WRITECOPY: u32 = 0x08;
+pub(crate) const PAGE_EXECUTE_READ: u32 = 0x20;
+pub(crate) const PAGE_EXECUTE_READWRITE: u32 = 0x40;
+pub(crate) const PAGE_EXECUTE_WRITECOPY: u32 = 0x80;
 const FILE_MAP_COPY: u32 = 0x1;
 const FILE_MAP_WRITE: u32 = 0x2;
 const FILE_MAP_READ: u32 = 0x4;
