@@ -8,6 +8,9 @@
 //! test binary, re-executed for the one test), so that a crash fails the test with the child's
 //! output instead of taking the test harness down. Linux has the same case in `limits.rs`.
 
+#[cfg(windows)]
+#[path = "support/cut_short.rs"]
+mod cut_short;
 #[path = "support/skip.rs"]
 mod skip;
 
@@ -32,8 +35,9 @@ fn pages_a_file_cannot_supply_are_an_error_not_a_crash() {
 
 #[cfg(windows)]
 mod wine {
+    use super::cut_short::{assert_in_page_error, file_view};
     use super::TEST;
-    use filemapping::{CreateOptions, ErrorKind, FileMapAccess, ERROR_SWAPERROR};
+    use filemapping::FileMapAccess;
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
@@ -73,15 +77,7 @@ mod wine {
     fn cut_short_under_views() {
         let scratch = Scratch(std::env::temp_dir().join(format!("fm-lost-{}", std::process::id())));
         std::fs::create_dir_all(&scratch.0).unwrap();
-        let path = scratch.0.join("data");
-        std::fs::write(&path, vec![7u8; 3 * PAGE]).unwrap();
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        let (map, _) = CreateOptions::new().file(&file).create().unwrap();
-        let view = map.map_view(FileMapAccess::WRITE, 0, 0).unwrap();
+        let (path, map, view) = file_view(&scratch.0, 3 * PAGE);
         let reader = map.map_view(FileMapAccess::READ, 0, 0).unwrap();
         let mut buf = [0u8; 8];
         view.read_at(PAGE, &mut buf).unwrap();
@@ -144,11 +140,5 @@ mod wine {
         let unix = String::from_utf8(out.stdout).unwrap().trim_end().to_owned();
         assert!(unix.starts_with('/'), "winepath gave {unix:?}");
         unix
-    }
-
-    fn assert_in_page_error(result: filemapping::Result<()>, what: &str) {
-        let err = result.expect_err(what);
-        assert_eq!(err.kind(), ErrorKind::InPageError, "{what}: {err}");
-        assert_eq!(err.win32_code(), ERROR_SWAPERROR, "{what}: {err}");
     }
 }

@@ -1,7 +1,8 @@
 //! Files cut short under a view by another program (`truncate`), for the tests of the safe
 //! copies: a view of a file of sevens, the cut, and the error the copies must give.
 //!
-//! Shared through `#[path = "support/cut_short.rs"] mod cut_short;` (Linux only).
+//! Shared through `#[path = "support/cut_short.rs"] mod cut_short;` (`truncate` is the Linux
+//! program: under Wine, `lost_pages.rs` runs it its own way).
 #![allow(dead_code)]
 
 use filemapping::{CreateOptions, ErrorKind, FileMapAccess, FileMapping, View, ERROR_SWAPERROR};
