@@ -3,6 +3,8 @@
 //! fed thousands of mutated images, which must each give a layout or a clean
 //! `ERROR_BAD_EXE_FORMAT`, never a panic.
 
+#[path = "support/image_dll.rs"]
+mod image_dll;
 #[path = "support/skip.rs"]
 mod skip;
 
@@ -10,10 +12,9 @@ use filemapping::{
     CreateOptions, ErrorKind, FileMapAccess, ImageLayout, OpenOptions, Protection,
     SectionAttributes, ViewProtection,
 };
+use image_dll::MINGW;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const MINGW: &str = "x86_64-w64-mingw32-gcc";
 /// The linker flag for an image that keeps its own base (no `DYNAMIC_BASE`).
 const FIXED: &str = "-Wl,--disable-dynamicbase";
 /// The linker flag for an image the system moves to a base of its choosing.
@@ -29,28 +30,7 @@ fn scratch(name: &str) -> PathBuf {
 /// Builds `tests/image/image_dll.c` into `dir/<name>.dll` with `flags`; `None` (and a skip
 /// line) without MinGW.
 fn build_dll(test: &str, dir: &Path, name: &str, flags: &[&str]) -> Option<PathBuf> {
-    build_with(MINGW, test, dir, name, flags)
-}
-
-/// [`build_dll`] with another compiler (`i686-w64-mingw32-gcc` for PE32).
-fn build_with(cc: &str, test: &str, dir: &Path, name: &str, flags: &[&str]) -> Option<PathBuf> {
-    let out = dir.join(format!("{name}.dll"));
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/image/image_dll.c");
-    let status = Command::new(cc)
-        .args(["-shared", "-O2", "-s"])
-        .args(flags)
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status();
-    match status {
-        Ok(s) if s.success() => Some(out),
-        Ok(s) => panic!("{cc} failed: {s}"),
-        Err(_) => {
-            skip::skip(test, &format!("no {cc} to build test images"));
-            None
-        }
-    }
+    image_dll::build(MINGW, test, dir, name, flags)
 }
 
 fn image_options(file: &std::fs::File) -> CreateOptions<'_> {
@@ -165,7 +145,7 @@ fn images_of_every_layout_map_as_windows_lays_them_out() {
         ("i686-w64-mingw32-gcc", "pe32", &[FIXED]),
     ];
     for (cc, name, flags) in variants {
-        let dll = match build_with(cc, test, &dir, name, flags) {
+        let dll = match image_dll::build(cc, test, &dir, name, flags) {
             Some(dll) => dll,
             None if name == "pe32" => continue,
             None => return,

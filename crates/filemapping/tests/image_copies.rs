@@ -8,6 +8,8 @@
 //! the test builds it with MinGW, or skips, saying so, without it. `tests/image.rs` has the
 //! other image cases (Linux).
 
+#[path = "support/image_dll.rs"]
+mod image_dll;
 #[path = "support/skip.rs"]
 mod skip;
 
@@ -30,24 +32,9 @@ impl Drop for Scratch {
 
 /// The image to map: the one a script built, or one built here with MinGW.
 fn image(scratch: &Path) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("FILEMAPPING_TEST_IMAGE") {
-        return Some(PathBuf::from(path));
-    }
-    let out = scratch.join("image.dll");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/image/image_dll.c");
-    let status = std::process::Command::new("x86_64-w64-mingw32-gcc")
-        .args(["-shared", "-O2", "-s"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status();
-    match status {
-        Ok(s) if s.success() => Some(out),
-        Ok(s) => panic!("x86_64-w64-mingw32-gcc failed: {s}"),
-        Err(_) => {
-            skip::skip(TEST, "no x86_64-w64-mingw32-gcc to build the test image");
-            None
-        }
+    match std::env::var_os("FILEMAPPING_TEST_IMAGE") {
+        Some(path) => Some(PathBuf::from(path)),
+        None => image_dll::build(image_dll::MINGW, TEST, scratch, "image", &[]),
     }
 }
 
