@@ -71,20 +71,11 @@ impl Pages {
     }
 
     /// Fails with `ERROR_ACCESS_DENIED` unless every page of `[offset, offset + len)` is
-    /// committed (only asked where the file's data tells, [`Commits::Data`]). What it finds
-    /// committed is remembered in `known`, so that copies within pages already seen committed
-    /// cost no call.
+    /// committed, as the file's data tells ([`Commits::Data`], the only case where copies
+    /// ask). What it finds committed is remembered in `known`, so that copies within pages
+    /// already seen committed cost no call.
     #[inline]
-    pub(crate) fn check(
-        &self,
-        commits: Commits,
-        known: &Known,
-        offset: usize,
-        len: usize,
-    ) -> Result<()> {
-        if commits != Commits::Data {
-            return Ok(());
-        }
+    pub(crate) fn check(&self, known: &Known, offset: usize, len: usize) -> Result<()> {
         let page = fd::page_size();
         let first = offset / page;
         let last = (offset + len.max(1) - 1) / page;

@@ -698,10 +698,8 @@ impl ViewOps for View {
     fn check_access(&self, offset: usize, len: usize, write: bool) -> Result<()> {
         self.check_pages(offset, len, write)?;
         match self.commits {
-            Commits::All => Ok(()),
-            commits => self
-                .reserve_pages()
-                .check(commits, &self.known, offset, len),
+            Commits::Data => self.reserve_pages().check(&self.known, offset, len),
+            Commits::All | Commits::Cached => Ok(()),
         }
     }
 
